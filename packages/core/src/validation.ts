@@ -1,0 +1,47 @@
+import type { z } from "zod";
+
+/** `a.b[2].c` from a zod issue path. */
+export function formatKeyPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else {
+      const name = String(key);
+      out += /^[A-Za-z_$][\w$-]*$/.test(name) ? (out ? `.${name}` : name) : `[${JSON.stringify(name)}]`;
+    }
+  }
+  return out || "(top level)";
+}
+
+function describeFound(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  const text = JSON.stringify(value);
+  return `${typeof value} ${text.length > 40 ? `${text.slice(0, 40)}…` : text}`;
+}
+
+/** Walks `root` along a zod issue path to show what was actually there. */
+export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value: unknown = root;
+  for (const key of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/**
+ * One sentence for the first problem zod found: the key path, what was
+ * expected, what was found. Further problems are counted, not listed, so the
+ * message stays one line that a CI log shows whole.
+ */
+export function describeZodError(error: z.ZodError, input: unknown): { path: readonly PropertyKey[]; sentence: string } {
+  const [issue] = error.issues;
+  if (!issue) return { path: [], sentence: "invalid value" };
+  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem${error.issues.length > 2 ? "s" : ""})` : "";
+  const found = issue.code === "unrecognized_keys" ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}` : describeFound(valueAt(input, issue.path));
+  const expected = issue.code === "unrecognized_keys" ? "only known keys" : issue.message.replace(/^Invalid input: /, "").replace(/, received .*$/, "");
+  return { path: issue.path, sentence: `${formatKeyPath(issue.path)}: expected ${expected.replace(/^expected /, "")}, found ${found}${more}` };
+}
