@@ -1,0 +1,104 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import * as core from "@actions/core";
+import {
+  COVERAGE_FORMATS,
+  type ChangedLines,
+  ConfigurationError,
+  type CoverageDetails,
+  type CoverageSettings,
+  coverageMarkdownSections,
+  describeInternalError,
+  METRICS,
+  parseThresholdList,
+  renderMarkdown,
+} from "@release-gates/core";
+import { GitHubApiError, GitHubClient, publishAnnotations, publishSummary, pullRequestChanges, readGitHubContext, runCoverageGate, upsertPullRequestComment } from "@release-gates/platform";
+
+const GATE = "coverage-gate";
+
+function readOverrides(): Partial<CoverageSettings> {
+  const overrides: Partial<CoverageSettings> = {};
+  const reports = core.getMultilineInput("report");
+  if (reports.length > 0) overrides.reports = reports;
+  const format = core.getInput("report-format");
+  if (format) {
+    if (!(COVERAGE_FORMATS as readonly string[]).includes(format)) throw new ConfigurationError(`expected one of ${COVERAGE_FORMATS.join(", ")}, found ${JSON.stringify(format)}`, "input report-format");
+    overrides.format = format as CoverageSettings["format"];
+  }
+  const threshold = core.getInput("threshold");
+  if (threshold) overrides.thresholds = { global: parseThresholdList(threshold, "input threshold") };
+  const patch = core.getInput("patch-threshold");
+  if (patch) {
+    const value = Number(patch);
+    if (!Number.isFinite(value) || value < 0 || value > 100) throw new ConfigurationError(`expected a percentage from 0 to 100, found ${JSON.stringify(patch)}`, "input patch-threshold");
+    overrides.patch = { threshold: value } as CoverageSettings["patch"];
+  }
+  const baseReport = core.getInput("base-report");
+  if (baseReport) overrides.baseReport = baseReport;
+  const strip = core.getMultilineInput("strip-prefix");
+  if (strip.length > 0) overrides.stripPrefixes = strip;
+  return overrides;
+}
+
+/** Gathers the run's inputs, lets the gate decide, and publishes what it decided. */
+export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  try {
+    const cwd = resolve(core.getInput("working-directory") || ".");
+    const context = readGitHubContext(env);
+    const token = core.getInput("github-token");
+    const client = token ? new GitHubClient(context.apiUrl, token) : undefined;
+
+    let changes: ChangedLines | undefined;
+    let changesBase: string | undefined;
+    const baseRef = core.getInput("base-ref");
+    if (!baseRef && context.pullRequest) {
+      const found = await pullRequestChanges(context.pullRequest, cwd, client, context.repository);
+      changes = found.changes;
+      changesBase = context.pullRequest.baseRef;
+      core.info(`Changed lines of pull request #${context.pullRequest.number} read from ${found.via === "git" ? "the local clone" : "the GitHub API"}.`);
+    }
+
+    const { report } = await runCoverageGate({
+      cwd,
+      policyPath: core.getInput("policy") || undefined,
+      environment: core.getInput("environment") || undefined,
+      overrides: readOverrides(),
+      baseRef: baseRef || undefined,
+      changes,
+      changesBase,
+      subject: { name: context.repository, commit: context.sha },
+    });
+
+    const reportPath = resolve(cwd, core.getInput("report-out") || "release-gates/coverage-report.json");
+    await mkdir(dirname(reportPath), { recursive: true });
+    await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+
+    const details = report.predicate.details as unknown as CoverageDetails;
+    core.setOutput("status", report.predicate.status);
+    for (const metric of METRICS) core.setOutput(metric, details.totals?.[metric].pct ?? "");
+    core.setOutput("patch-coverage", details.patch?.pct ?? "");
+    core.setOutput("report-path", reportPath);
+
+    publishAnnotations(report.predicate.findings, "Coverage gate");
+    const markdown = renderMarkdown(report, coverageMarkdownSections(report));
+    let note = "";
+    if (context.pullRequest && client && context.repository && core.getBooleanInput("comment")) {
+      try {
+        const action = await upsertPullRequestComment(client, context.repository, context.pullRequest.number, GATE, markdown);
+        core.info(`Pull request comment ${action}.`);
+      } catch (error) {
+        if (!(error instanceof GitHubApiError && error.isPermissionProblem)) throw error;
+        const why = context.pullRequest.fromFork ? "pull requests from forks get a read-only token" : "the token lacks pull-requests: write";
+        note = `\n> The summary could not be posted as a pull request comment (${why}); it is shown here instead.\n`;
+        core.warning(`Could not comment on pull request #${context.pullRequest.number}: ${why} (${error.status}). The job summary has the result.`);
+      }
+    }
+    await publishSummary(markdown + note);
+
+    if (report.predicate.status === "fail") core.setFailed(report.predicate.summary);
+  } catch (error) {
+    if (error instanceof ConfigurationError) core.setFailed(error.message);
+    else core.setFailed(describeInternalError(GATE, error));
+  }
+}

@@ -1,0 +1,85 @@
+import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
+import { ConfigurationError } from "../errors.js";
+import { describeZodError } from "../validation.js";
+import { CoverageSettings, Policy, type PolicyInput } from "./schema.js";
+
+/** A validated policy, and the text's own values: environment overrides merge on those, before defaults. */
+export interface LoadedPolicy {
+  policy: Policy;
+  raw: PolicyInput;
+  /** Where it came from, for messages; undefined for the built-in defaults. */
+  source: string | undefined;
+}
+
+/** The policy a repository without `release-gates.yml` gets. */
+export function defaultPolicy(): LoadedPolicy {
+  return { policy: Policy.parse({}), raw: {}, source: undefined };
+}
+
+/** The file name the CLI and actions look for at the repository root. */
+export const POLICY_FILE = "release-gates.yml";
+
+/**
+ * Parses and validates a policy file. Errors name the file, the line and the
+ * key path: `release-gates.yml, line 4: gates.coverage.patch.threshold: expected number, found string "high"`.
+ */
+export function parsePolicy(text: string, source = POLICY_FILE): LoadedPolicy {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const [yamlError] = document.errors;
+  if (yamlError) {
+    const line = yamlError.linePos?.[0]?.line;
+    throw new ConfigurationError(`expected valid YAML, found a syntax error: ${yamlError.message.split("\n")[0]}`, source, line);
+  }
+  const data: unknown = document.toJS() ?? {};
+  if (typeof data !== "object" || Array.isArray(data)) {
+    throw new ConfigurationError(`expected a mapping of settings at the top level, found ${Array.isArray(data) ? "a list" : typeof data}`, source, 1);
+  }
+  const result = Policy.safeParse(data);
+  if (result.success) return { policy: result.data, raw: data as PolicyInput, source };
+  const { path, sentence } = describeZodError(result.error, data);
+  return throwAt(document, lineCounter, path, sentence, source);
+}
+
+function throwAt(document: ReturnType<typeof parseDocument>, lineCounter: LineCounter, path: readonly PropertyKey[], sentence: string, source: string): never {
+  // The deepest node that exists along the path is where the mistake is.
+  for (let depth = path.length; depth >= 0; depth -= 1) {
+    const node = document.getIn(path.slice(0, depth) as (string | number)[], true);
+    if (node && (isScalar(node) || isMap(node) || typeof node === "object") && "range" in (node as object)) {
+      const range = (node as { range?: [number, number, number] }).range;
+      if (range) throw new ConfigurationError(sentence, source, lineCounter.linePos(range[0]).line);
+    }
+  }
+  throw new ConfigurationError(sentence, source);
+}
+
+/** Deep-merges plain objects; arrays and scalars in `override` replace. */
+function merge<T>(base: T, override: unknown): T {
+  if (override === undefined) return base;
+  if (!base || typeof base !== "object" || Array.isArray(base) || !override || typeof override !== "object" || Array.isArray(override)) return override as T;
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(override)) if (value !== undefined) out[key] = merge(out[key], value);
+  return out as T;
+}
+
+/**
+ * The coverage settings in force: the policy's, then the environment's
+ * overrides, then the run's own (action inputs, CLI flags), each winning over
+ * the one before. Merged as written, defaults last, so a default of the
+ * environment's section never hides a value the policy set.
+ */
+export function resolveCoverageSettings(loaded: LoadedPolicy, environment: string | undefined, runOverrides: Partial<CoverageSettings> = {}): CoverageSettings {
+  let settings: unknown = loaded.raw.gates?.coverage ?? {};
+  if (environment) {
+    const env = loaded.raw.environments?.find((candidate) => candidate.name === environment);
+    if (!env) {
+      const known = (loaded.raw.environments ?? []).map((candidate) => candidate.name);
+      throw new ConfigurationError(`expected one of the policy's environments (${known.length ? known.join(", ") : "none defined"}), found ${JSON.stringify(environment)}`, "--env");
+    }
+    settings = merge(settings, env.gates?.coverage);
+  }
+  settings = merge(settings, runOverrides);
+  const result = CoverageSettings.safeParse(settings);
+  if (!result.success) throw new ConfigurationError(`the coverage settings after applying the overrides are invalid: ${describeZodError(result.error, settings).sentence}`, loaded.source);
+  return result.data;
+}

@@ -1,0 +1,136 @@
+import { readFile } from "node:fs/promises";
+import { basename, relative, resolve, sep } from "node:path";
+import {
+  buildReport,
+  type ChangedLines,
+  ConfigurationError,
+  type CoverageEvaluation,
+  type CoverageMap,
+  type CoverageSettings,
+  evaluateCoverage,
+  type GateReport,
+  defaultPolicy,
+  type LoadedPolicy,
+  POLICY_FILE,
+  parsePolicy,
+  resolveCoverageSettings,
+  resolveCoveragePaths,
+  sha256,
+} from "@release-gates/core";
+import { expandGlobs, listFiles, type ReadCoverageReport, readCoverageReport } from "./local/files.js";
+import { changedLinesSince, headCommit, isGitWorkTree, trackedFiles } from "./local/git.js";
+
+export interface CoverageRunRequest {
+  /** The project directory: report globs and report paths are relative to it. */
+  cwd: string;
+  /** An explicit policy file; without one, `release-gates.yml` in `cwd` if present, else the defaults. */
+  policyPath?: string;
+  environment?: string;
+  /** Action inputs / CLI flags: they win over the policy file. */
+  overrides?: Partial<CoverageSettings>;
+  /** Measure patch coverage against this ref with git. */
+  baseRef?: string;
+  /** Or: changed lines already known (from the GitHub API). */
+  changes?: ChangedLines;
+  /** Name of what the changes were compared against, for messages. */
+  changesBase?: string;
+  /** Repository name and commit for the report subject; git's HEAD when absent. */
+  subject?: { name?: string; commit?: string };
+  clock?: () => Date;
+}
+
+export interface CoverageRunResult {
+  report: GateReport;
+  evaluation: CoverageEvaluation;
+  coverage: CoverageMap;
+  settings: CoverageSettings;
+}
+
+export async function loadPolicy(cwd: string, policyPath?: string): Promise<LoadedPolicy> {
+  const path = policyPath ? resolve(cwd, policyPath) : resolve(cwd, POLICY_FILE);
+  const display = policyPath ?? POLICY_FILE;
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT" && !policyPath) return defaultPolicy();
+    throw new ConfigurationError(`expected a readable policy file, found ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : "a file that cannot be read"}`, display);
+  }
+  return parsePolicy(text, display);
+}
+
+const display = (cwd: string, path: string) => {
+  const rel = relative(cwd, path);
+  return rel.startsWith("..") ? path : rel.split(sep).join("/");
+};
+
+async function readReports(globs: readonly string[], cwd: string, settings: CoverageSettings): Promise<ReadCoverageReport[]> {
+  const paths = await expandGlobs(globs, cwd);
+  const format = settings.format === "auto" ? undefined : settings.format;
+  const reports: ReadCoverageReport[] = [];
+  for (const path of paths) reports.push(await readCoverageReport(path, display(cwd, path), format));
+  return reports;
+}
+
+/**
+ * The coverage gate from files to report: gathers the inputs (policy,
+ * reports, repository files, changed lines), lets core decide, and returns
+ * the report for a front end to publish.
+ */
+export async function runCoverageGate(request: CoverageRunRequest): Promise<CoverageRunResult> {
+  const clock = request.clock ?? (() => new Date());
+  const startedAt = clock();
+  const cwd = resolve(request.cwd);
+  const settings = resolveCoverageSettings(await loadPolicy(cwd, request.policyPath), request.environment, request.overrides);
+  const inGit = await isGitWorkTree(cwd);
+  const repoFiles = inGit ? await trackedFiles(cwd) : await listFiles(cwd);
+  const pathContext = { repoRoot: cwd.split(sep).join("/"), repoFiles, stripPrefixes: settings.stripPrefixes, exclude: settings.exclude };
+
+  const reports = await readReports(settings.reports, cwd, settings);
+  const resolved = resolveCoveragePaths(reports, pathContext);
+
+  let base: CoverageMap | undefined;
+  const baseInputs: ReadCoverageReport[] = [];
+  if (settings.baseReport) {
+    const baseReports = await readReports([settings.baseReport], cwd, settings);
+    if (baseReports.length === 0) throw new ConfigurationError("expected a base coverage report, found no such file", settings.baseReport);
+    baseInputs.push(...baseReports);
+    base = resolveCoveragePaths(baseReports, pathContext).coverage;
+  }
+
+  let changes = request.changes;
+  let changesBase = request.changesBase;
+  if (!changes && request.baseRef) {
+    if (!inGit) throw new ConfigurationError(`expected a git repository to compare against ${JSON.stringify(request.baseRef)}, found ${cwd} is not one`, "base-ref");
+    changes = await changedLinesSince(request.baseRef, cwd);
+    changesBase ??= request.baseRef;
+  }
+
+  const evaluation = evaluateCoverage({
+    settings,
+    reports: reports.map((report) => ({ path: report.path, format: report.format, files: report.files.length })),
+    coverage: resolved.coverage,
+    unmatched: resolved.unmatched,
+    changes,
+    changesBase,
+    base,
+  });
+
+  const inputs = [...reports, ...baseInputs].map((report) => ({ path: report.path, format: report.format, sha256: report.sha256 }));
+  const commit = request.subject?.commit ?? (inGit ? await headCommit(cwd) : undefined);
+  // in-toto needs a digest: without a commit, the subject is the set of inputs read.
+  const digest: Record<string, string> = commit ? { gitCommit: commit } : { sha256: sha256(inputs.map((input) => input.sha256).join("\n")) };
+  const report = buildReport({
+    gate: "coverage-gate",
+    subject: [{ name: request.subject?.name ?? basename(cwd), digest }],
+    checks: evaluation.checks,
+    findings: evaluation.findings,
+    details: evaluation.details as unknown as Record<string, unknown>,
+    inputs,
+    policy: settings,
+    environment: request.environment,
+    startedAt,
+    finishedAt: clock(),
+  });
+  return { report, evaluation, coverage: resolved.coverage, settings };
+}

@@ -1,0 +1,95 @@
+import { createReadStream } from "node:fs";
+import { readdir, stat } from "node:fs/promises";
+import { join, relative, resolve, sep } from "node:path";
+import { StringDecoder } from "node:string_decoder";
+import { type CoverageFormat, ConfigurationError, createCoverageParser, DETECTION_WINDOW, detectCoverageFormat, type ParsedReport, sha256 } from "@release-gates/core";
+import { createHash } from "node:crypto";
+import picomatch from "picomatch";
+
+const SKIPPED_DIRECTORIES = new Set([".git", "node_modules"]);
+
+async function walk(root: string, directory: string, out: string[]): Promise<void> {
+  for (const entry of await readdir(directory, { withFileTypes: true })) {
+    if (entry.isDirectory()) {
+      if (!SKIPPED_DIRECTORIES.has(entry.name)) await walk(root, join(directory, entry.name), out);
+    } else if (entry.isFile()) out.push(relative(root, join(directory, entry.name)).split(sep).join("/"));
+  }
+}
+
+/** Every file below `root` (relative, `/`-separated), skipping .git and node_modules. */
+export async function listFiles(root: string): Promise<string[]> {
+  const out: string[] = [];
+  await walk(root, root, out);
+  return out.sort();
+}
+
+/**
+ * Expands report globs relative to `cwd`. A plain path is checked directly;
+ * only patterns with glob characters walk the tree (node_modules and .git are
+ * never searched). Returns absolute paths, each once, in pattern order.
+ */
+export async function expandGlobs(patterns: readonly string[], cwd: string): Promise<string[]> {
+  const found: string[] = [];
+  let tree: string[] | undefined;
+  for (const pattern of patterns) {
+    if (!picomatch.scan(pattern).isGlob) {
+      const path = resolve(cwd, pattern);
+      const info = await stat(path).catch(() => undefined);
+      if (info?.isFile()) found.push(path);
+      continue;
+    }
+    tree ??= await listFiles(cwd);
+    const isMatch = picomatch(pattern.replace(/^\.\//, ""), { dot: true });
+    for (const file of tree) if (isMatch(file)) found.push(resolve(cwd, file));
+  }
+  return [...new Set(found)];
+}
+
+export interface ReadCoverageReport extends ParsedReport {
+  path: string;
+  sha256: string;
+}
+
+/**
+ * Streams a coverage report through its parser: the format is detected from
+ * the first bytes, the digest computed on the way, and no format except
+ * istanbul JSON holds the whole file. Errors name the file.
+ */
+export async function readCoverageReport(path: string, displayPath: string, format?: CoverageFormat): Promise<ReadCoverageReport> {
+  const hash = createHash("sha256");
+  const decoder = new StringDecoder("utf8");
+  let parser: ReturnType<typeof createCoverageParser> | undefined;
+  let head = "";
+  const feed = (text: string, final: boolean) => {
+    if (text.includes("\u0000")) throw new ConfigurationError("expected a text coverage report, found binary data (NUL bytes)");
+    if (!parser) {
+      head += text;
+      if (head.length < DETECTION_WINDOW && !final) return;
+      head = head.replace(/^\uFEFF/, "");
+      parser = createCoverageParser(format ?? detectCoverageFormat(head.slice(0, DETECTION_WINDOW)));
+      parser.write(head);
+      head = "";
+      return;
+    }
+    parser.write(text);
+  };
+  try {
+    const stream = createReadStream(path, { highWaterMark: 1024 * 1024 });
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      feed(decoder.write(chunk), false);
+    }
+    feed(decoder.end(), true);
+    const parsed = (parser as NonNullable<typeof parser>).end();
+    return { ...parsed, path: displayPath, sha256: hash.digest("hex") };
+  } catch (error) {
+    if (error instanceof ConfigurationError) throw error.withSource(displayPath);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "EACCES" || code === "EISDIR") {
+      throw new ConfigurationError(`expected a readable coverage report, found ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "a directory" : "a file this process may not read"}`, displayPath);
+    }
+    throw error;
+  }
+}
+
+export { sha256 };

@@ -1,0 +1,65 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { type ChangedLines, ConfigurationError, parseUnifiedDiff } from "@release-gates/core";
+
+const run = promisify(execFile);
+
+/** Runs git without a shell: arguments never pass through word splitting or expansion. */
+export async function git(args: readonly string[], cwd: string): Promise<string> {
+  const { stdout } = await run("git", [...args], { cwd, maxBuffer: 512 * 1024 * 1024, encoding: "utf8" });
+  return stdout;
+}
+
+export async function isGitWorkTree(cwd: string): Promise<boolean> {
+  try {
+    return (await git(["rev-parse", "--is-inside-work-tree"], cwd)).trim() === "true";
+  } catch {
+    return false;
+  }
+}
+
+export async function headCommit(cwd: string): Promise<string | undefined> {
+  try {
+    return (await git(["rev-parse", "--verify", "HEAD"], cwd)).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Files git tracks under `cwd`, relative to it. */
+export async function trackedFiles(cwd: string): Promise<string[]> {
+  return (await git(["ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd)).split("\0").filter(Boolean);
+}
+
+async function commitExists(ref: string, cwd: string): Promise<boolean> {
+  try {
+    await git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], cwd);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Lines added or changed since the merge base of `baseRef` (what a pull or
+ * merge request shows), paths relative to `cwd`. Without `headRef` the work
+ * tree is compared, so a developer's uncommitted changes count too.
+ */
+export async function changedLinesSince(baseRef: string, cwd: string, headRef?: string, source = "base-ref"): Promise<ChangedLines> {
+  if (!(await commitExists(baseRef, cwd))) {
+    throw new ConfigurationError(
+      `expected a commit or branch present in this clone, found ${JSON.stringify(baseRef)}, which is not: fetch it first (actions/checkout with fetch-depth: 0, or git fetch origin ${baseRef}; GitLab: GIT_DEPTH 0)`,
+      source,
+    );
+  }
+  if (headRef && !(await commitExists(headRef, cwd))) {
+    throw new ConfigurationError(`expected the head commit ${JSON.stringify(headRef)} in this clone, found it missing`, source);
+  }
+  const range = headRef ? [`${baseRef}...${headRef}`] : ["--merge-base", baseRef];
+  const diff = await git(["-c", "core.quotePath=false", "diff", "--no-color", "--no-ext-diff", "--unified=0", "--find-renames", "--relative", ...range], cwd);
+  return parseUnifiedDiff(diff);
+}
+
+export async function hasCommit(ref: string, cwd: string): Promise<boolean> {
+  return commitExists(ref, cwd);
+}
