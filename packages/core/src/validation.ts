@@ -42,6 +42,6 @@ export function describeZodError(error: z.ZodError, input: unknown): { path: rea
   if (!issue) return { path: [], sentence: "invalid value" };
   const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem${error.issues.length > 2 ? "s" : ""})` : "";
   const found = issue.code === "unrecognized_keys" ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}` : describeFound(valueAt(input, issue.path));
-  const expected = issue.code === "unrecognized_keys" ? "only known keys" : issue.message.replace(/^Invalid input: /, "").replace(/, received .*$/, "");
+  const expected = issue.code === "unrecognized_keys" ? "only known keys" : issue.message.replace(/^(Invalid input|Too big|Too small): /, "").replace(/, received .*$/, "");
   return { path: issue.path, sentence: `${formatKeyPath(issue.path)}: expected ${expected.replace(/^expected /, "")}, found ${found}${more}` };
 }

@@ -28,7 +28,7 @@ export function parsePolicy(text: string, source = POLICY_FILE): LoadedPolicy {
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const [yamlError] = document.errors;
   if (yamlError) {
-    const line = yamlError.linePos?.[0]?.line;
+    const line = lineCounter.linePos(yamlError.pos[0]).line;
     throw new ConfigurationError(`expected valid YAML, found a syntax error: ${yamlError.message.split("\n")[0]}`, source, line);
   }
   const data: unknown = document.toJS() ?? {};
