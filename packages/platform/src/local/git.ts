@@ -46,6 +46,10 @@ async function commitExists(ref: string, cwd: string): Promise<boolean> {
  * tree is compared, so a developer's uncommitted changes count too.
  */
 export async function changedLinesSince(baseRef: string, cwd: string, headRef?: string, source = "base-ref"): Promise<ChangedLines> {
+  // A ref is never an option: "--output=…" must not reach git's option parser.
+  for (const ref of [baseRef, headRef]) {
+    if (ref?.startsWith("-")) throw new ConfigurationError(`expected a branch, tag or commit, found ${JSON.stringify(ref)}, which starts with "-"`, source);
+  }
   if (!(await commitExists(baseRef, cwd))) {
     throw new ConfigurationError(
       `expected a commit or branch present in this clone, found ${JSON.stringify(baseRef)}, which is not: fetch it first (actions/checkout with fetch-depth: 0, or git fetch origin ${baseRef}; GitLab: GIT_DEPTH 0)`,

@@ -1,0 +1,66 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { ConfigurationError } from "@release-gates/core";
+import { createTestRepo, type TestRepo } from "../../../test/support/git-repo.js";
+import { changedLinesSince, headCommit, isGitWorkTree, trackedFiles } from "../src/local/git.js";
+
+let repo: TestRepo;
+afterEach(() => repo?.remove());
+
+const lines = (n: number, prefix = "line") => Array.from({ length: n }, (_, i) => `${prefix} ${i + 1}`).join("\n") + "\n";
+
+describe("changed lines from a real git repository", () => {
+  it("measures a feature branch against the merge base, not the base's later commits", () => {
+    repo = createTestRepo({ "src/a.ts": lines(10), "docs/readme.md": "# x\n" });
+    repo.commit("base");
+    repo.git("checkout", "-q", "-b", "feature");
+    repo.write({ "src/a.ts": lines(10).replace("line 3\n", "line three\nline 3b\n"), "src/new.ts": lines(2) });
+    const head = repo.commit("feature");
+    repo.git("checkout", "-q", "main");
+    repo.write({ "docs/readme.md": "# changed on main after the branch\n" });
+    repo.commit("main moves on");
+
+    return changedLinesSince("main", repo.dir, head).then((changes) => {
+      expect([...changes.keys()].sort()).toEqual(["src/a.ts", "src/new.ts"]);
+      expect([...(changes.get("src/a.ts") ?? [])]).toEqual([3, 4]);
+      expect([...(changes.get("src/new.ts") ?? [])]).toEqual([1, 2]);
+    });
+  });
+
+  it("without a head, compares the work tree (a developer's uncommitted edits count)", async () => {
+    repo = createTestRepo({ "a.ts": lines(3) });
+    repo.commit("base");
+    repo.write({ "a.ts": `${lines(3)}line 4\n` });
+    expect([...((await changedLinesSince("HEAD", repo.dir)).get("a.ts") ?? [])]).toEqual([4]);
+  });
+
+  it("paths are relative to a project in a subdirectory, and other directories are left out", async () => {
+    repo = createTestRepo({ "services/api/src/a.ts": lines(2), "web/b.ts": lines(2) });
+    repo.commit("base");
+    repo.write({ "services/api/src/a.ts": lines(3), "web/b.ts": lines(3) });
+    const changes = await changedLinesSince("HEAD", `${repo.dir}/services/api`);
+    expect([...changes.keys()]).toEqual(["src/a.ts"]);
+    expect(await trackedFiles(`${repo.dir}/services/api`)).toEqual(["src/a.ts"]);
+  });
+
+  it("a base ref missing from a shallow clone is a configuration error that says how to fetch it", async () => {
+    repo = createTestRepo({ "a.ts": "x\n" });
+    repo.commit("only");
+    const error = await changedLinesSince("origin/main", repo.dir).catch((caught) => caught);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error.message).toMatch(/^base-ref: expected a commit or branch present in this clone, found "origin\/main", which is not: fetch it first \(actions\/checkout with fetch-depth: 0/);
+  });
+
+  it("a ref that looks like an option is not taken as one", async () => {
+    repo = createTestRepo({ "a.ts": "x\n" });
+    repo.commit("only");
+    await expect(changedLinesSince("--output=/tmp/pwned", repo.dir)).rejects.toBeInstanceOf(ConfigurationError);
+  });
+
+  it("knows a work tree and its HEAD", async () => {
+    repo = createTestRepo({ "a.ts": "x\n" });
+    const sha = repo.commit("only");
+    expect(await isGitWorkTree(repo.dir)).toBe(true);
+    expect(await headCommit(repo.dir)).toBe(sha);
+    expect(await isGitWorkTree("/")).toBe(false);
+  });
+});
