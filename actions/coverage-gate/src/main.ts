@@ -88,10 +88,15 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         const action = await upsertPullRequestComment(client, context.repository, context.pullRequest.number, GATE, markdown);
         core.info(`Pull request comment ${action}.`);
       } catch (error) {
-        if (!(error instanceof GitHubApiError && error.isPermissionProblem)) throw error;
-        const why = context.pullRequest.fromFork ? "pull requests from forks get a read-only token" : "the token lacks pull-requests: write";
+        // The decision stands without the comment: never fail a gate for want of one.
+        const why =
+          error instanceof GitHubApiError && error.isPermissionProblem
+            ? context.pullRequest.fromFork
+              ? "pull requests from forks get a read-only token"
+              : "the token lacks pull-requests: write"
+            : `the GitHub API could not be reached: ${(error as Error).message}`;
         note = `\n> The summary could not be posted as a pull request comment (${why}); it is shown here instead.\n`;
-        core.warning(`Could not comment on pull request #${context.pullRequest.number}: ${why} (${error.status}). The job summary has the result.`);
+        core.warning(`Could not comment on pull request #${context.pullRequest.number}: ${why}${error instanceof GitHubApiError ? ` (${error.status})` : ""}. The job summary has the result.`);
       }
     }
     await publishSummary(markdown + note);

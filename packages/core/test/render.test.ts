@@ -98,3 +98,11 @@ describe("plain renderings", () => {
     expect(back.totals().branches).toEqual(coverage.totals().branches);
   });
 });
+
+describe("internal errors", () => {
+  it("are prefixed with the gate and ask for a report, whatever was thrown", async () => {
+    const { describeInternalError } = await import("../src/errors.js");
+    expect(describeInternalError("coverage-gate", new TypeError("x is undefined"))).toMatch(/^release-gates\/coverage-gate failed: TypeError: x is undefined\n/);
+    expect(describeInternalError("coverage-gate", "a string")).toMatch(/^release-gates\/coverage-gate failed: a string\nThis is a bug in release-gates/);
+  });
+});

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { basename, relative, resolve, sep } from "node:path";
 import {
   buildReport,
@@ -81,6 +81,7 @@ export async function runCoverageGate(request: CoverageRunRequest): Promise<Cove
   const clock = request.clock ?? (() => new Date());
   const startedAt = clock();
   const cwd = resolve(request.cwd);
+  if (!(await stat(cwd).catch(() => undefined))?.isDirectory()) throw new ConfigurationError(`expected an existing directory, found nothing at ${cwd}`, "working-directory");
   const settings = resolveCoverageSettings(await loadPolicy(cwd, request.policyPath), request.environment, request.overrides);
   const inGit = await isGitWorkTree(cwd);
   const repoFiles = inGit ? await trackedFiles(cwd) : await listFiles(cwd);

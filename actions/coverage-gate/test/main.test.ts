@@ -1,0 +1,78 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { startFakeApi } from "../../../test/support/github-api.js";
+import { createTestRepo, type TestRepo } from "../../../test/support/git-repo.js";
+import { run } from "../src/main.js";
+
+// run() in process with the real @actions/core: inputs from INPUT_* variables,
+// outputs and summary in real files. The bundle itself is run in test/e2e.
+let repo: TestRepo;
+let runner: { output: string; summary: string; event: string };
+let stdout: string[];
+const saved = { ...process.env };
+
+beforeEach(() => {
+  const dir = mkdtempSync(join(tmpdir(), "rg-runner-"));
+  runner = { output: join(dir, "output"), summary: join(dir, "summary"), event: join(dir, "event.json") };
+  for (const file of Object.values(runner)) writeFileSync(file, "");
+  writeFileSync(runner.event, "{}");
+  stdout = [];
+  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+    stdout.push(String(chunk));
+    return true;
+  });
+  process.exitCode = undefined;
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.env = { ...saved };
+  process.exitCode = undefined;
+  repo?.remove();
+});
+
+function inputs(values: Record<string, string>) {
+  for (const [name, value] of Object.entries(values)) process.env[`INPUT_${name.toUpperCase()}`] = value;
+  Object.assign(process.env, { GITHUB_OUTPUT: runner.output, GITHUB_STEP_SUMMARY: runner.summary, GITHUB_EVENT_PATH: runner.event, GITHUB_REPOSITORY: "acme/app" });
+}
+
+const outputs = () => Object.fromEntries([...readFileSync(runner.output, "utf8").matchAll(/^([\w-]+)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm)].map(([, name, , value]) => [name, value]));
+
+describe("coverage-gate action, in process", () => {
+  it("on a fork's pull request the comment is refused: it warns, keeps the summary and does not fail for it", async () => {
+    repo = createTestRepo({ "src/a.ts": "1\n2\n", "coverage/lcov.info": "SF:src/a.ts\nDA:1,1\nDA:2,1\nend_of_record\n" });
+    const base = repo.commit("base");
+    repo.write({ "src/a.ts": "1\n2 changed\n" });
+    const head = repo.commit("head");
+    const api = await startFakeApi(({ method }) => (method === "GET" ? { status: 200, body: [] } : { status: 403, body: { message: "Resource not accessible by integration" } }));
+    try {
+      writeFileSync(runner.event, JSON.stringify({ pull_request: { number: 3, base: { sha: base, ref: "main", repo: { full_name: "acme/app" } }, head: { sha: head, repo: { full_name: "fork/app" } } } }));
+      inputs({ "working-directory": repo.dir, "github-token": "t", comment: "true", "report-out": "out/report.json" });
+      process.env.GITHUB_API_URL = api.url;
+      await run();
+    } finally {
+      await api.close();
+    }
+    expect(process.exitCode).toBeUndefined();
+    expect(outputs()).toMatchObject({ status: "pass", lines: "100", "patch-coverage": "100", "report-path": join(repo.dir, "out/report.json") });
+    expect(stdout.join("")).toMatch(/::warning::Could not comment on pull request #3: pull requests from forks get a read-only token \(403\)/);
+    expect(readFileSync(runner.summary, "utf8")).toMatch(/could not be posted as a pull request comment \(pull requests from forks get a read-only token\)/);
+  });
+
+  it("a bad input fails the step with one sentence naming the input", async () => {
+    repo = createTestRepo({ "a.txt": "x\n" });
+    repo.commit("x");
+    inputs({ "working-directory": repo.dir, "patch-threshold": "eighty", comment: "false" });
+    await run();
+    expect(process.exitCode).toBe(1);
+    expect(stdout.join("")).toContain('::error::input patch-threshold: expected a percentage from 0 to 100, found "eighty"');
+  });
+
+  it("a working directory that does not exist is a configuration error", async () => {
+    inputs({ "working-directory": "/nonexistent/dir", comment: "false" });
+    await run();
+    expect(process.exitCode).toBe(1);
+    expect(stdout.join("")).toContain("::error::working-directory: expected an existing directory, found nothing at /nonexistent/dir");
+  });
+});
