@@ -175,3 +175,13 @@ describe("broken input gives one sentence with a line number", () => {
     expect(parser.end().files).toEqual(parseCoverageReport(text).files);
   });
 });
+
+describe("forcing a format", () => {
+  it("an XML format forced on a text report says what it found", () => {
+    expect(() => parseCoverageReport("SF:a.ts\nDA:1,1\nend_of_record\n", "cobertura")).toThrow('line 1: expected an XML document, found text starting with "SF:a.ts"');
+  });
+
+  it("a malformed XML error drops saxes' position prefix but keeps the line", () => {
+    expect(() => parseCoverageReport('<coverage line-rate="1"><packages></coverage>')).toThrow(/^line 1: expected well-formed XML, found an error: unexpected close tag/);
+  });
+});

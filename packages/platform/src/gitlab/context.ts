@@ -6,9 +6,13 @@ export interface GitLabContext {
   mergeRequestIid: string | undefined;
 }
 
-/** What a GitLab job knows about its pipeline, from the predefined CI_* variables. */
+/**
+ * What a GitLab job knows about its pipeline, from the predefined CI_*
+ * variables. GITLAB_CI is "true" on GitLab and "false" under gitlab-ci-local:
+ * both are GitLab pipelines with the same variables.
+ */
 export function readGitLabContext(env: NodeJS.ProcessEnv): GitLabContext | undefined {
-  if (env.GITLAB_CI !== "true") return undefined;
+  if (env.GITLAB_CI === undefined) return undefined;
   return {
     projectPath: env.CI_PROJECT_PATH || undefined,
     commitSha: env.CI_COMMIT_SHA || undefined,

@@ -1,0 +1,309 @@
+import { ConfigurationError } from "../errors.js";
+import type { CoverageSettings, CoverageThresholds, MetricThresholds } from "../policy/schema.js";
+import type { Check, Finding } from "../report/schema.js";
+import type { ChangedLines } from "./diff.js";
+import { type CoverageMap, type Counts, type FileCoverage, fileCounts, METRICS, type Metric, percentage, sumCounts } from "./model.js";
+import { classifyPathKey, evaluateThreshold, formatPercent } from "./thresholds.js";
+
+export interface ReadReport {
+  path: string;
+  format: string;
+  files: number;
+}
+
+export interface CoverageEvaluationInput {
+  settings: CoverageSettings;
+  /** The reports read (after glob expansion), in order. */
+  reports: readonly ReadReport[];
+  /** Repo-relative coverage, all reports merged. */
+  coverage: CoverageMap;
+  /** Report paths matching no repository file. */
+  unmatched: readonly string[];
+  /** Lines the change adds or modifies; undefined when no base was given. */
+  changes?: ChangedLines;
+  /** Where the changes were measured against, for messages (`origin/main`). */
+  changesBase?: string;
+  /** The base branch's merged coverage, for the drop check. */
+  base?: CoverageMap;
+}
+
+export interface MetricTotal extends Counts {
+  pct: number | null;
+}
+
+export interface CoverageDetails {
+  totals: Record<Metric, MetricTotal>;
+  fileCount: number;
+  worstFiles: { path: string; lines: MetricTotal; branches: MetricTotal }[];
+  unmatched: string[];
+  patch?: { base: string | undefined; covered: number; total: number; pct: number | null; changedFiles: number };
+  base?: Record<Metric, MetricTotal>;
+}
+
+export interface CoverageEvaluation {
+  checks: Check[];
+  findings: Finding[];
+  details: CoverageDetails;
+}
+
+/** When a policy sets no threshold at all: the release process's "unit-test coverage > 80 %". */
+export const DEFAULT_THRESHOLDS: CoverageThresholds = { global: { lines: 80 } };
+
+const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+const withPct = (counts: Counts): MetricTotal => ({ ...counts, pct: percentage(counts) });
+
+function thresholdCheck(id: string, metric: Metric, counts: Counts, threshold: number, scope: string, onNoData: Check["onNoData"]): Check {
+  const result = evaluateThreshold(metric, counts, threshold, scope);
+  return {
+    id,
+    status: result.status,
+    measured: result.measured,
+    threshold,
+    unit: threshold < 0 ? "uncovered" : "%",
+    ...(result.status === "no-data" ? { onNoData } : {}),
+    message: result.sentence,
+  };
+}
+
+function configuredMetrics(thresholds: MetricThresholds | undefined): [Metric, number][] {
+  return METRICS.flatMap((metric) => (thresholds?.[metric] === undefined ? [] : [[metric, thresholds[metric] as number] as [Metric, number]]));
+}
+
+/** Checks each file against `thresholds` on its own: one check per metric, naming the worst file. */
+function perFileChecks(idPrefix: string, scope: string, files: readonly FileCoverage[], thresholds: MetricThresholds, settings: CoverageSettings, findings: Finding[]): Check[] {
+  return configuredMetrics(thresholds).map(([metric, threshold]) => {
+    const results = files.map((file) => ({ file, result: evaluateThreshold(metric, fileCounts(file, metric), threshold, file.path) }));
+    const measured = results.filter((entry) => entry.result.status !== "no-data");
+    const failing = measured.filter((entry) => entry.result.status === "fail");
+    for (const { file, result } of failing) {
+      findings.push({ id: `${idPrefix}.${metric}`, severity: "error", message: result.sentence, location: { path: file.path } });
+    }
+    const id = `${idPrefix}.${metric}`;
+    if (measured.length === 0) {
+      return { id, status: "no-data", measured: null, threshold, onNoData: settings.onNoData, message: `No file of ${scope} has ${metric} to measure against the ${threshold} threshold.` };
+    }
+    const worst = [...measured].sort((a, b) => (threshold < 0 ? (b.result.measured ?? 0) - (a.result.measured ?? 0) : (a.result.measured ?? 0) - (b.result.measured ?? 0)))[0];
+    return {
+      id,
+      status: failing.length > 0 ? "fail" : "pass",
+      measured: worst?.result.measured ?? null,
+      threshold,
+      unit: threshold < 0 ? "uncovered" : "%",
+      message:
+        failing.length > 0
+          ? `${failing.length} of ${measured.length} files of ${scope} miss the ${metric} threshold of ${threshold}; the worst: ${worst?.result.sentence}`
+          : `All ${measured.length} files of ${scope} meet the ${metric} threshold of ${threshold}.`,
+    };
+  });
+}
+
+function thresholdChecks(input: CoverageEvaluationInput, findings: Finding[]): Check[] {
+  const { settings, coverage } = input;
+  const thresholds = settings.thresholds ?? DEFAULT_THRESHOLDS;
+  const files = [...coverage.values()];
+  const paths = coverage.paths();
+  const checks: Check[] = [];
+  const claimed = new Set<string>();
+  for (const [key, keyThresholds] of Object.entries(thresholds.paths ?? {})) {
+    const rule = classifyPathKey(key, paths);
+    const matching = files.filter((file) => rule.matches(file.path));
+    for (const file of matching) claimed.add(file.path);
+    if (rule.kind === "glob") {
+      checks.push(...perFileChecks(`path:${key}`, key, matching, keyThresholds, settings, findings));
+      continue;
+    }
+    for (const [metric, threshold] of configuredMetrics(keyThresholds)) {
+      checks.push(thresholdCheck(`path:${key}.${metric}`, metric, sumCounts(matching, metric), threshold, key, settings.onNoData));
+    }
+  }
+  // As in jest, files claimed by a path entry are taken out of the global figures.
+  const unclaimed = files.filter((file) => !claimed.has(file.path));
+  for (const [metric, threshold] of configuredMetrics(thresholds.global)) {
+    const scope = claimed.size > 0 ? "the files no path threshold covers" : "all files";
+    checks.push(thresholdCheck(`global.${metric}`, metric, sumCounts(unclaimed, metric), threshold, scope, settings.onNoData));
+  }
+  if (thresholds.perFile) checks.push(...perFileChecks("per-file", "every file", files, thresholds.perFile, settings, findings));
+  return checks;
+}
+
+/** Uncovered changed lines as ranges; a covered line in between starts a new range. */
+function uncoveredRanges(file: FileCoverage, changed: ReadonlySet<number>): [number, number][] {
+  const ranges: [number, number][] = [];
+  let open: [number, number] | undefined;
+  for (const line of [...file.lines.keys()].sort((a, b) => a - b)) {
+    const hits = file.lines.get(line) ?? 0;
+    if (changed.has(line) && hits === 0) {
+      if (open) open[1] = line;
+      else {
+        open = [line, line];
+        ranges.push(open);
+      }
+    } else if (hits > 0) open = undefined;
+  }
+  return ranges;
+}
+
+function patchCheck(input: CoverageEvaluationInput, changes: ChangedLines, findings: Finding[]): { check: Check; details: NonNullable<CoverageDetails["patch"]> } {
+  const { settings, coverage } = input;
+  let covered = 0;
+  let total = 0;
+  let changedFiles = 0;
+  for (const [path, lines] of changes) {
+    const file = coverage.get(path);
+    if (!file) continue;
+    changedFiles += 1;
+    for (const line of lines) {
+      const hits = file.lines.get(line);
+      if (hits === undefined) continue;
+      total += 1;
+      if (hits > 0) covered += 1;
+    }
+    for (const [start, end] of uncoveredRanges(file, lines)) {
+      findings.push({
+        id: "patch.uncovered",
+        severity: "warning",
+        message: start === end ? `Line ${start} was changed but no test runs it.` : `Lines ${start}–${end} were changed but no test runs them.`,
+        location: { path, startLine: start, endLine: end },
+      });
+    }
+  }
+  const pct = percentage({ covered, total });
+  const threshold = settings.patch.threshold;
+  // A merge base is a bare SHA: show it the way git log --oneline would.
+  const against = input.changesBase ? ` against ${/^[0-9a-f]{40}$/.test(input.changesBase) ? input.changesBase.slice(0, 12) : input.changesBase}` : "";
+  const details = { base: input.changesBase, covered, total, pct, changedFiles };
+  if (total === 0) {
+    return {
+      check: {
+        id: "patch",
+        status: "no-data",
+        measured: null,
+        threshold,
+        unit: "%",
+        onNoData: settings.patch.onNoData,
+        message: `The change${against} touches no line the coverage report can measure (documentation, configuration or untested files only), so patch coverage is not applicable.`,
+      },
+      details,
+    };
+  }
+  const passed = (pct as number) >= threshold;
+  const uncovered = total - covered;
+  return {
+    check: {
+      id: "patch",
+      status: passed ? "pass" : "fail",
+      measured: pct,
+      threshold,
+      unit: "%",
+      message: passed
+        ? `Patch coverage${against}: ${pct} % of the ${total} changed coverable lines are tested, meeting the minimum of ${threshold} %.`
+        : `Patch coverage${against}: ${pct} % (${covered}/${total}) of the changed lines are tested, below the minimum of ${threshold} %: ${uncovered} changed line${uncovered > 1 ? "s have" : " has"} no test (see the annotations).`,
+    },
+    details,
+  };
+}
+
+function dropChecks(input: CoverageEvaluationInput, base: CoverageMap): { checks: Check[]; totals: Record<Metric, MetricTotal> } {
+  const current = input.coverage.totals();
+  const before = base.totals();
+  const checks: Check[] = [];
+  for (const metric of METRICS) {
+    const allowed = input.settings.maxDrop[metric];
+    if (allowed === undefined) continue;
+    const now = percentage(current[metric]);
+    const then = percentage(before[metric]);
+    const id = `drop.${metric}`;
+    if (now === null || then === null) {
+      checks.push({ id, status: "no-data", measured: null, threshold: allowed, unit: "points", onNoData: input.settings.onNoData, message: `${capital(metric)} cannot be compared with the base report: ${then === null ? "the base" : "this run"} has no ${metric}.` });
+      continue;
+    }
+    const drop = Math.round((then - now) * 100) / 100;
+    checks.push({
+      id,
+      status: drop > allowed ? "fail" : "pass",
+      measured: drop,
+      threshold: allowed,
+      unit: "points",
+      message:
+        drop > allowed
+          ? `${capital(metric)} fell from ${then} % to ${now} % against the base report, ${drop} points, more than the ${allowed} allowed: add tests for the new code.`
+          : drop > 0
+            ? `${capital(metric)} fell by ${drop} points (${then} % → ${now} %), within the ${allowed} allowed.`
+            : `${capital(metric)} did not fall against the base report (${then} % → ${now} %).`,
+    });
+  }
+  return { checks, totals: Object.fromEntries(METRICS.map((metric) => [metric, withPct(before[metric])])) as Record<Metric, MetricTotal> };
+}
+
+/** Data checks: a gate with no data fails, saying where it looked. */
+function dataCheck(input: CoverageEvaluationInput): Check {
+  const { reports, coverage, unmatched, settings } = input;
+  if (reports.length === 0) {
+    return { id: "reports", status: "fail", measured: 0, threshold: "≥ 1 report", message: `No coverage report matched ${settings.reports.join(", ")}: run the tests with coverage before the gate, or set the report paths.` };
+  }
+  const listed = reports.reduce((sum, report) => sum + report.files, 0);
+  if (listed === 0) {
+    return { id: "reports", status: "fail", measured: 0, threshold: "≥ 1 file", message: `The coverage report${reports.length > 1 ? "s" : ""} ${reports.map((report) => report.path).join(", ")} list no source files: the tests ran without instrumenting any code.` };
+  }
+  if (coverage.size === 0) {
+    return {
+      id: "reports",
+      status: "fail",
+      measured: 0,
+      threshold: "≥ 1 file in the repository",
+      message: `None of the ${unmatched.length} files in the coverage report${reports.length > 1 ? "s" : ""} is in this repository (for example ${JSON.stringify(unmatched[0])}): set stripPrefixes to the path the report was written under.`,
+    };
+  }
+  return {
+    id: "reports",
+    status: unmatched.length > 0 && settings.onUnmatchedFiles === "fail" ? "fail" : unmatched.length > 0 ? "warn" : "pass",
+    measured: coverage.size,
+    threshold: "all files in the repository",
+    message:
+      unmatched.length > 0
+        ? `${unmatched.length} of ${coverage.size + unmatched.length} files in the coverage reports are not in this repository and were left out (for example ${JSON.stringify(unmatched[0])}).`
+        : `Read ${reports.length} report${reports.length > 1 ? "s" : ""} (${[...new Set(reports.map((report) => report.format))].join(", ")}) covering ${coverage.size} files of this repository.`,
+  };
+}
+
+/**
+ * Decides coverage: data present, thresholds (global, per path, per file),
+ * patch coverage of the change, and the drop against the base branch.
+ */
+export function evaluateCoverage(input: CoverageEvaluationInput): CoverageEvaluation {
+  const findings: Finding[] = [];
+  const data = dataCheck(input);
+  const checks: Check[] = [data];
+  const totals = input.coverage.totals();
+  const files = [...input.coverage.values()];
+  const details: CoverageDetails = {
+    totals: Object.fromEntries(METRICS.map((metric) => [metric, withPct(totals[metric])])) as Record<Metric, MetricTotal>,
+    fileCount: input.coverage.size,
+    worstFiles: files
+      .map((file) => ({ path: file.path, lines: withPct(fileCounts(file, "lines")), branches: withPct(fileCounts(file, "branches")) }))
+      .filter((file) => file.lines.pct !== null && file.lines.pct < 100)
+      .sort((a, b) => (a.lines.pct ?? 0) - (b.lines.pct ?? 0) || b.lines.total - b.lines.covered - (a.lines.total - a.lines.covered))
+      .slice(0, 10),
+    unmatched: input.unmatched.slice(0, 20),
+  };
+  for (const path of input.unmatched.slice(0, 20)) {
+    findings.push({ id: "reports.unmatched", severity: "notice", message: `${path} is in the coverage report but not in this repository; it was left out.` });
+  }
+  if (data.status === "fail") return { checks, findings, details };
+
+  checks.push(...thresholdChecks(input, findings));
+  if (input.changes) {
+    const patch = patchCheck(input, input.changes, findings);
+    checks.push(patch.check);
+    details.patch = patch.details;
+  }
+  if (input.base) {
+    if (input.base.size === 0) throw new ConfigurationError("expected the base coverage report to list files, found none");
+    const drop = dropChecks(input, input.base);
+    checks.push(...drop.checks);
+    details.base = drop.totals;
+  }
+  return { checks, findings, details };
+}
+
+export { formatPercent };

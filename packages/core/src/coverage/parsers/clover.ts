@@ -1,0 +1,75 @@
+import { ConfigurationError } from "../../errors.js";
+import { CoverageMap, emptyFileCoverage, type FileCoverage } from "../model.js";
+import type { CoverageParser, ParsedReport } from "./types.js";
+import { integerAttribute, XmlStream } from "./xml.js";
+
+/**
+ * Clover XML. `type="cond"` lines mean two different things: OpenClover and
+ * PHPUnit write how often the condition was true and false (two arms), while
+ * istanbul's clover reporter (the one that writes `clover="3.2.0"`) writes
+ * covered and uncovered arm counts. Statements are the stmt + cond lines, as
+ * the project `<metrics statements>` counts them. Methods come from method
+ * lines, or from the file's `<metrics methods>` when it has none.
+ */
+export function createCloverParser(): CoverageParser {
+  const coverage = new CoverageMap();
+  let sawRoot = false;
+  let armCounts = false;
+  let currentFile: (FileCoverage & { statements: Map<string, number> }) | undefined;
+
+  const xml = new XmlStream({
+    open(name, attributes, line) {
+      if (!sawRoot) {
+        if (name !== "coverage") throw new ConfigurationError(`expected a Clover <coverage> root element, found <${name}>`, undefined, line);
+        sawRoot = true;
+        armCounts = attributes.clover === "3.2.0";
+        return;
+      }
+      if (name === "file") {
+        const path = attributes.path || attributes.name;
+        if (!path) throw new ConfigurationError('expected <file path="…"> or <file name="…">, found neither', undefined, line);
+        currentFile = { ...emptyFileCoverage(path), statements: new Map() };
+        return;
+      }
+      // istanbul's clover reporter writes no method lines, only the file's method totals.
+      if (name === "metrics" && currentFile && attributes.methods !== undefined) {
+        currentFile.summary = { functions: { total: integerAttribute(attributes, "methods", "metrics", line), covered: integerAttribute(attributes, "coveredmethods", "metrics", line) } };
+        return;
+      }
+      if (name !== "line" || !currentFile) return;
+      const number = integerAttribute(attributes, "num", "line", line);
+      const count = integerAttribute(attributes, "count", "line", line);
+      const type = attributes.type ?? "stmt";
+      if (type === "method") {
+        currentFile.functions.set(`${attributes.name ?? attributes.signature ?? "method"}@${number}`, count);
+        return;
+      }
+      currentFile.lines.set(number, (currentFile.lines.get(number) ?? 0) + count);
+      currentFile.statements.set(String(number), (currentFile.statements.get(String(number)) ?? 0) + count);
+      if (type !== "cond") return;
+      const trueCount = integerAttribute(attributes, "truecount", "line", line);
+      const falseCount = integerAttribute(attributes, "falsecount", "line", line);
+      if (armCounts) {
+        for (let arm = 0; arm < trueCount + falseCount; arm += 1) currentFile.branches.set(`${number}:0:${arm}`, arm < trueCount ? 1 : 0);
+      } else {
+        currentFile.branches.set(`${number}:0:true`, trueCount);
+        currentFile.branches.set(`${number}:0:false`, falseCount);
+      }
+    },
+    close(name) {
+      if (name === "file" && currentFile) {
+        coverage.add(currentFile);
+        currentFile = undefined;
+      }
+    },
+  });
+
+  return {
+    write: (chunk) => xml.write(chunk),
+    end(): ParsedReport {
+      xml.end();
+      if (!sawRoot) throw new ConfigurationError("expected a Clover <coverage> document, found no XML elements");
+      return { format: "clover", files: [...coverage.values()], sourceRoots: [] };
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import { z } from "zod";
+import { ConfigurationError } from "../../errors.js";
+import { describeZodError } from "../../validation.js";
+import { emptyFileCoverage, type FileCoverage } from "../model.js";
+import type { CoverageParser, ParsedReport } from "./types.js";
+
+const position = z.object({ line: z.number().int(), column: z.number().nullable().optional() });
+const range = z.object({ start: position, end: position.optional() });
+const counter = z.record(z.string(), z.number());
+
+const fileEntry = z.object({
+  path: z.string().min(1),
+  statementMap: z.record(z.string(), range),
+  s: counter,
+  fnMap: z.record(z.string(), z.object({ name: z.string(), decl: range.optional(), loc: range.optional(), line: z.number().optional() })),
+  f: counter,
+  branchMap: z.record(z.string(), z.object({ line: z.number().optional(), loc: range.optional(), locations: z.array(range.partial()).optional() })),
+  b: z.record(z.string(), z.array(z.number())),
+});
+const finalReport = z.record(z.string(), fileEntry);
+
+// Counts are taken as written, fractions included: vitest-coverage-report-action's
+// own fixture scales per-file counts ("covered": 1.15 of 1) so that they still add
+// up to its "total" entry, and rounding each file would break that sum.
+const summaryCounts = z.object({ total: z.number().nonnegative(), covered: z.number().nonnegative() });
+const summaryEntry = z.object({ lines: summaryCounts, statements: summaryCounts, functions: summaryCounts, branches: summaryCounts });
+const summaryReport = z.record(z.string(), summaryEntry);
+
+/** istanbul-lib-coverage's getLineCoverage: a statement counts on its start line, the highest count wins. */
+function fromFinalEntry(entry: z.infer<typeof fileEntry>): FileCoverage {
+  const file = emptyFileCoverage(entry.path);
+  file.statements = new Map();
+  for (const [id, location] of Object.entries(entry.statementMap)) {
+    const hits = entry.s[id] ?? 0;
+    file.statements.set(`${location.start.line}:${location.start.column ?? 0}`, hits);
+    file.lines.set(location.start.line, Math.max(file.lines.get(location.start.line) ?? 0, hits));
+  }
+  for (const [id, fn] of Object.entries(entry.fnMap)) {
+    const line = fn.decl?.start.line ?? fn.loc?.start.line ?? fn.line ?? 0;
+    file.functions.set(`${fn.name}@${line}`, entry.f[id] ?? 0);
+  }
+  for (const [id, branch] of Object.entries(entry.branchMap)) {
+    const line = branch.loc?.start.line ?? branch.line ?? 0;
+    (entry.b[id] ?? []).forEach((taken, arm) => file.branches.set(`${line}:${id}:${arm}`, taken));
+  }
+  return file;
+}
+
+function validate<T>(schema: z.ZodType<T>, data: unknown, what: string): T {
+  const result = schema.safeParse(data);
+  if (!result.success) throw new ConfigurationError(`${what}: ${describeZodError(result.error, data).sentence}`);
+  return result.data;
+}
+
+/**
+ * istanbul JSON: `coverage-final.json` (full detail, keys are file paths) or
+ * `coverage-summary.json` (totals only: no patch coverage possible). JSON has
+ * no streaming shape, so chunks are collected; the caller bounds the size.
+ */
+export function createIstanbulParser(expected?: "istanbul" | "istanbul-summary"): CoverageParser {
+  const chunks: string[] = [];
+  return {
+    write: (chunk) => void chunks.push(chunk),
+    end(): ParsedReport {
+      let data: unknown;
+      try {
+        data = JSON.parse(chunks.join(""));
+      } catch (error) {
+        throw new ConfigurationError(`expected istanbul JSON, found text that is not valid JSON (${(error as Error).message})`);
+      }
+      if (data === null || typeof data !== "object" || Array.isArray(data)) {
+        throw new ConfigurationError("expected an istanbul JSON object keyed by file path, found another JSON value");
+      }
+      const record = data as Record<string, unknown>;
+      const isSummary = expected ? expected === "istanbul-summary" : "total" in record && !("statementMap" in ((record.total as object) ?? {}));
+      if (isSummary) {
+        const { total: _total, ...files } = record;
+        const parsed = validate(summaryReport, files, "istanbul coverage-summary.json");
+        return {
+          format: "istanbul-summary",
+          files: Object.entries(parsed).map(([path, counts]) => ({ ...emptyFileCoverage(path), summary: counts })),
+          sourceRoots: [],
+        };
+      }
+      // nyc < 15 wrapped each entry as {"data": {...}}.
+      const unwrapped = Object.fromEntries(Object.entries(record).map(([key, value]) => [key, value && typeof value === "object" && "data" in value ? (value as { data: unknown }).data : value]));
+      const parsed = validate(finalReport, unwrapped, "istanbul coverage-final.json");
+      return { format: "istanbul", files: Object.values(parsed).map(fromFinalEntry), sourceRoots: [] };
+    },
+  };
+}

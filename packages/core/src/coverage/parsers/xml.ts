@@ -1,0 +1,62 @@
+import { SaxesParser } from "saxes";
+import { ConfigurationError } from "../../errors.js";
+
+export interface XmlHandlers {
+  open(name: string, attributes: Record<string, string>, line: number): void;
+  close?(name: string): void;
+  text?(text: string): void;
+}
+
+/**
+ * Streams XML into handlers. saxes never resolves DTDs or external entities,
+ * so a report's `<!DOCTYPE ... "http://...">` cannot reach the network (XXE).
+ */
+export class XmlStream {
+  private readonly parser = new SaxesParser({ position: true, xmlns: false });
+  private failure: ConfigurationError | undefined;
+  private started = false;
+
+  constructor(handlers: XmlHandlers) {
+    this.parser.on("opentag", (tag) => handlers.open(tag.name, tag.attributes as Record<string, string>, this.parser.line));
+    if (handlers.close) {
+      const close = handlers.close;
+      this.parser.on("closetag", (tag) => close(tag.name));
+    }
+    if (handlers.text) this.parser.on("text", handlers.text);
+    this.parser.on("error", (error: Error) => {
+      this.failure ??= new ConfigurationError(`expected well-formed XML, found an error: ${error.message.replace(/^(?:[^:\s]*:)?\d+:\d+: /, "")}`, undefined, this.parser.line);
+    });
+  }
+
+  write(chunk: string): void {
+    if (!this.started) {
+      const text = chunk.replace(/^\uFEFF/, "").trimStart();
+      if (text === "") return;
+      // A forced format on the wrong file: say so rather than report a parse error deep inside.
+      if (!text.startsWith("<")) throw new ConfigurationError(`expected an XML document, found text starting with ${JSON.stringify(text.split(/\r?\n/, 1)[0]?.slice(0, 40))}`, undefined, 1);
+      this.started = true;
+    }
+    this.parser.write(chunk);
+    if (this.failure) throw this.failure;
+  }
+
+  end(): void {
+    this.parser.close();
+    if (this.failure) {
+      const truncated = /unclosed|unexpected end/i.test(this.failure.detail);
+      throw truncated
+        ? new ConfigurationError(`expected a complete XML document, found one that ends early (truncated?): ${this.failure.detail}`, undefined, this.failure.line)
+        : this.failure;
+    }
+  }
+}
+
+/** Reads a non-negative integer attribute, naming it when it is not one. */
+export function integerAttribute(attributes: Record<string, string>, name: string, element: string, line: number): number {
+  const raw = attributes[name];
+  const value = Number(raw);
+  if (raw === undefined || raw === "" || !Number.isFinite(value) || value < 0) {
+    throw new ConfigurationError(`expected <${element} ${name}="…"> to be a non-negative number, found ${raw === undefined ? "no such attribute" : JSON.stringify(raw)}`, undefined, line);
+  }
+  return Math.trunc(value);
+}

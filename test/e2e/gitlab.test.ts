@@ -1,0 +1,107 @@
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
+import { expectValidReport } from "../../packages/core/test/report-contract.js";
+import { createTestRepo, type TestRepo } from "../support/git-repo.js";
+import { cleanEnv, gitlabCiLocal, node24, releaseTree, repoRoot, requireReleaseTree, requireTestTools, runProcess } from "./support.js";
+
+/**
+ * The coverage-gate component from the release tree, included with
+ * `include: component:` and run by gitlab-ci-local's shell executor (under
+ * Node 24, which it needs). The component lives on a GitLab we cannot reach,
+ * so gitlab-ci-local's include cache is seeded with the release tree's
+ * templates/, exactly where it would have downloaded them. The CLI is the
+ * release tree's bundled package, packed to a tarball, as `npm exec` would
+ * fetch it from the registry.
+ */
+const COMPONENT = "gitlab.example.com/acme/release-gates/coverage-gate@1.0.0";
+let cliTarball: string;
+let packDir: string;
+const repos: TestRepo[] = [];
+
+beforeAll(async () => {
+  requireReleaseTree();
+  requireTestTools();
+  const which = await runProcess("sh", ["-c", "command -v rsync"], { cwd: repoRoot });
+  if (which.code !== 0) throw new Error("gitlab-ci-local needs rsync: apt-get install -y rsync (.ci/run does)");
+  packDir = mkdtempSync(join(tmpdir(), "rg-pack-"));
+  const packed = await runProcess("npm", ["pack", "--pack-destination", packDir, "--silent"], { cwd: join(releaseTree, "cli"), env: cleanEnv() });
+  expect(packed.code, packed.stderr).toBe(0);
+  cliTarball = join(packDir, packed.stdout.trim().split("\n").pop() as string);
+}, 120_000);
+
+afterAll(() => {
+  for (const repo of repos) repo.remove();
+  rmSync(packDir, { recursive: true, force: true });
+});
+
+function project(inputs: Record<string, string>): TestRepo {
+  const repo = createTestRepo({}, join(repoRoot, "examples/sample-service"));
+  repos.push(repo);
+  repo.git("remote", "add", "origin", "https://gitlab.example.com/acme/service.git");
+  const cache = join(repo.dir, ".gitlab-ci-local/includes/gitlab.example.com/acme/release-gates/1.0.0");
+  mkdirSync(cache, { recursive: true });
+  cpSync(join(releaseTree, "templates"), join(cache, "templates"), { recursive: true });
+  repo.write({
+    ".gitignore": ".gitlab-ci-local/\nrelease-gates/\n",
+    ".gitlab-ci.yml": stringify({ stages: ["test"], include: [{ component: COMPONENT, inputs: { "cli-package": cliTarball, ...inputs } }] }),
+  });
+  return repo;
+}
+
+const pipeline = (repo: TestRepo, variables: Record<string, string> = {}) =>
+  runProcess(node24, [gitlabCiLocal, "--force-shell-executor", "--no-color", ...Object.entries(variables).flatMap(([name, value]) => ["--variable", `${name}=${value}`])], {
+    cwd: repo.dir,
+    env: cleanEnv({ HOME: repo.dir }),
+    timeoutMs: 150_000,
+  });
+
+const artifact = (repo: TestRepo, path: string) => join(repo.dir, ".gitlab-ci-local/artifacts/coverage-gate", path);
+
+describe("coverage-gate GitLab component from the release tree", () => {
+  it("passes on the sample service, prints the coverage line GitLab reads, and keeps the reports", async () => {
+    const repo = project({ threshold: "lines=80" });
+    repo.commit("sample service");
+    const result = await pipeline(repo);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(readFileSync(join(repo.dir, ".gitlab-ci-local/output/coverage-gate.log"), "utf8")).toMatch(/^Coverage: 89\.23%$/m);
+    // gitlab-ci-local applies the component's `coverage:` regex as GitLab would.
+    expect(result.stdout).toMatch(/PASS +coverage-gate +89\.23% coverage/);
+    const report = expectValidReport(JSON.parse(readFileSync(artifact(repo, "release-gates/coverage-report.json"), "utf8")));
+    expect(report.predicate.status).toBe("pass");
+    expect(readFileSync(artifact(repo, "release-gates/coverage.cobertura.xml"), "utf8")).toContain('filename="src/cart.js"');
+    expect(readFileSync(artifact(repo, "release-gates/coverage-summary.md"), "utf8")).toMatch(/^## ✅ coverage-gate: pass/);
+    const job = parse(readFileSync(join(repo.dir, ".gitlab-ci-local/expanded-gitlab-ci.yml"), "utf8"))["coverage-gate"];
+    expect(job.artifacts.reports.coverage_report).toEqual({ coverage_format: "cobertura", path: "release-gates/coverage.cobertura.xml" });
+  });
+
+  it("in a merge request pipeline, untested changed lines fail the job against the MR's diff base", async () => {
+    const repo = project({ "patch-threshold": "80" });
+    const base = repo.commit("sample service");
+    writeFileSync(join(repo.dir, "src/currency.js"), `${readFileSync(join(repo.dir, "src/currency.js"), "utf8")}\nexport function isKnown(currency) {\n  if (!currency) return false;\n  return ["EUR", "USD", "GBP", "JPY"].includes(currency);\n}\n`);
+    const measured = await runProcess(process.execPath, ["--test", "--experimental-test-coverage", "--test-reporter=lcov", "--test-reporter-destination=coverage/lcov.info", "test/"], { cwd: repo.dir, env: cleanEnv() });
+    expect(measured.code).toBe(0);
+    repo.commit("isKnown");
+    const result = await pipeline(repo, { CI_MERGE_REQUEST_DIFF_BASE_SHA: base, CI_MERGE_REQUEST_IID: "4" });
+    expect(result.code).not.toBe(0);
+    writeFileSync("/tmp/gl-mr.log", result.stdout + "\n---\n" + result.stderr);
+    expect(result.stdout).toMatch(/coverage-gate > FAIL +patch +\d+(\.\d+)? % +>= 80 %/);
+    expect(result.stdout).toContain(`Patch coverage against ${base.slice(0, 12)}:`);
+    expect(result.stdout).toMatch(/FAIL +coverage-gate/);
+    const report = expectValidReport(JSON.parse(readFileSync(artifact(repo, "release-gates/coverage-report.json"), "utf8")));
+    expect(report.predicate.findings.find((finding) => finding.id === "patch.uncovered")?.location).toMatchObject({ path: "src/currency.js" });
+  });
+
+  it("an input is never run as shell: a command in it is a (missing) report path", async () => {
+    const repo = project({ report: 'coverage/lcov.info;touch${IFS}pwned;$(touch pwned2)' });
+    repo.commit("sample service");
+    const result = await pipeline(repo);
+    writeFileSync("/tmp/gl-inj.log", result.stdout + "\n---\n" + result.stderr);
+    expect(result.code).not.toBe(0);
+    expect(existsSync(join(repo.dir, "pwned"))).toBe(false);
+    expect(existsSync(join(repo.dir, "pwned2"))).toBe(false);
+    expect(result.stdout).toMatch(/No coverage report matched coverage\/lcov\.info;touch\$\{IFS\}pwned;\$\(touch pwned2\)/);
+  });
+});
