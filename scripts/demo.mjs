@@ -14,10 +14,25 @@ for (const environment of ["staging", "testnet"]) {
   console.log(`\n=== coverage gate for ${environment} (examples/sample-service) ===\n`);
   const { status } = spawnSync(
     process.execPath,
-    [cli, "coverage", "--cwd", service, "--env", environment, "--report-out", resolve(out, "coverage-report.json"), "--summary-out", resolve(out, "coverage-summary.md"), "--cobertura-out", resolve(out, "coverage.cobertura.xml")],
+    [
+      cli,
+      "coverage",
+      "--cwd",
+      service,
+      "--env",
+      environment,
+      "--report-out",
+      resolve(out, "coverage-report.json"),
+      "--summary-out",
+      resolve(out, "coverage-summary.md"),
+      "--cobertura-out",
+      resolve(out, "coverage.cobertura.xml"),
+    ],
     { stdio: "inherit" },
   );
-  console.log(`\n→ exit code ${status} (${status === 0 ? "gate passed" : status === 1 ? "gate failed: the policy is not met" : "configuration or internal error"}); reports in ${out}`);
+  console.log(
+    `\n→ exit code ${status} (${status === 0 ? "gate passed" : status === 1 ? "gate failed: the policy is not met" : "configuration or internal error"}); reports in ${out}`,
+  );
   broken ||= status !== 0 && status !== 1;
 }
 process.exitCode = broken ? 1 : 0;

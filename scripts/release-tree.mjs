@@ -22,7 +22,9 @@ run("npx", ["turbo", "run", "build", "--output-logs=errors-only"]);
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
-const actions = readdirSync(join(root, "actions"), { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+const actions = readdirSync(join(root, "actions"), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
 for (const action of actions) {
   const source = join(root, "actions", action);
   if (!existsSync(join(source, "dist", "index.js"))) throw new Error(`actions/${action} has no bundle: its build failed`);

@@ -25,7 +25,11 @@ let api: Awaited<ReturnType<typeof startFakeApi>>;
 const comments: { id: number; body: string }[] = [];
 
 async function measureCoverage(): Promise<void> {
-  const result = await runProcess(process.execPath, ["--test", "--experimental-test-coverage", "--test-reporter=lcov", "--test-reporter-destination=coverage/lcov.info", "test/"], { cwd: repo.dir, env: cleanEnv() });
+  const result = await runProcess(
+    process.execPath,
+    ["--test", "--experimental-test-coverage", "--test-reporter=lcov", "--test-reporter-destination=coverage/lcov.info", "test/"],
+    { cwd: repo.dir, env: cleanEnv() },
+  );
   expect(result.code, result.stderr).toBe(0);
 }
 
@@ -74,9 +78,24 @@ async function runAction(node: string, pr: { number: number; head: string }, inp
   const files = { output: join(dir, "output"), summary: join(dir, "summary"), event: join(dir, "event.json") };
   writeFileSync(files.output, "");
   writeFileSync(files.summary, "");
-  writeFileSync(files.event, JSON.stringify({ action: "synchronize", number: pr.number, pull_request: { number: pr.number, base: { sha: base, ref: "main", repo: { full_name: "acme/service" } }, head: { sha: pr.head, ref: "feature", repo: { full_name: "acme/service" } } } }));
+  writeFileSync(
+    files.event,
+    JSON.stringify({
+      action: "synchronize",
+      number: pr.number,
+      pull_request: {
+        number: pr.number,
+        base: { sha: base, ref: "main", repo: { full_name: "acme/service" } },
+        head: { sha: pr.head, ref: "feature", repo: { full_name: "acme/service" } },
+      },
+    }),
+  );
   // Defaults come from action.yml, as the runner fills them in.
-  const defaults = Object.fromEntries(Object.entries(action().inputs as Record<string, { default?: string }>).flatMap(([name, spec]) => (spec.default === undefined || spec.default.includes("${{") ? [] : [[name, spec.default]])));
+  const defaults = Object.fromEntries(
+    Object.entries(action().inputs as Record<string, { default?: string }>).flatMap(([name, spec]) =>
+      spec.default === undefined || spec.default.includes("${{") ? [] : [[name, spec.default]],
+    ),
+  );
   const env = cleanEnv({
     GITHUB_ACTIONS: "true",
     GITHUB_OUTPUT: files.output,
@@ -89,9 +108,12 @@ async function runAction(node: string, pr: { number: number; head: string }, inp
     GITHUB_WORKSPACE: repo.dir,
     RUNNER_TEMP: dir,
   });
-  for (const [name, value] of Object.entries({ ...defaults, "github-token": "ghs_test", ...inputs })) env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] = value;
+  for (const [name, value] of Object.entries({ ...defaults, "github-token": "ghs_test", ...inputs }))
+    env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] = value;
   const result = await runProcess(node, [join(releaseTree, "coverage-gate", action().runs.main)], { cwd: repo.dir, env });
-  const outputs = Object.fromEntries([...readFileSync(files.output, "utf8").matchAll(/^([\w-]+)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm)].map(([, name, , value]) => [name, value]));
+  const outputs = Object.fromEntries(
+    [...readFileSync(files.output, "utf8").matchAll(/^([\w-]+)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm)].map(([, name, , value]) => [name, value]),
+  );
   return { ...result, outputs, summary: readFileSync(files.summary, "utf8") };
 }
 
@@ -112,7 +134,9 @@ describe("coverage-gate action bundle from the release tree", () => {
       expect(Number(first.outputs["patch-coverage"])).toBeLessThan(80);
       expect(Number(first.outputs.lines)).toBeGreaterThan(80);
       // The untested loop body is one annotation with a line range.
-      expect(first.stdout).toMatch(/^::warning title=Coverage gate,file=src\/cart\.js,line=\d+,endLine=\d+::Lines \d+–\d+ were changed but no test runs them\.$/m);
+      expect(first.stdout).toMatch(
+        /^::warning title=Coverage gate,file=src\/cart\.js,line=\d+,endLine=\d+::Lines \d+–\d+ were changed but no test runs them\.$/m,
+      );
       expect(first.stdout).toMatch(/^::error::coverage-gate failed \d of \d+ checks: Patch coverage against main: /m);
       expect(first.stdout).toContain("Changed lines of pull request #12 read from the local clone.");
       expect(first.summary).toMatch(/^## ❌ coverage-gate: fail/);
@@ -140,7 +164,9 @@ describe("coverage-gate action bundle from the release tree", () => {
   it("a bad input fails the step with one sentence and no stack trace", async () => {
     const result = await runAction(process.execPath, { number: 14, head: docsOnlyHead }, { threshold: "lines=lots", comment: "false" });
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('::error::input threshold: expected lines to be a percentage up to 100 (or a negative count of uncovered items), found "lots"');
+    expect(result.stdout).toContain(
+      '::error::input threshold: expected lines to be a percentage up to 100 (or a negative count of uncovered items), found "lots"',
+    );
     expect(result.stdout).not.toMatch(/\n\s+at /);
   });
 });

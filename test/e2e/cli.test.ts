@@ -31,12 +31,36 @@ describe("release-gates CLI bundle", () => {
 
   // Each bad input: exit 2, one sentence on stderr naming the file, no stack trace.
   const cases: [string, () => void, RegExp][] = [
-    ["a truncated Cobertura file", () => writeFileSync(join(dir, "report"), readFileSync(corpus("cobertura-coveragepy-windows-source-tests-included.xml"), "utf8").slice(0, 4000)), /^release-gates coverage: report, line \d+: expected a complete XML document, found one that ends early \(truncated\?\)/],
-    ["a binary file", () => writeFileSync(join(dir, "report"), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x1a])), /^release-gates coverage: report: expected a text coverage report, found binary data \(NUL bytes\)\n$/],
-    ["a 2 MiB line", () => writeFileSync(join(dir, "report"), `SF:${"a".repeat(2 * 1024 * 1024)}\n`), /^release-gates coverage: report, line 1: expected lines shorter than 1048576 characters/],
-    ["a file of another format", () => writeFileSync(join(dir, "report"), readFileSync(corpus("dotcover-xml-named-coverage-xml-porting-assistant.xml"))), /^release-gates coverage: report: expected a coverage report with file paths and line numbers, found a JetBrains dotCover XML report/],
-    ["a path escaping the repository", () => writeFileSync(join(dir, "report"), "SF:../../../etc/passwd\nDA:1,1\nend_of_record\n"), /^release-gates coverage: expected coverage paths inside the repository, found "..\/..\/..\/etc\/passwd", which resolves outside it\n$/],
-    ["a wrong format forced on lcov", () => writeFileSync(join(dir, "report"), "SF:a.ts\nDA:1,1\nend_of_record\n"), /^release-gates coverage: report, line 1: expected an XML document, found text starting with "SF:a.ts"\n$/],
+    [
+      "a truncated Cobertura file",
+      () => writeFileSync(join(dir, "report"), readFileSync(corpus("cobertura-coveragepy-windows-source-tests-included.xml"), "utf8").slice(0, 4000)),
+      /^release-gates coverage: report, line \d+: expected a complete XML document, found one that ends early \(truncated\?\)/,
+    ],
+    [
+      "a binary file",
+      () => writeFileSync(join(dir, "report"), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x1a])),
+      /^release-gates coverage: report: expected a text coverage report, found binary data \(NUL bytes\)\n$/,
+    ],
+    [
+      "a 2 MiB line",
+      () => writeFileSync(join(dir, "report"), `SF:${"a".repeat(2 * 1024 * 1024)}\n`),
+      /^release-gates coverage: report, line 1: expected lines shorter than 1048576 characters/,
+    ],
+    [
+      "a file of another format",
+      () => writeFileSync(join(dir, "report"), readFileSync(corpus("dotcover-xml-named-coverage-xml-porting-assistant.xml"))),
+      /^release-gates coverage: report: expected a coverage report with file paths and line numbers, found a JetBrains dotCover XML report/,
+    ],
+    [
+      "a path escaping the repository",
+      () => writeFileSync(join(dir, "report"), "SF:../../../etc/passwd\nDA:1,1\nend_of_record\n"),
+      /^release-gates coverage: expected coverage paths inside the repository, found "..\/..\/..\/etc\/passwd", which resolves outside it\n$/,
+    ],
+    [
+      "a wrong format forced on lcov",
+      () => writeFileSync(join(dir, "report"), "SF:a.ts\nDA:1,1\nend_of_record\n"),
+      /^release-gates coverage: report, line 1: expected an XML document, found text starting with "SF:a.ts"\n$/,
+    ],
   ];
   for (const [name, prepare, message] of cases) {
     it(`${name}: exit 2 with one sentence`, async () => {

@@ -52,11 +52,15 @@ function project(inputs: Record<string, string>): TestRepo {
 }
 
 const pipeline = (repo: TestRepo, variables: Record<string, string> = {}) =>
-  runProcess(node24, [gitlabCiLocal, "--force-shell-executor", "--no-color", ...Object.entries(variables).flatMap(([name, value]) => ["--variable", `${name}=${value}`])], {
-    cwd: repo.dir,
-    env: cleanEnv({ HOME: repo.dir }),
-    timeoutMs: 150_000,
-  });
+  runProcess(
+    node24,
+    [gitlabCiLocal, "--force-shell-executor", "--no-color", ...Object.entries(variables).flatMap(([name, value]) => ["--variable", `${name}=${value}`])],
+    {
+      cwd: repo.dir,
+      env: cleanEnv({ HOME: repo.dir }),
+      timeoutMs: 150_000,
+    },
+  );
 
 const artifact = (repo: TestRepo, path: string) => join(repo.dir, ".gitlab-ci-local/artifacts/coverage-gate", path);
 
@@ -80,8 +84,15 @@ describe("coverage-gate GitLab component from the release tree", () => {
   it("in a merge request pipeline, untested changed lines fail the job against the MR's diff base", async () => {
     const repo = project({ "patch-threshold": "80" });
     const base = repo.commit("sample service");
-    writeFileSync(join(repo.dir, "src/currency.js"), `${readFileSync(join(repo.dir, "src/currency.js"), "utf8")}\nexport function isKnown(currency) {\n  if (!currency) return false;\n  return ["EUR", "USD", "GBP", "JPY"].includes(currency);\n}\n`);
-    const measured = await runProcess(process.execPath, ["--test", "--experimental-test-coverage", "--test-reporter=lcov", "--test-reporter-destination=coverage/lcov.info", "test/"], { cwd: repo.dir, env: cleanEnv() });
+    writeFileSync(
+      join(repo.dir, "src/currency.js"),
+      `${readFileSync(join(repo.dir, "src/currency.js"), "utf8")}\nexport function isKnown(currency) {\n  if (!currency) return false;\n  return ["EUR", "USD", "GBP", "JPY"].includes(currency);\n}\n`,
+    );
+    const measured = await runProcess(
+      process.execPath,
+      ["--test", "--experimental-test-coverage", "--test-reporter=lcov", "--test-reporter-destination=coverage/lcov.info", "test/"],
+      { cwd: repo.dir, env: cleanEnv() },
+    );
     expect(measured.code).toBe(0);
     repo.commit("isKnown");
     const result = await pipeline(repo, { CI_MERGE_REQUEST_DIFF_BASE_SHA: base, CI_MERGE_REQUEST_IID: "4" });
@@ -94,7 +105,8 @@ describe("coverage-gate GitLab component from the release tree", () => {
   });
 
   it("an input is never run as shell: a command in it is a (missing) report path", async () => {
-    const repo = project({ report: 'coverage/lcov.info;touch${IFS}pwned;$(touch${IFS}pwned2)' });
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal "${IFS}" typed into a GitLab input
+    const repo = project({ report: "coverage/lcov.info;touch${IFS}pwned;$(touch${IFS}pwned2)" });
     repo.commit("sample service");
     const result = await pipeline(repo);
     expect(result.code).not.toBe(0);

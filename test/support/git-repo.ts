@@ -19,7 +19,15 @@ export function createTestRepo(files: Record<string, string> = {}, copyFrom?: st
     execFileSync("git", args, {
       cwd: dir,
       encoding: "utf8",
-      env: { ...process.env, GIT_AUTHOR_NAME: "Test", GIT_AUTHOR_EMAIL: "test@example.com", GIT_COMMITTER_NAME: "Test", GIT_COMMITTER_EMAIL: "test@example.com", GIT_CONFIG_NOSYSTEM: "1", HOME: dir },
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: "Test",
+        GIT_AUTHOR_EMAIL: "test@example.com",
+        GIT_COMMITTER_NAME: "Test",
+        GIT_COMMITTER_EMAIL: "test@example.com",
+        GIT_CONFIG_NOSYSTEM: "1",
+        HOME: dir,
+      },
     }).trim();
   const write = (more: Record<string, string>) => {
     for (const [path, text] of Object.entries(more)) {

@@ -24,7 +24,12 @@ export async function startFakeApi(route: Route): Promise<{ url: string; request
     });
   const server: Server = createServer(async (request, response) => {
     const text = await read(request);
-    const recorded = { method: request.method ?? "GET", path: request.url ?? "/", body: text ? JSON.parse(text) : undefined, authorization: request.headers.authorization };
+    const recorded = {
+      method: request.method ?? "GET",
+      path: request.url ?? "/",
+      body: text ? JSON.parse(text) : undefined,
+      authorization: request.headers.authorization,
+    };
     requests.push(recorded);
     const answer = route(recorded) ?? { status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest" } };
     response.writeHead(answer.status, { "content-type": "application/json", ...answer.headers });

@@ -2,8 +2,8 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import * as core from "@actions/core";
 import {
-  COVERAGE_FORMATS,
   type ChangedLines,
+  COVERAGE_FORMATS,
   ConfigurationError,
   type CoverageDetails,
   type CoverageSettings,
@@ -13,7 +13,16 @@ import {
   parseThresholdList,
   renderMarkdown,
 } from "@release-gates/core";
-import { GitHubApiError, GitHubClient, publishAnnotations, publishSummary, pullRequestChanges, readGitHubContext, runCoverageGate, upsertPullRequestComment } from "@release-gates/platform";
+import {
+  GitHubApiError,
+  GitHubClient,
+  publishAnnotations,
+  publishSummary,
+  pullRequestChanges,
+  readGitHubContext,
+  runCoverageGate,
+  upsertPullRequestComment,
+} from "@release-gates/platform";
 
 const GATE = "coverage-gate";
 
@@ -23,7 +32,8 @@ function readOverrides(): Partial<CoverageSettings> {
   if (reports.length > 0) overrides.reports = reports;
   const format = core.getInput("report-format");
   if (format) {
-    if (!(COVERAGE_FORMATS as readonly string[]).includes(format)) throw new ConfigurationError(`expected one of ${COVERAGE_FORMATS.join(", ")}, found ${JSON.stringify(format)}`, "input report-format");
+    if (!(COVERAGE_FORMATS as readonly string[]).includes(format))
+      throw new ConfigurationError(`expected one of ${COVERAGE_FORMATS.join(", ")}, found ${JSON.stringify(format)}`, "input report-format");
     overrides.format = format as CoverageSettings["format"];
   }
   const threshold = core.getInput("threshold");
@@ -31,7 +41,8 @@ function readOverrides(): Partial<CoverageSettings> {
   const patch = core.getInput("patch-threshold");
   if (patch) {
     const value = Number(patch);
-    if (!Number.isFinite(value) || value < 0 || value > 100) throw new ConfigurationError(`expected a percentage from 0 to 100, found ${JSON.stringify(patch)}`, "input patch-threshold");
+    if (!Number.isFinite(value) || value < 0 || value > 100)
+      throw new ConfigurationError(`expected a percentage from 0 to 100, found ${JSON.stringify(patch)}`, "input patch-threshold");
     overrides.patch = { threshold: value } as CoverageSettings["patch"];
   }
   const baseReport = core.getInput("base-report");
@@ -96,7 +107,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
               : "the token lacks pull-requests: write"
             : `the GitHub API could not be reached: ${(error as Error).message}`;
         note = `\n> The summary could not be posted as a pull request comment (${why}); it is shown here instead.\n`;
-        core.warning(`Could not comment on pull request #${context.pullRequest.number}: ${why}${error instanceof GitHubApiError ? ` (${error.status})` : ""}. The job summary has the result.`);
+        core.warning(
+          `Could not comment on pull request #${context.pullRequest.number}: ${why}${error instanceof GitHubApiError ? ` (${error.status})` : ""}. The job summary has the result.`,
+        );
       }
     }
     await publishSummary(markdown + note);

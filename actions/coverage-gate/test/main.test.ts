@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { startFakeApi } from "../../../test/support/github-api.js";
 import { createTestRepo, type TestRepo } from "../../../test/support/git-repo.js";
+import { startFakeApi } from "../../../test/support/github-api.js";
 import { run } from "../src/main.js";
 
 // run() in process with the real @actions/core: inputs from INPUT_* variables,
@@ -34,10 +34,18 @@ afterEach(() => {
 
 function inputs(values: Record<string, string>) {
   for (const [name, value] of Object.entries(values)) process.env[`INPUT_${name.toUpperCase()}`] = value;
-  Object.assign(process.env, { GITHUB_OUTPUT: runner.output, GITHUB_STEP_SUMMARY: runner.summary, GITHUB_EVENT_PATH: runner.event, GITHUB_REPOSITORY: "acme/app" });
+  Object.assign(process.env, {
+    GITHUB_OUTPUT: runner.output,
+    GITHUB_STEP_SUMMARY: runner.summary,
+    GITHUB_EVENT_PATH: runner.event,
+    GITHUB_REPOSITORY: "acme/app",
+  });
 }
 
-const outputs = () => Object.fromEntries([...readFileSync(runner.output, "utf8").matchAll(/^([\w-]+)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm)].map(([, name, , value]) => [name, value]));
+const outputs = () =>
+  Object.fromEntries(
+    [...readFileSync(runner.output, "utf8").matchAll(/^([\w-]+)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm)].map(([, name, , value]) => [name, value]),
+  );
 
 describe("coverage-gate action, in process", () => {
   it("on a fork's pull request the comment is refused: it warns, keeps the summary and does not fail for it", async () => {
@@ -45,9 +53,16 @@ describe("coverage-gate action, in process", () => {
     const base = repo.commit("base");
     repo.write({ "src/a.ts": "1\n2 changed\n" });
     const head = repo.commit("head");
-    const api = await startFakeApi(({ method }) => (method === "GET" ? { status: 200, body: [] } : { status: 403, body: { message: "Resource not accessible by integration" } }));
+    const api = await startFakeApi(({ method }) =>
+      method === "GET" ? { status: 200, body: [] } : { status: 403, body: { message: "Resource not accessible by integration" } },
+    );
     try {
-      writeFileSync(runner.event, JSON.stringify({ pull_request: { number: 3, base: { sha: base, ref: "main", repo: { full_name: "acme/app" } }, head: { sha: head, repo: { full_name: "fork/app" } } } }));
+      writeFileSync(
+        runner.event,
+        JSON.stringify({
+          pull_request: { number: 3, base: { sha: base, ref: "main", repo: { full_name: "acme/app" } }, head: { sha: head, repo: { full_name: "fork/app" } } },
+        }),
+      );
       inputs({ "working-directory": repo.dir, "github-token": "t", comment: "true", "report-out": "out/report.json" });
       process.env.GITHUB_API_URL = api.url;
       await run();

@@ -1,4 +1,4 @@
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import { ConfigurationError } from "@release-gates/core";
 
 export type OptionSpec = NonNullable<ParseArgsConfig["options"]>;

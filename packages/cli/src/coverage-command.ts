@@ -64,7 +64,8 @@ export async function coverageCommand(args: readonly string[], io: CommandIo): P
   const overrides: Partial<CoverageSettings> = {};
   const reports = listOption(values.report);
   if (reports) overrides.reports = reports;
-  if (values["report-format"] !== undefined) overrides.format = choiceOption(values["report-format"], "--report-format", ["auto", ...COVERAGE_FORMATS] as const, "auto");
+  if (values["report-format"] !== undefined)
+    overrides.format = choiceOption(values["report-format"], "--report-format", ["auto", ...COVERAGE_FORMATS] as const, "auto");
   if (typeof values.threshold === "string") overrides.thresholds = { global: parseThresholdList(values.threshold, "--threshold") };
   const patchThreshold = numberOption(values["patch-threshold"], "--patch-threshold", 0, 100);
   if (patchThreshold !== undefined) overrides.patch = { threshold: patchThreshold } as CoverageSettings["patch"];
@@ -89,7 +90,8 @@ export async function coverageCommand(args: readonly string[], io: CommandIo): P
   await writeOutput(reportOut, `${JSON.stringify(report, null, 2)}\n`);
   const markdown = renderMarkdown(report, coverageMarkdownSections(report));
   if (typeof values["summary-out"] === "string") await writeOutput(resolve(io.cwd, values["summary-out"]), markdown);
-  if (typeof values["cobertura-out"] === "string") await writeOutput(resolve(io.cwd, values["cobertura-out"]), renderCobertura(coverage, new Date(report.predicate.finishedAt)));
+  if (typeof values["cobertura-out"] === "string")
+    await writeOutput(resolve(io.cwd, values["cobertura-out"]), renderCobertura(coverage, new Date(report.predicate.finishedAt)));
 
   if (format === "json") io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else if (format === "markdown") io.stdout(markdown);

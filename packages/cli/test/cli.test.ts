@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { expectValidReport } from "../../core/test/report-contract.js";
 import { createTestRepo, type TestRepo } from "../../../test/support/git-repo.js";
+import { expectValidReport } from "../../core/test/report-contract.js";
 import { main } from "../src/index.js";
 
 let repo: TestRepo;
@@ -58,17 +58,28 @@ describe("release-gates coverage, in process", () => {
     const base = repo.commit("base");
     repo.write({ "src/a.ts": "1\n2\n3\n4 changed\n" });
     repo.commit("change");
-    const result = await cli(["coverage", "--format", "json", "--threshold", "50"], repo.dir, { GITLAB_CI: "true", CI_MERGE_REQUEST_DIFF_BASE_SHA: base, CI_PROJECT_PATH: "acme/app", CI_COMMIT_SHA: "c".repeat(40) });
+    const result = await cli(["coverage", "--format", "json", "--threshold", "50"], repo.dir, {
+      GITLAB_CI: "true",
+      CI_MERGE_REQUEST_DIFF_BASE_SHA: base,
+      CI_PROJECT_PATH: "acme/app",
+      CI_COMMIT_SHA: "c".repeat(40),
+    });
     const report = expectValidReport(JSON.parse(result.stdout));
     expect(report.subject).toEqual([{ name: "acme/app", digest: { gitCommit: "c".repeat(40) } }]);
     expect(report.predicate.checks.find((check) => check.id === "patch")).toMatchObject({ status: "fail", measured: 0 });
   });
 
   it.each([
-    [["coverage", "--threshold", "lines=abc"], 'release-gates coverage: --threshold: expected lines to be a percentage up to 100 (or a negative count of uncovered items), found "abc"\n'],
+    [
+      ["coverage", "--threshold", "lines=abc"],
+      'release-gates coverage: --threshold: expected lines to be a percentage up to 100 (or a negative count of uncovered items), found "abc"\n',
+    ],
     [["coverage", "--format", "xml"], 'release-gates coverage: --format: expected one of text, markdown, json, found "xml"\n'],
     [["coverage", "--patch-threshold", "200"], 'release-gates coverage: --patch-threshold: expected a number from 0 to 100, found "200"\n'],
-    [["coverage", "--report-format", "ncover"], 'release-gates coverage: --report-format: expected one of auto, lcov, cobertura, clover, jacoco, istanbul, istanbul-summary, go, found "ncover"\n'],
+    [
+      ["coverage", "--report-format", "ncover"],
+      'release-gates coverage: --report-format: expected one of auto, lcov, cobertura, clover, jacoco, istanbul, istanbul-summary, go, found "ncover"\n',
+    ],
     [["coverage", "--bogus"], "release-gates coverage: command line: Unknown option '--bogus'; run with --help for the options\n"],
     [["coverage", "--env", "prod"], 'release-gates coverage: --env: expected one of the policy\'s environments (none defined), found "prod"\n'],
   ])("%j is a usage error (exit 2, one sentence)", async (args, message) => {
@@ -81,7 +92,10 @@ describe("release-gates coverage, in process", () => {
     expect((await cli(["--help"], "/")).stdout).toMatch(/^Usage: release-gates <command>/);
     expect((await cli(["coverage", "--help"], "/")).stdout).toMatch(/^Usage: release-gates coverage/);
     expect((await cli(["--version"], "/")).stdout).toBe("1.0.0\n");
-    expect(await cli(["deploy"], "/")).toMatchObject({ code: 2, stderr: 'release-gates: expected a command (coverage), found "deploy"; run release-gates --help\n' });
+    expect(await cli(["deploy"], "/")).toMatchObject({
+      code: 2,
+      stderr: 'release-gates: expected a command (coverage), found "deploy"; run release-gates --help\n',
+    });
     expect((await cli([], "/")).code).toBe(2);
   });
 });

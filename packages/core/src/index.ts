@@ -13,6 +13,6 @@ export * from "./render/markdown.js";
 export * from "./render/text.js";
 export * from "./report/build.js";
 export * from "./report/schema.js";
+export * from "./schemas.js";
 export * from "./validation.js";
 export * from "./version.js";
-export * from "./schemas.js";

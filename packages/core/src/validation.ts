@@ -41,7 +41,11 @@ export function describeZodError(error: z.ZodError, input: unknown): { path: rea
   const [issue] = error.issues;
   if (!issue) return { path: [], sentence: "invalid value" };
   const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem${error.issues.length > 2 ? "s" : ""})` : "";
-  const found = issue.code === "unrecognized_keys" ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}` : describeFound(valueAt(input, issue.path));
-  const expected = issue.code === "unrecognized_keys" ? "only known keys" : issue.message.replace(/^(Invalid input|Too big|Too small): /, "").replace(/, received .*$/, "");
+  const found =
+    issue.code === "unrecognized_keys"
+      ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`
+      : describeFound(valueAt(input, issue.path));
+  const expected =
+    issue.code === "unrecognized_keys" ? "only known keys" : issue.message.replace(/^(Invalid input|Too big|Too small): /, "").replace(/, received .*$/, "");
   return { path: issue.path, sentence: `${formatKeyPath(issue.path)}: expected ${expected.replace(/^expected /, "")}, found ${found}${more}` };
 }

@@ -16,7 +16,15 @@ const merged = (name: string) => {
 describe("real reports from the corpus", () => {
   const cases = [
     { file: "lcov-jest-klaster-sdk-relative-paths.info", format: "lcov", files: 17, lines: [140, 267], branches: [5, 37] },
-    { file: "clover-jest-klaster-sdk-absolute-paths.xml", format: "clover", files: 17, lines: [140, 267], branches: [5, 37], functions: [37, 89], statements: [140, 267] },
+    {
+      file: "clover-jest-klaster-sdk-absolute-paths.xml",
+      format: "clover",
+      files: 17,
+      lines: [140, 267],
+      branches: [5, 37],
+      functions: [37, 89],
+      statements: [140, 267],
+    },
     { file: "istanbul-coverage-final-klaster-sdk.json", format: "istanbul", files: 17, branches: [5, 37], functions: [37, 89], statements: [141, 273] },
     { file: "istanbul-coverage-summary-vitest-action-head.json", format: "istanbul-summary", files: 5, lines: [60, 145] },
     { file: "istanbul-coverage-summary-vitest-action-base.json", format: "istanbul-summary", files: 5, lines: [69, 145] },
@@ -178,10 +186,14 @@ describe("broken input gives one sentence with a line number", () => {
 
 describe("forcing a format", () => {
   it("an XML format forced on a text report says what it found", () => {
-    expect(() => parseCoverageReport("SF:a.ts\nDA:1,1\nend_of_record\n", "cobertura")).toThrow('line 1: expected an XML document, found text starting with "SF:a.ts"');
+    expect(() => parseCoverageReport("SF:a.ts\nDA:1,1\nend_of_record\n", "cobertura")).toThrow(
+      'line 1: expected an XML document, found text starting with "SF:a.ts"',
+    );
   });
 
   it("a malformed XML error drops saxes' position prefix but keeps the line", () => {
-    expect(() => parseCoverageReport('<coverage line-rate="1"><packages></coverage>')).toThrow(/^line 1: expected well-formed XML, found an error: unexpected close tag/);
+    expect(() => parseCoverageReport('<coverage line-rate="1"><packages></coverage>')).toThrow(
+      /^line 1: expected well-formed XML, found an error: unexpected close tag/,
+    );
   });
 });

@@ -15,7 +15,10 @@ function coverageOf(lcov: string): CoverageMap {
 }
 
 /** An lcov record with the given hits per line. */
-const record = (path: string, hits: Record<number, number>) => `SF:${path}\n${Object.entries(hits).map(([line, count]) => `DA:${line},${count}`).join("\n")}\nend_of_record\n`;
+const record = (path: string, hits: Record<number, number>) =>
+  `SF:${path}\n${Object.entries(hits)
+    .map(([line, count]) => `DA:${line},${count}`)
+    .join("\n")}\nend_of_record\n`;
 
 function evaluate(coverage: CoverageMap, settings: Partial<Settings> = {}, extra: Partial<CoverageEvaluationInput> = {}) {
   const input: CoverageEvaluationInput = {
@@ -27,7 +30,15 @@ function evaluate(coverage: CoverageMap, settings: Partial<Settings> = {}, extra
   };
   const evaluation = evaluateCoverage(input);
   const report = expectValidReport(
-    buildReport({ gate: "coverage-gate", subject: [{ name: "acme/app", digest: { gitCommit: "a".repeat(40) } }], ...evaluation, inputs: [], policy: input.settings, startedAt: new Date(0), finishedAt: new Date(1000) }),
+    buildReport({
+      gate: "coverage-gate",
+      subject: [{ name: "acme/app", digest: { gitCommit: "a".repeat(40) } }],
+      ...evaluation,
+      inputs: [],
+      policy: input.settings,
+      startedAt: new Date(0),
+      finishedAt: new Date(1000),
+    }),
   );
   return { ...evaluation, report, check: (id: string) => evaluation.checks.find((check) => check.id === id) };
 }
@@ -111,10 +122,16 @@ describe("drop against the base branch", () => {
       for (const file of parseCoverageReport(fixture(`coverage/${name}`)).files) map.add(file);
       return map;
     };
-    const { check } = evaluate(toMap("istanbul-coverage-summary-vitest-action-head.json"), { maxDrop: { lines: 5 }, thresholds: { global: { lines: 0 } } }, { base: toMap("istanbul-coverage-summary-vitest-action-base.json") });
+    const { check } = evaluate(
+      toMap("istanbul-coverage-summary-vitest-action-head.json"),
+      { maxDrop: { lines: 5 }, thresholds: { global: { lines: 0 } } },
+      { base: toMap("istanbul-coverage-summary-vitest-action-base.json") },
+    );
     // 69/145 = 47.58 % → 60/145 = 41.37 %, both from the files' own totals.
     expect(check("drop.lines")).toMatchObject({ status: "fail", measured: 6.21, threshold: 5 });
-    expect(check("drop.lines")?.message).toBe("Lines fell from 47.58 % to 41.37 % against the base report, 6.21 points, more than the 5 allowed: add tests for the new code.");
+    expect(check("drop.lines")?.message).toBe(
+      "Lines fell from 47.58 % to 41.37 % against the base report, 6.21 points, more than the 5 allowed: add tests for the new code.",
+    );
   });
 
   it("a rise passes and says so", () => {
@@ -137,7 +154,11 @@ describe("fail closed on missing data", () => {
   });
 
   it("a report whose files are nowhere in the repository fails and suggests stripPrefixes", () => {
-    const { checks } = evaluate(new CoverageMap(), {}, { reports: [{ path: "lcov.info", format: "lcov", files: 2 }], unmatched: ["/build/x.ts", "/build/y.ts"] });
+    const { checks } = evaluate(
+      new CoverageMap(),
+      {},
+      { reports: [{ path: "lcov.info", format: "lcov", files: 2 }], unmatched: ["/build/x.ts", "/build/y.ts"] },
+    );
     expect(checks[0]).toMatchObject({ status: "fail" });
     expect(checks[0]?.message).toMatch(/None of the 2 files .* "\/build\/x\.ts".*stripPrefixes/);
   });

@@ -35,7 +35,9 @@ describe("report paths become repo-relative", () => {
   });
 
   it("a configured prefix is stripped before matching", () => {
-    expect(normaliseReportPath("github.com/akuity/kargo/pkg/webhook/external/github.go", { ...context, stripPrefixes: ["github.com/akuity/kargo"] })).toBe("pkg/webhook/external/github.go");
+    expect(normaliseReportPath("github.com/akuity/kargo/pkg/webhook/external/github.go", { ...context, stripPrefixes: ["github.com/akuity/kargo"] })).toBe(
+      "pkg/webhook/external/github.go",
+    );
   });
 
   it("a relative path that climbs out of the repository is a configuration error", () => {
@@ -78,7 +80,9 @@ describe("resolving whole reports from the corpus", () => {
   });
 
   it("files outside the repository are listed, not counted, and exclusions are applied", () => {
-    const report = parseCoverageReport("SF:src/a.ts\nDA:1,1\nend_of_record\nSF:/opt/vendor/b.ts\nDA:1,0\nend_of_record\nSF:test/a.test.ts\nDA:1,1\nend_of_record\n");
+    const report = parseCoverageReport(
+      "SF:src/a.ts\nDA:1,1\nend_of_record\nSF:/opt/vendor/b.ts\nDA:1,0\nend_of_record\nSF:test/a.test.ts\nDA:1,1\nend_of_record\n",
+    );
     const resolved = resolveCoveragePaths([report], { repoRoot: "/repo", repoFiles: ["src/a.ts", "test/a.test.ts"], exclude: ["test/**"] });
     expect(resolved.coverage.paths()).toEqual(["src/a.ts"]);
     expect(resolved.unmatched).toEqual(["/opt/vendor/b.ts"]);

@@ -45,15 +45,33 @@ describe("release-gates.yml", () => {
   });
 
   it("an unknown environment names the known ones", () => {
-    expect(() => resolveCoverageSettings(parsePolicy(examplePolicy), "prod")).toThrow('--env: expected one of the policy\'s environments (development, staging, testnet, canary, mainnet), found "prod"');
+    expect(() => resolveCoverageSettings(parsePolicy(examplePolicy), "prod")).toThrow(
+      '--env: expected one of the policy\'s environments (development, staging, testnet, canary, mainnet), found "prod"',
+    );
     expect(() => resolveCoverageSettings(defaultPolicy(), "prod")).toThrow(/none defined/);
   });
 
   it.each([
-    ["a wrong type names the key path and its line", "gates:\n  coverage:\n    patch:\n      threshold: high\n", 'release-gates.yml, line 4: gates.coverage.patch.threshold: expected number, found string "high"'],
-    ["an unknown key is named", "gates:\n  coverage:\n    treshold: 80\n", 'release-gates.yml, line 3: gates.coverage: expected only known keys, found unknown key "treshold"'],
-    ["a bad duration names the expected form", "environments:\n  - name: mainnet\n    after: { testnet: 2 weeks }\n", 'release-gates.yml, line 3: environments[0].after.testnet: expected a duration such as 30m, 24h or 14d, found string "2 weeks"'],
-    ["a percentage over 100 is refused", "gates:\n  coverage:\n    thresholds:\n      global: { lines: 180 }\n", "release-gates.yml, line 4: gates.coverage.thresholds.global.lines: expected number to be <=100, found number 180"],
+    [
+      "a wrong type names the key path and its line",
+      "gates:\n  coverage:\n    patch:\n      threshold: high\n",
+      'release-gates.yml, line 4: gates.coverage.patch.threshold: expected number, found string "high"',
+    ],
+    [
+      "an unknown key is named",
+      "gates:\n  coverage:\n    treshold: 80\n",
+      'release-gates.yml, line 3: gates.coverage: expected only known keys, found unknown key "treshold"',
+    ],
+    [
+      "a bad duration names the expected form",
+      "environments:\n  - name: mainnet\n    after: { testnet: 2 weeks }\n",
+      'release-gates.yml, line 3: environments[0].after.testnet: expected a duration such as 30m, 24h or 14d, found string "2 weeks"',
+    ],
+    [
+      "a percentage over 100 is refused",
+      "gates:\n  coverage:\n    thresholds:\n      global: { lines: 180 }\n",
+      "release-gates.yml, line 4: gates.coverage.thresholds.global.lines: expected number to be <=100, found number 180",
+    ],
     ["broken YAML gives the line", "gates:\n  coverage: [\n", "release-gates.yml, line 3: expected valid YAML"],
     ["a list at the top level is refused", "- a\n- b\n", "release-gates.yml, line 1: expected a mapping of settings at the top level, found a list"],
   ])("%s", (_name, text, message) => {

@@ -30,7 +30,12 @@ function klasterReport(findings: Finding[] = []) {
   return { report: expectValidReport(report), coverage };
 }
 
-const finding = (severity: Finding["severity"], start: number, end: number, path = "src/a.ts"): Finding => ({ id: "x", severity, message: `lines ${start}-${end}`, location: { path, startLine: start, endLine: end } });
+const finding = (severity: Finding["severity"], start: number, end: number, path = "src/a.ts"): Finding => ({
+  id: "x",
+  severity,
+  message: `lines ${start}-${end}`,
+  location: { path, startLine: start, endLine: end },
+});
 
 describe("Markdown job summary", () => {
   it("shows the decision, failing checks first, the metric table and the least covered files", () => {
@@ -62,7 +67,11 @@ describe("Markdown job summary", () => {
 
 describe("annotations", () => {
   it("keep at most 10 per level, widest ranges first, and count the rest", () => {
-    const findings = [...Array.from({ length: 15 }, (_, index) => finding("warning", 1, 1 + index)), finding("error", 5, 5), { id: "y", severity: "notice" as const, message: "no location" }];
+    const findings = [
+      ...Array.from({ length: 15 }, (_, index) => finding("warning", 1, 1 + index)),
+      finding("error", 5, 5),
+      { id: "y", severity: "notice" as const, message: "no location" },
+    ];
     const { selected, omitted } = selectAnnotations(findings);
     expect(selected.filter((item) => item.severity === "warning")).toHaveLength(10);
     expect(selected[0]?.severity).toBe("error");
@@ -71,7 +80,10 @@ describe("annotations", () => {
   });
 
   it("render as workflow commands with GitHub's escaping", () => {
-    const [command] = renderWorkflowCommands([{ id: "x", severity: "warning", message: "50% done\nnext", location: { path: "src/a,b.ts", startLine: 3, endLine: 4 } }], "Coverage: gate");
+    const [command] = renderWorkflowCommands(
+      [{ id: "x", severity: "warning", message: "50% done\nnext", location: { path: "src/a,b.ts", startLine: 3, endLine: 4 } }],
+      "Coverage: gate",
+    );
     expect(command).toBe("::warning file=src/a%2Cb.ts,title=Coverage%3A gate,line=3,endLine=4::50%25 done%0Anext");
   });
 });
@@ -102,7 +114,9 @@ describe("plain renderings", () => {
 describe("internal errors", () => {
   it("are prefixed with the gate and ask for a report, whatever was thrown", async () => {
     const { describeInternalError } = await import("../src/errors.js");
-    expect(describeInternalError("coverage-gate", new TypeError("x is undefined"))).toMatch(/^release-gates\/coverage-gate failed: TypeError: x is undefined\n/);
+    expect(describeInternalError("coverage-gate", new TypeError("x is undefined"))).toMatch(
+      /^release-gates\/coverage-gate failed: TypeError: x is undefined\n/,
+    );
     expect(describeInternalError("coverage-gate", "a string")).toMatch(/^release-gates\/coverage-gate failed: a string\nThis is a bug in release-gates/);
   });
 });

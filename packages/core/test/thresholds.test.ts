@@ -4,10 +4,24 @@ import { classifyPathKey, evaluateThreshold, parseThresholdList } from "../src/c
 describe("jest threshold semantics", () => {
   const cases = [
     { name: "a minimum met exactly passes", counts: { covered: 80, total: 100 }, threshold: 80, status: "pass", measured: 80 },
-    { name: "a minimum missed by one item fails and says how many to cover", counts: { covered: 79, total: 100 }, threshold: 80, status: "fail", measured: 79, says: /cover 1 more line to pass/ },
+    {
+      name: "a minimum missed by one item fails and says how many to cover",
+      counts: { covered: 79, total: 100 },
+      threshold: 80,
+      status: "fail",
+      measured: 79,
+      says: /cover 1 more line to pass/,
+    },
     { name: "percentages are floored, never rounded up into a pass", counts: { covered: 1999, total: 2000 }, threshold: 100, status: "fail", measured: 99.95 },
     { name: "a negative threshold allows that many uncovered items", counts: { covered: 90, total: 100 }, threshold: -10, status: "pass", measured: 10 },
-    { name: "one more uncovered item than allowed fails", counts: { covered: 89, total: 100 }, threshold: -10, status: "fail", measured: 11, says: /more than the 10 allowed: cover 1 more/ },
+    {
+      name: "one more uncovered item than allowed fails",
+      counts: { covered: 89, total: 100 },
+      threshold: -10,
+      status: "fail",
+      measured: 11,
+      says: /more than the 10 allowed: cover 1 more/,
+    },
     { name: "nothing to measure is no-data, not a pass", counts: { covered: 0, total: 0 }, threshold: 80, status: "no-data", measured: null },
     { name: "a zero threshold still needs data", counts: { covered: 0, total: 0 }, threshold: 0, status: "no-data", measured: null },
   ] as const;

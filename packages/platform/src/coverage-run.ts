@@ -7,14 +7,14 @@ import {
   type CoverageEvaluation,
   type CoverageMap,
   type CoverageSettings,
+  defaultPolicy,
   evaluateCoverage,
   type GateReport,
-  defaultPolicy,
   type LoadedPolicy,
   POLICY_FILE,
   parsePolicy,
-  resolveCoverageSettings,
   resolveCoveragePaths,
+  resolveCoverageSettings,
   sha256,
 } from "@release-gates/core";
 import { expandGlobs, listFiles, type ReadCoverageReport, readCoverageReport } from "./local/files.js";
@@ -54,7 +54,10 @@ export async function loadPolicy(cwd: string, policyPath?: string): Promise<Load
     text = await readFile(path, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT" && !policyPath) return defaultPolicy();
-    throw new ConfigurationError(`expected a readable policy file, found ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : "a file that cannot be read"}`, display);
+    throw new ConfigurationError(
+      `expected a readable policy file, found ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : "a file that cannot be read"}`,
+      display,
+    );
   }
   return parsePolicy(text, display);
 }
@@ -81,7 +84,8 @@ export async function runCoverageGate(request: CoverageRunRequest): Promise<Cove
   const clock = request.clock ?? (() => new Date());
   const startedAt = clock();
   const cwd = resolve(request.cwd);
-  if (!(await stat(cwd).catch(() => undefined))?.isDirectory()) throw new ConfigurationError(`expected an existing directory, found nothing at ${cwd}`, "working-directory");
+  if (!(await stat(cwd).catch(() => undefined))?.isDirectory())
+    throw new ConfigurationError(`expected an existing directory, found nothing at ${cwd}`, "working-directory");
   const settings = resolveCoverageSettings(await loadPolicy(cwd, request.policyPath), request.environment, request.overrides);
   const inGit = await isGitWorkTree(cwd);
   const repoFiles = inGit ? await trackedFiles(cwd) : await listFiles(cwd);
@@ -102,7 +106,8 @@ export async function runCoverageGate(request: CoverageRunRequest): Promise<Cove
   let changes = request.changes;
   let changesBase = request.changesBase;
   if (!changes && request.baseRef) {
-    if (!inGit) throw new ConfigurationError(`expected a git repository to compare against ${JSON.stringify(request.baseRef)}, found ${cwd} is not one`, "base-ref");
+    if (!inGit)
+      throw new ConfigurationError(`expected a git repository to compare against ${JSON.stringify(request.baseRef)}, found ${cwd} is not one`, "base-ref");
     changes = await changedLinesSince(request.baseRef, cwd);
     changesBase ??= request.baseRef;
   }

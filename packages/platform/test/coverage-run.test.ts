@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
 import { ConfigurationError } from "@release-gates/core";
-import { expectValidReport } from "../../core/test/report-contract.js";
+import { afterEach, describe, expect, it } from "vitest";
 import { createTestRepo, type TestRepo } from "../../../test/support/git-repo.js";
+import { expectValidReport } from "../../core/test/report-contract.js";
 import { runCoverageGate } from "../src/coverage-run.js";
 
 const corpus = (name: string) => readFileSync(new URL(`../../core/test/fixtures/coverage/${name}`, import.meta.url), "utf8");
@@ -19,7 +19,10 @@ function klasterRepo(): TestRepo {
 describe("the coverage gate from files to report", () => {
   it("merges the same run's lcov (relative paths) and clover (absolute macOS paths) and decides", async () => {
     repo = klasterRepo();
-    repo.write({ "coverage/lcov.info": corpus("lcov-jest-klaster-sdk-relative-paths.info"), "coverage/clover.xml": corpus("clover-jest-klaster-sdk-absolute-paths.xml") });
+    repo.write({
+      "coverage/lcov.info": corpus("lcov-jest-klaster-sdk-relative-paths.info"),
+      "coverage/clover.xml": corpus("clover-jest-klaster-sdk-absolute-paths.xml"),
+    });
     const sha = repo.commit("sources and reports");
     const { report } = await runCoverageGate({ cwd: repo.dir, overrides: { reports: ["coverage/*.{info,xml}"] } });
     expectValidReport(report);
@@ -40,13 +43,21 @@ describe("the coverage gate from files to report", () => {
     const { report } = await runCoverageGate({ cwd: repo.dir, baseRef: "main", overrides: { thresholds: { global: { lines: 50 } } } });
     expect(report.predicate.checks.find((check) => check.id === "patch")).toMatchObject({ status: "fail", measured: 50 });
     expect(report.predicate.findings.filter((finding) => finding.id === "patch.uncovered")).toEqual([
-      { id: "patch.uncovered", severity: "warning", message: "Line 8 was changed but no test runs it.", location: { path: "src/error.service.ts", startLine: 8, endLine: 8 } },
+      {
+        id: "patch.uncovered",
+        severity: "warning",
+        message: "Line 8 was changed but no test runs it.",
+        location: { path: "src/error.service.ts", startLine: 8, endLine: 8 },
+      },
     ]);
   });
 
   it("the policy file in the project is read; a named one that is missing is an error", async () => {
     repo = klasterRepo();
-    repo.write({ "coverage/lcov.info": corpus("lcov-jest-klaster-sdk-relative-paths.info"), "release-gates.yml": "gates:\n  coverage:\n    thresholds:\n      global: { lines: 50 }\n" });
+    repo.write({
+      "coverage/lcov.info": corpus("lcov-jest-klaster-sdk-relative-paths.info"),
+      "release-gates.yml": "gates:\n  coverage:\n    thresholds:\n      global: { lines: 50 }\n",
+    });
     repo.commit("policy");
     const { report } = await runCoverageGate({ cwd: repo.dir });
     expect(report.predicate.status).toBe("pass");
@@ -69,7 +80,10 @@ describe("the coverage gate from files to report", () => {
     repo = createTestRepo({ "src/a.ts": "x\n" });
     repo.write({ "head.info": "SF:src/a.ts\nDA:1,1\nDA:2,0\nend_of_record\n", "base.info": "SF:src/a.ts\nDA:1,1\nDA:2,1\nend_of_record\n" });
     repo.commit("reports");
-    const { report } = await runCoverageGate({ cwd: repo.dir, overrides: { reports: ["head.info"], baseReport: "base.info", thresholds: { global: { lines: 10 } } } });
+    const { report } = await runCoverageGate({
+      cwd: repo.dir,
+      overrides: { reports: ["head.info"], baseReport: "base.info", thresholds: { global: { lines: 10 } } },
+    });
     expect(report.predicate.checks.find((check) => check.id === "drop.lines")).toMatchObject({ status: "fail", measured: 50 });
     const missing = await runCoverageGate({ cwd: repo.dir, overrides: { reports: ["head.info"], baseReport: "nope.info" } }).catch((caught) => caught);
     expect(missing.message).toBe("nope.info: expected a base coverage report, found no such file");

@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConfigurationError } from "@release-gates/core";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { expandGlobs, listFiles, readCoverageReport } from "../src/local/files.js";
 
 const corpus = (name: string) => new URL(`../../core/test/fixtures/coverage/${name}`, import.meta.url).pathname;
@@ -52,7 +52,11 @@ describe("streaming a report from disk", () => {
   it.each([
     ["binary data", Buffer.from([0x53, 0x46, 0x3a, 0x00, 0xff, 0x00]), "coverage/report: expected a text coverage report, found binary data (NUL bytes)"],
     ["an empty file", Buffer.alloc(0), "coverage/report: expected a coverage report, found an empty file"],
-    ["a truncated lcov file", Buffer.from("SF:a.ts\nDA:1,1\n"), "coverage/report, line 2: expected end_of_record for a.ts (opened at line 1), found the end of the file (truncated?)"],
+    [
+      "a truncated lcov file",
+      Buffer.from("SF:a.ts\nDA:1,1\n"),
+      "coverage/report, line 2: expected end_of_record for a.ts (opened at line 1), found the end of the file (truncated?)",
+    ],
   ])("%s is one sentence naming the file", async (_name, bytes, message) => {
     writeFileSync(join(dir, "report"), bytes);
     expect((await readError(join(dir, "report"))).message).toBe(message);
@@ -60,7 +64,9 @@ describe("streaming a report from disk", () => {
 
   it("dotCover's coverage.xml is refused by content, naming the file", async () => {
     writeFileSync(join(dir, "report"), readFileSync(corpus("dotcover-xml-named-coverage-xml-porting-assistant.xml")));
-    expect((await readError(join(dir, "report"))).message).toMatch(/^coverage\/report: expected a coverage report with file paths and line numbers, found a JetBrains dotCover XML report/);
+    expect((await readError(join(dir, "report"))).message).toMatch(
+      /^coverage\/report: expected a coverage report with file paths and line numbers, found a JetBrains dotCover XML report/,
+    );
   });
 
   it("a missing file and a directory are named as such", async () => {

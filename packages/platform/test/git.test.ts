@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
 import { ConfigurationError } from "@release-gates/core";
+import { afterEach, describe, expect, it } from "vitest";
 import { createTestRepo, type TestRepo } from "../../../test/support/git-repo.js";
 import { changedLinesSince, headCommit, isGitWorkTree, trackedFiles } from "../src/local/git.js";
 
@@ -47,7 +47,9 @@ describe("changed lines from a real git repository", () => {
     repo.commit("only");
     const error = await changedLinesSince("origin/main", repo.dir).catch((caught) => caught);
     expect(error).toBeInstanceOf(ConfigurationError);
-    expect(error.message).toMatch(/^base-ref: expected a commit or branch present in this clone, found "origin\/main", which is not: fetch it first \(actions\/checkout with fetch-depth: 0/);
+    expect(error.message).toMatch(
+      /^base-ref: expected a commit or branch present in this clone, found "origin\/main", which is not: fetch it first \(actions\/checkout with fetch-depth: 0/,
+    );
   });
 
   it("a ref that looks like an option is not taken as one", async () => {

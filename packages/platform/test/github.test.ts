@@ -1,12 +1,12 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startFakeApi } from "../../../test/support/github-api.js";
 import { commentMarker, upsertPullRequestComment } from "../src/github/comment.js";
 import { readGitHubContext } from "../src/github/context.js";
 import { changedLinesFromApi } from "../src/github/pull-request.js";
 import { GitHubApiError, GitHubClient } from "../src/github/rest.js";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 
 let api: Awaited<ReturnType<typeof startFakeApi>> | undefined;
 afterEach(async () => {
@@ -20,7 +20,9 @@ describe("GitHub REST adapter against a local server with GitHub's response shap
       if (path === "/repos/acme/app/pulls/7/files?per_page=100") {
         return {
           status: 200,
-          headers: { link: `<${api?.url}/repositories/1/pulls/7/files?per_page=100&page=2>; rel="next", <${api?.url}/repositories/1/pulls/7/files?per_page=100&page=2>; rel="last"` },
+          headers: {
+            link: `<${api?.url}/repositories/1/pulls/7/files?per_page=100&page=2>; rel="next", <${api?.url}/repositories/1/pulls/7/files?per_page=100&page=2>; rel="last"`,
+          },
           body: [{ sha: "1", filename: "src/a.ts", status: "modified", additions: 1, deletions: 1, changes: 2, patch: "@@ -1,3 +1,3 @@\n a\n-b\n+B\n c" }],
         };
       }
@@ -82,8 +84,22 @@ describe("the runner's context", () => {
   it("a pull_request event gives the head commit as subject, and spots forks", () => {
     const dir = mkdtempSync(join(tmpdir(), "rg-event-"));
     const event = join(dir, "event.json");
-    writeFileSync(event, JSON.stringify({ pull_request: { number: 7, base: { sha: "b".repeat(40), ref: "main", repo: { full_name: "acme/app" } }, head: { sha: "h".repeat(40), repo: { full_name: "someone/app" } } } }));
-    const context = readGitHubContext({ GITHUB_EVENT_PATH: event, GITHUB_SHA: "m".repeat(40), GITHUB_REPOSITORY: "acme/app", GITHUB_API_URL: "http://127.0.0.1:1/" });
+    writeFileSync(
+      event,
+      JSON.stringify({
+        pull_request: {
+          number: 7,
+          base: { sha: "b".repeat(40), ref: "main", repo: { full_name: "acme/app" } },
+          head: { sha: "h".repeat(40), repo: { full_name: "someone/app" } },
+        },
+      }),
+    );
+    const context = readGitHubContext({
+      GITHUB_EVENT_PATH: event,
+      GITHUB_SHA: "m".repeat(40),
+      GITHUB_REPOSITORY: "acme/app",
+      GITHUB_API_URL: "http://127.0.0.1:1/",
+    });
     expect(context.sha).toBe("h".repeat(40));
     expect(context.pullRequest).toMatchObject({ number: 7, baseRef: "main", fromFork: true });
     expect(context.apiUrl).toBe("http://127.0.0.1:1");

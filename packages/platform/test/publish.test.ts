@@ -26,7 +26,12 @@ afterEach(() => {
 
 describe("publishing to GitHub through @actions/core", () => {
   it("annotations are capped at 10 per level, and the rest are counted", () => {
-    const findings = Array.from({ length: 12 }, (_, index) => ({ id: "patch.uncovered", severity: "warning" as const, message: `Lines ${index}`, location: { path: "src/a.ts", startLine: index + 1, endLine: index + 2 } }));
+    const findings = Array.from({ length: 12 }, (_, index) => ({
+      id: "patch.uncovered",
+      severity: "warning" as const,
+      message: `Lines ${index}`,
+      location: { path: "src/a.ts", startLine: index + 1, endLine: index + 2 },
+    }));
     expect(publishAnnotations(findings, "Coverage gate")).toBe(10);
     const commands = output.filter((line) => line.startsWith("::warning"));
     expect(commands).toHaveLength(10);

@@ -2,7 +2,7 @@ import { ConfigurationError } from "../errors.js";
 import type { CoverageSettings, CoverageThresholds, MetricThresholds } from "../policy/schema.js";
 import type { Check, Finding } from "../report/schema.js";
 import type { ChangedLines } from "./diff.js";
-import { type CoverageMap, type Counts, type FileCoverage, fileCounts, METRICS, type Metric, percentage, sumCounts } from "./model.js";
+import { type Counts, type CoverageMap, type FileCoverage, fileCounts, METRICS, type Metric, percentage, sumCounts } from "./model.js";
 import { classifyPathKey, evaluateThreshold, formatPercent } from "./thresholds.js";
 
 export interface ReadReport {
@@ -31,14 +31,14 @@ export interface MetricTotal extends Counts {
   pct: number | null;
 }
 
-export interface CoverageDetails {
+export type CoverageDetails = {
   totals: Record<Metric, MetricTotal>;
   fileCount: number;
   worstFiles: { path: string; lines: MetricTotal; branches: MetricTotal }[];
   unmatched: string[];
   patch?: { base: string | undefined; covered: number; total: number; pct: number | null; changedFiles: number };
   base?: Record<Metric, MetricTotal>;
-}
+};
 
 export interface CoverageEvaluation {
   checks: Check[];
@@ -70,7 +70,14 @@ function configuredMetrics(thresholds: MetricThresholds | undefined): [Metric, n
 }
 
 /** Checks each file against `thresholds` on its own: one check per metric, naming the worst file. */
-function perFileChecks(idPrefix: string, scope: string, files: readonly FileCoverage[], thresholds: MetricThresholds, settings: CoverageSettings, findings: Finding[]): Check[] {
+function perFileChecks(
+  idPrefix: string,
+  scope: string,
+  files: readonly FileCoverage[],
+  thresholds: MetricThresholds,
+  settings: CoverageSettings,
+  findings: Finding[],
+): Check[] {
   return configuredMetrics(thresholds).map(([metric, threshold]) => {
     const results = files.map((file) => ({ file, result: evaluateThreshold(metric, fileCounts(file, metric), threshold, file.path) }));
     const measured = results.filter((entry) => entry.result.status !== "no-data");
@@ -80,9 +87,18 @@ function perFileChecks(idPrefix: string, scope: string, files: readonly FileCove
     }
     const id = `${idPrefix}.${metric}`;
     if (measured.length === 0) {
-      return { id, status: "no-data", measured: null, threshold, onNoData: settings.onNoData, message: `No file of ${scope} has ${metric} to measure against the ${threshold} threshold.` };
+      return {
+        id,
+        status: "no-data",
+        measured: null,
+        threshold,
+        onNoData: settings.onNoData,
+        message: `No file of ${scope} has ${metric} to measure against the ${threshold} threshold.`,
+      };
     }
-    const worst = [...measured].sort((a, b) => (threshold < 0 ? (b.result.measured ?? 0) - (a.result.measured ?? 0) : (a.result.measured ?? 0) - (b.result.measured ?? 0)))[0];
+    const worst = [...measured].sort((a, b) =>
+      threshold < 0 ? (b.result.measured ?? 0) - (a.result.measured ?? 0) : (a.result.measured ?? 0) - (b.result.measured ?? 0),
+    )[0];
     return {
       id,
       status: failing.length > 0 ? "fail" : "pass",
@@ -143,7 +159,11 @@ function uncoveredRanges(file: FileCoverage, changed: ReadonlySet<number>): [num
   return ranges;
 }
 
-function patchCheck(input: CoverageEvaluationInput, changes: ChangedLines, findings: Finding[]): { check: Check; details: NonNullable<CoverageDetails["patch"]> } {
+function patchCheck(
+  input: CoverageEvaluationInput,
+  changes: ChangedLines,
+  findings: Finding[],
+): { check: Check; details: NonNullable<CoverageDetails["patch"]> } {
   const { settings, coverage } = input;
   let covered = 0;
   let total = 0;
@@ -214,7 +234,15 @@ function dropChecks(input: CoverageEvaluationInput, base: CoverageMap): { checks
     const then = percentage(before[metric]);
     const id = `drop.${metric}`;
     if (now === null || then === null) {
-      checks.push({ id, status: "no-data", measured: null, threshold: allowed, unit: "points", onNoData: input.settings.onNoData, message: `${capital(metric)} cannot be compared with the base report: ${then === null ? "the base" : "this run"} has no ${metric}.` });
+      checks.push({
+        id,
+        status: "no-data",
+        measured: null,
+        threshold: allowed,
+        unit: "points",
+        onNoData: input.settings.onNoData,
+        message: `${capital(metric)} cannot be compared with the base report: ${then === null ? "the base" : "this run"} has no ${metric}.`,
+      });
       continue;
     }
     const drop = Math.round((then - now) * 100) / 100;
@@ -239,11 +267,23 @@ function dropChecks(input: CoverageEvaluationInput, base: CoverageMap): { checks
 function dataCheck(input: CoverageEvaluationInput): Check {
   const { reports, coverage, unmatched, settings } = input;
   if (reports.length === 0) {
-    return { id: "reports", status: "fail", measured: 0, threshold: "≥ 1 report", message: `No coverage report matched ${settings.reports.join(", ")}: run the tests with coverage before the gate, or set the report paths.` };
+    return {
+      id: "reports",
+      status: "fail",
+      measured: 0,
+      threshold: "≥ 1 report",
+      message: `No coverage report matched ${settings.reports.join(", ")}: run the tests with coverage before the gate, or set the report paths.`,
+    };
   }
   const listed = reports.reduce((sum, report) => sum + report.files, 0);
   if (listed === 0) {
-    return { id: "reports", status: "fail", measured: 0, threshold: "≥ 1 file", message: `The coverage report${reports.length > 1 ? "s" : ""} ${reports.map((report) => report.path).join(", ")} list no source files: the tests ran without instrumenting any code.` };
+    return {
+      id: "reports",
+      status: "fail",
+      measured: 0,
+      threshold: "≥ 1 file",
+      message: `The coverage report${reports.length > 1 ? "s" : ""} ${reports.map((report) => report.path).join(", ")} list no source files: the tests ran without instrumenting any code.`,
+    };
   }
   if (coverage.size === 0) {
     return {

@@ -63,7 +63,12 @@ export class RepoFileIndex {
     for (const candidate of this.byBaseName.get(segments.at(-1) ?? "") ?? []) {
       const candidateSegments = candidate.split("/");
       let shared = 0;
-      while (shared < segments.length && shared < candidateSegments.length && segments[segments.length - 1 - shared] === candidateSegments[candidateSegments.length - 1 - shared]) shared += 1;
+      while (
+        shared < segments.length &&
+        shared < candidateSegments.length &&
+        segments[segments.length - 1 - shared] === candidateSegments[candidateSegments.length - 1 - shared]
+      )
+        shared += 1;
       // One path must be a whole suffix of the other, or it is a coincidence of names.
       if (shared !== segments.length && shared !== candidateSegments.length) continue;
       if (shared > bestScore) {
@@ -102,7 +107,15 @@ export function normaliseReportPath(raw: string, context: PathContext, index?: R
     fallback ??= relative;
   }
   if (!index) return fallback ?? path;
-  return index.find(posix.normalize(path).replace(/^(\.\/)+/, "").replace(WINDOWS_DRIVE, "")) ?? (fallback && index.find(fallback));
+  return (
+    index.find(
+      posix
+        .normalize(path)
+        .replace(/^(\.\/)+/, "")
+        .replace(WINDOWS_DRIVE, ""),
+    ) ??
+    (fallback && index.find(fallback))
+  );
 }
 
 export interface ResolvedCoverage {
@@ -114,7 +127,10 @@ export interface ResolvedCoverage {
 }
 
 /** Normalises every file's path and merges files that turn out to be the same. */
-export function resolveCoveragePaths(reports: readonly { files: readonly FileCoverage[]; sourceRoots: readonly string[] }[], context: PathContext): ResolvedCoverage {
+export function resolveCoveragePaths(
+  reports: readonly { files: readonly FileCoverage[]; sourceRoots: readonly string[] }[],
+  context: PathContext,
+): ResolvedCoverage {
   const index = context.repoFiles ? new RepoFileIndex(context.repoFiles) : undefined;
   const coverage = new CoverageMap();
   const unmatched: string[] = [];

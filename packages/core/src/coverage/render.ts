@@ -19,14 +19,18 @@ export function coverageMarkdownSections(report: GateReport): string[] {
     const total = details.totals[metric];
     return `| ${metric} | ${total.covered} / ${total.total} | ${pct(total)} | ${pct(details.base?.[metric])} | ${delta(total, details.base?.[metric])} |`;
   });
-  const sections = [["### Coverage by metric", "", "| Metric | Covered / total | Coverage | Base | Change |", "| --- | --- | --- | --- | --- |", ...metricRows].join("\n")];
+  const sections = [
+    ["### Coverage by metric", "", "| Metric | Covered / total | Coverage | Base | Change |", "| --- | --- | --- | --- | --- |", ...metricRows].join("\n"),
+  ];
   if (details.patch) {
     sections.push(
       `### Patch coverage\n\n${details.patch.total === 0 ? "The change touches no coverable line." : `${details.patch.pct} % of the ${details.patch.total} changed coverable lines in ${details.patch.changedFiles} files are tested${details.patch.base ? ` (against \`${details.patch.base}\`)` : ""}.`}`,
     );
   }
   if (details.worstFiles.length > 0) {
-    const rows = details.worstFiles.map((file) => `| \`${escapeCell(file.path)}\` | ${pct(file.lines)} | ${file.lines.total - file.lines.covered} | ${pct(file.branches)} |`);
+    const rows = details.worstFiles.map(
+      (file) => `| \`${escapeCell(file.path)}\` | ${pct(file.lines)} | ${file.lines.total - file.lines.covered} | ${pct(file.branches)} |`,
+    );
     sections.push(["### Least covered files", "", "| File | Lines | Uncovered lines | Branches |", "| --- | --- | --- | --- |", ...rows].join("\n"));
   }
   return sections;
@@ -53,14 +57,20 @@ export function renderCobertura(coverage: CoverageMap, timestamp: Date): string 
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<coverage line-rate="${rate(totals.lines.covered, totals.lines.total)}" branch-rate="${rate(totals.branches.covered, totals.branches.total)}" lines-covered="${totals.lines.covered}" lines-valid="${totals.lines.total}" branches-covered="${totals.branches.covered}" branches-valid="${totals.branches.total}" complexity="0" version="release-gates" timestamp="${Math.floor(timestamp.getTime() / 1000)}">`,
     "  <sources><source>.</source></sources>",
-    '  <packages><package name="." line-rate="' + rate(totals.lines.covered, totals.lines.total) + '" branch-rate="' + rate(totals.branches.covered, totals.branches.total) + '" complexity="0"><classes>',
+    '  <packages><package name="." line-rate="' +
+      rate(totals.lines.covered, totals.lines.total) +
+      '" branch-rate="' +
+      rate(totals.branches.covered, totals.branches.total) +
+      '" complexity="0"><classes>',
   ];
   for (const path of coverage.paths()) {
     const file = coverage.get(path);
     if (!file) continue;
     const lines = fileCounts(file, "lines");
     const branches = fileCounts(file, "branches");
-    out.push(`    <class name="${escapeXml(path)}" filename="${escapeXml(path)}" line-rate="${rate(lines.covered, lines.total)}" branch-rate="${rate(branches.covered, branches.total)}" complexity="0"><methods/><lines>`);
+    out.push(
+      `    <class name="${escapeXml(path)}" filename="${escapeXml(path)}" line-rate="${rate(lines.covered, lines.total)}" branch-rate="${rate(branches.covered, branches.total)}" complexity="0"><methods/><lines>`,
+    );
     const armsByLine = new Map<number, { covered: number; total: number }>();
     for (const [key, taken] of file.branches) {
       const line = Number(key.split(":")[0]);

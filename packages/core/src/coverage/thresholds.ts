@@ -28,17 +28,26 @@ const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 export function evaluateThreshold(metric: Metric, counts: Counts, threshold: number, scope: string): ThresholdResult {
   const label = `${capital(METRIC_NOUN[metric].many)} of ${scope}`;
   if (counts.total === 0) {
-    return { status: "no-data", measured: null, sentence: `${label}: the report has no ${METRIC_NOUN[metric].many} to measure, so the ${threshold} threshold cannot be checked.` };
+    return {
+      status: "no-data",
+      measured: null,
+      sentence: `${label}: the report has no ${METRIC_NOUN[metric].many} to measure, so the ${threshold} threshold cannot be checked.`,
+    };
   }
   const uncovered = counts.total - counts.covered;
   if (threshold < 0) {
     const allowed = -threshold;
     return uncovered <= allowed
       ? { status: "pass", measured: uncovered, sentence: `${label}: ${uncovered} uncovered, within the ${allowed} allowed.` }
-      : { status: "fail", measured: uncovered, sentence: `${label}: ${uncovered} uncovered, more than the ${allowed} allowed: cover ${uncovered - allowed} more.` };
+      : {
+          status: "fail",
+          measured: uncovered,
+          sentence: `${label}: ${uncovered} uncovered, more than the ${allowed} allowed: cover ${uncovered - allowed} more.`,
+        };
   }
   const pct = percentage(counts) as number;
-  if (pct >= threshold) return { status: "pass", measured: pct, sentence: `${label}: ${pct} % (${counts.covered}/${counts.total}) meets the minimum of ${threshold} %.` };
+  if (pct >= threshold)
+    return { status: "pass", measured: pct, sentence: `${label}: ${pct} % (${counts.covered}/${counts.total}) meets the minimum of ${threshold} %.` };
   const needed = Math.max(1, Math.ceil((threshold / 100) * counts.total - counts.covered - 1e-9));
   return {
     status: "fail",
@@ -60,7 +69,10 @@ export function parseThresholdList(text: string, source: string): MetricThreshol
     }
     const value = Number(raw);
     if (raw === "" || !Number.isFinite(value) || value > 100) {
-      throw new ConfigurationError(`expected ${name} to be a percentage up to 100 (or a negative count of uncovered items), found ${JSON.stringify(raw)}`, source);
+      throw new ConfigurationError(
+        `expected ${name} to be a percentage up to 100 (or a negative count of uncovered items), found ${JSON.stringify(raw)}`,
+        source,
+      );
     }
     out[name as Metric] = value;
   }

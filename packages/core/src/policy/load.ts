@@ -74,12 +74,19 @@ export function resolveCoverageSettings(loaded: LoadedPolicy, environment: strin
     const env = loaded.raw.environments?.find((candidate) => candidate.name === environment);
     if (!env) {
       const known = (loaded.raw.environments ?? []).map((candidate) => candidate.name);
-      throw new ConfigurationError(`expected one of the policy's environments (${known.length ? known.join(", ") : "none defined"}), found ${JSON.stringify(environment)}`, "--env");
+      throw new ConfigurationError(
+        `expected one of the policy's environments (${known.length ? known.join(", ") : "none defined"}), found ${JSON.stringify(environment)}`,
+        "--env",
+      );
     }
     settings = merge(settings, env.gates?.coverage);
   }
   settings = merge(settings, runOverrides);
   const result = CoverageSettings.safeParse(settings);
-  if (!result.success) throw new ConfigurationError(`the coverage settings after applying the overrides are invalid: ${describeZodError(result.error, settings).sentence}`, loaded.source);
+  if (!result.success)
+    throw new ConfigurationError(
+      `the coverage settings after applying the overrides are invalid: ${describeZodError(result.error, settings).sentence}`,
+      loaded.source,
+    );
   return result.data;
 }

@@ -37,7 +37,10 @@ export const DEFAULT_COVERAGE_REPORTS = [
 
 export const CoverageSettings = z.strictObject({
   /** Globs of the reports to read, relative to the repository root; all matches are merged. */
-  reports: z.array(z.string().min(1)).min(1).default([...DEFAULT_COVERAGE_REPORTS]),
+  reports: z
+    .array(z.string().min(1))
+    .min(1)
+    .default([...DEFAULT_COVERAGE_REPORTS]),
   format: z.enum(["auto", ...COVERAGE_FORMATS]).default("auto"),
   /** Globs of repo-relative files to leave out (tests, generated code): they count in no metric. */
   exclude: z.array(z.string().min(1)).default([]),

@@ -22,7 +22,10 @@ export function selectAnnotations(findings: readonly Finding[], perLevel = ANNOT
   const byLevel = { error: [] as Finding[], warning: [] as Finding[], notice: [] as Finding[] };
   for (const finding of findings) if (finding.location) byLevel[finding.severity].push(finding);
   for (const level of ["error", "warning", "notice"] as const) {
-    const ranked = byLevel[level].sort((a, b) => span(b) - span(a) || (a.location?.path ?? "").localeCompare(b.location?.path ?? "") || (a.location?.startLine ?? 0) - (b.location?.startLine ?? 0));
+    const ranked = byLevel[level].sort(
+      (a, b) =>
+        span(b) - span(a) || (a.location?.path ?? "").localeCompare(b.location?.path ?? "") || (a.location?.startLine ?? 0) - (b.location?.startLine ?? 0),
+    );
     selected.push(...ranked.slice(0, perLevel));
     omitted[level] = Math.max(0, ranked.length - perLevel);
   }

@@ -32,7 +32,10 @@ const ORDER = { fail: 0, warn: 1, pass: 2 } as const;
 
 export function renderChecksTable(checks: readonly Check[]): string {
   const sorted = [...checks].sort((a, b) => ORDER[effectiveStatus(a)] - ORDER[effectiveStatus(b)]);
-  const rows = sorted.map((check) => `| ${resultCell(check)} | \`${escapeCell(check.id)}\` | ${measuredCell(check.measured, check.unit)} | ${escapeCell(thresholdCell(check))} | ${escapeCell(check.message)} |`);
+  const rows = sorted.map(
+    (check) =>
+      `| ${resultCell(check)} | \`${escapeCell(check.id)}\` | ${measuredCell(check.measured, check.unit)} | ${escapeCell(thresholdCell(check))} | ${escapeCell(check.message)} |`,
+  );
   return ["| Result | Check | Measured | Threshold | Why |", "| --- | --- | --- | --- | --- |", ...rows].join("\n");
 }
 
@@ -41,7 +44,9 @@ function renderFindings(findings: readonly Finding[], limit: number): string {
   const rank = { error: 0, warning: 1, notice: 2 } as const;
   const shown = [...findings].sort((a, b) => rank[a.severity] - rank[b.severity]).slice(0, limit);
   const lines = shown.map((finding) => {
-    const where = finding.location ? ` \`${finding.location.path}${finding.location.startLine ? `:${finding.location.startLine}${finding.location.endLine && finding.location.endLine !== finding.location.startLine ? `-${finding.location.endLine}` : ""}` : ""}\`` : "";
+    const where = finding.location
+      ? ` \`${finding.location.path}${finding.location.startLine ? `:${finding.location.startLine}${finding.location.endLine && finding.location.endLine !== finding.location.startLine ? `-${finding.location.endLine}` : ""}` : ""}\``
+      : "";
     return `- ${finding.severity === "error" ? "❌" : finding.severity === "warning" ? "⚠️" : "ℹ️"}${where} ${finding.message}`;
   });
   if (findings.length > shown.length) lines.push(`- … and ${findings.length - shown.length} more in the report file.`);

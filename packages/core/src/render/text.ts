@@ -3,7 +3,16 @@ import type { Check, GateReport } from "../report/schema.js";
 
 function cell(check: Check): [string, string, string, string] {
   const measured = check.measured === null ? "no data" : `${check.measured}${check.unit === "%" ? " %" : check.unit ? ` ${check.unit}` : ""}`;
-  const threshold = check.threshold === null ? "" : typeof check.threshold === "string" ? check.threshold : check.unit === "%" ? `>= ${check.threshold} %` : check.unit === "uncovered" ? `<= ${-check.threshold} uncovered` : `<= ${check.threshold} ${check.unit ?? ""}`.trim();
+  const threshold =
+    check.threshold === null
+      ? ""
+      : typeof check.threshold === "string"
+        ? check.threshold
+        : check.unit === "%"
+          ? `>= ${check.threshold} %`
+          : check.unit === "uncovered"
+            ? `<= ${-check.threshold} uncovered`
+            : `<= ${check.threshold} ${check.unit ?? ""}`.trim();
   const status = check.status === "no-data" ? `NO DATA (${effectiveStatus(check)})` : check.status.toUpperCase();
   return [status, check.id, measured, threshold];
 }
@@ -14,7 +23,12 @@ export function renderText(report: GateReport): string {
   const header: [string, string, string, string] = ["RESULT", "CHECK", "MEASURED", "THRESHOLD"];
   const rows = [header, ...predicate.checks.map(cell)];
   const widths = header.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
-  const table = rows.map((row) => row.map((value, column) => value.padEnd(widths[column] ?? 0)).join("  ").trimEnd());
+  const table = rows.map((row) =>
+    row
+      .map((value, column) => value.padEnd(widths[column] ?? 0))
+      .join("  ")
+      .trimEnd(),
+  );
   return [
     `${predicate.gate}: ${predicate.status.toUpperCase()}${predicate.environment ? ` (${predicate.environment})` : ""}`,
     "",

@@ -48,7 +48,8 @@ function summarise(gate: string, status: GateStatus, checks: readonly Check[]): 
   const warning = checks.filter((check) => effectiveStatus(check) === "warn");
   if (checks.length === 0) return `${gate} made no checks, so nothing shows the release is safe: configure at least one threshold.`;
   if (status === "fail") return `${gate} failed ${failing.length} of ${checks.length} checks: ${failing.map((check) => check.message).join(" ")}`;
-  if (status === "warn") return `${gate} passed with ${warning.length} warning${warning.length > 1 ? "s" : ""}: ${warning.map((check) => check.message).join(" ")}`;
+  if (status === "warn")
+    return `${gate} passed with ${warning.length} warning${warning.length > 1 ? "s" : ""}: ${warning.map((check) => check.message).join(" ")}`;
   return `${gate} passed all ${checks.length} checks.`;
 }
 

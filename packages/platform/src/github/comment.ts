@@ -12,7 +12,13 @@ export const commentMarker = (gate: string) => `<!-- release-gates:${gate} -->`;
  * Keeps one comment per gate on a pull request, edited in place on every push
  * instead of adding a new one each time.
  */
-export async function upsertPullRequestComment(client: GitHubClient, repository: string, pullNumber: number, gate: string, body: string): Promise<"created" | "updated"> {
+export async function upsertPullRequestComment(
+  client: GitHubClient,
+  repository: string,
+  pullNumber: number,
+  gate: string,
+  body: string,
+): Promise<"created" | "updated"> {
   const marker = commentMarker(gate);
   const text = `${marker}\n${body}`;
   const comments = await client.paginate<IssueComment>(`/repos/${repository}/issues/${pullNumber}/comments`);

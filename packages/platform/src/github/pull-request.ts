@@ -24,10 +24,16 @@ export async function changedLinesFromApi(client: GitHubClient, repository: stri
  * A PR's changed lines: from the local clone when the base commit is there
  * (checkout with fetch-depth: 0), else from the API, which needs no history.
  */
-export async function pullRequestChanges(pullRequest: PullRequestContext, cwd: string, client: GitHubClient | undefined, repository: string | undefined): Promise<{ changes: ChangedLines; via: "git" | "api" }> {
+export async function pullRequestChanges(
+  pullRequest: PullRequestContext,
+  cwd: string,
+  client: GitHubClient | undefined,
+  repository: string | undefined,
+): Promise<{ changes: ChangedLines; via: "git" | "api" }> {
   if ((await hasCommit(pullRequest.baseSha, cwd)) && (await hasCommit(pullRequest.headSha, cwd))) {
     return { changes: await changedLinesSince(pullRequest.baseSha, cwd, pullRequest.headSha), via: "git" };
   }
-  if (!client || !repository) throw new Error("the base commit is not in this clone and there is no token to ask the API: use actions/checkout with fetch-depth: 0 or pass github-token");
+  if (!client || !repository)
+    throw new Error("the base commit is not in this clone and there is no token to ask the API: use actions/checkout with fetch-depth: 0 or pass github-token");
   return { changes: await changedLinesFromApi(client, repository, pullRequest.number), via: "api" };
 }

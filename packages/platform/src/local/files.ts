@@ -1,9 +1,17 @@
+import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import { StringDecoder } from "node:string_decoder";
-import { type CoverageFormat, ConfigurationError, createCoverageParser, DETECTION_WINDOW, detectCoverageFormat, type ParsedReport, sha256 } from "@release-gates/core";
-import { createHash } from "node:crypto";
+import {
+  ConfigurationError,
+  type CoverageFormat,
+  createCoverageParser,
+  DETECTION_WINDOW,
+  detectCoverageFormat,
+  type ParsedReport,
+  sha256,
+} from "@release-gates/core";
 import picomatch from "picomatch";
 
 const SKIPPED_DIRECTORIES = new Set([".git", "node_modules"]);
@@ -86,7 +94,10 @@ export async function readCoverageReport(path: string, displayPath: string, form
     if (error instanceof ConfigurationError) throw error.withSource(displayPath);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "EACCES" || code === "EISDIR") {
-      throw new ConfigurationError(`expected a readable coverage report, found ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "a directory" : "a file this process may not read"}`, displayPath);
+      throw new ConfigurationError(
+        `expected a readable coverage report, found ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "a directory" : "a file this process may not read"}`,
+        displayPath,
+      );
     }
     throw error;
   }

@@ -33,7 +33,12 @@ export function createCloverParser(): CoverageParser {
       }
       // istanbul's clover reporter writes no method lines, only the file's method totals.
       if (name === "metrics" && currentFile && attributes.methods !== undefined) {
-        currentFile.summary = { functions: { total: integerAttribute(attributes, "methods", "metrics", line), covered: integerAttribute(attributes, "coveredmethods", "metrics", line) } };
+        currentFile.summary = {
+          functions: {
+            total: integerAttribute(attributes, "methods", "metrics", line),
+            covered: integerAttribute(attributes, "coveredmethods", "metrics", line),
+          },
+        };
         return;
       }
       if (name !== "line" || !currentFile) return;

@@ -24,7 +24,11 @@ export function createGoCoverParser(): CoverageParser {
     if (trimmed === "") return;
     if (!sawMode) {
       if (!/^mode: (set|count|atomic)$/.test(trimmed)) {
-        throw new ConfigurationError(`expected the Go cover profile header "mode: set|count|atomic", found ${JSON.stringify(trimmed.slice(0, 60))}`, undefined, lineNumber);
+        throw new ConfigurationError(
+          `expected the Go cover profile header "mode: set|count|atomic", found ${JSON.stringify(trimmed.slice(0, 60))}`,
+          undefined,
+          lineNumber,
+        );
       }
       sawMode = true;
       return;
@@ -33,7 +37,11 @@ export function createGoCoverParser(): CoverageParser {
     if (trimmed.startsWith("mode: ")) return;
     const match = BLOCK.exec(trimmed);
     if (!match) {
-      throw new ConfigurationError(`expected a block "file:line.col,line.col statements count", found ${JSON.stringify(trimmed.slice(0, 80))}`, undefined, lineNumber);
+      throw new ConfigurationError(
+        `expected a block "file:line.col,line.col statements count", found ${JSON.stringify(trimmed.slice(0, 80))}`,
+        undefined,
+        lineNumber,
+      );
     }
     const [, path = "", startLine, startColumn, endLine, endColumn, statements, hitCount] = match;
     let file = files.get(path);

@@ -41,7 +41,7 @@ function fromFinalEntry(entry: z.infer<typeof fileEntry>): FileCoverage {
   }
   for (const [id, branch] of Object.entries(entry.branchMap)) {
     const line = branch.loc?.start.line ?? branch.line ?? 0;
-    (entry.b[id] ?? []).forEach((taken, arm) => file.branches.set(`${line}:${id}:${arm}`, taken));
+    for (const [arm, taken] of (entry.b[id] ?? []).entries()) file.branches.set(`${line}:${id}:${arm}`, taken);
   }
   return file;
 }
@@ -83,7 +83,9 @@ export function createIstanbulParser(expected?: "istanbul" | "istanbul-summary")
         };
       }
       // nyc < 15 wrapped each entry as {"data": {...}}.
-      const unwrapped = Object.fromEntries(Object.entries(record).map(([key, value]) => [key, value && typeof value === "object" && "data" in value ? (value as { data: unknown }).data : value]));
+      const unwrapped = Object.fromEntries(
+        Object.entries(record).map(([key, value]) => [key, value && typeof value === "object" && "data" in value ? (value as { data: unknown }).data : value]),
+      );
       const parsed = validate(finalReport, unwrapped, "istanbul coverage-final.json");
       return { format: "istanbul", files: Object.values(parsed).map(fromFinalEntry), sourceRoots: [] };
     },

@@ -81,7 +81,9 @@ export function createJacocoParser(): CoverageParser {
         for (const pending of packageClasses) {
           // Inner classes (Outer$Inner) live in Outer's source file.
           const outer = pending.simpleName.split("$")[0] ?? "";
-          const file = pending.sourceFile ? packageFiles.get(pending.sourceFile) : [...packageFiles.entries()].find(([fileName]) => fileName.replace(/\.[^.]+$/, "") === outer)?.[1];
+          const file = pending.sourceFile
+            ? packageFiles.get(pending.sourceFile)
+            : [...packageFiles.entries()].find(([fileName]) => fileName.replace(/\.[^.]+$/, "") === outer)?.[1];
           if (!file) continue;
           for (const [key, hits] of pending.methods) file.functions.set(key, hits);
         }

@@ -41,7 +41,12 @@ export function createLcovParser(): CoverageParser {
     }
     const value = trimmed.slice(colon + 1);
     if (key === "SF") {
-      if (current) throw new ConfigurationError(`expected end_of_record before a new SF record, found SF:${value} while ${current.path} (line ${currentStart}) was still open`, undefined, lineNumber);
+      if (current)
+        throw new ConfigurationError(
+          `expected end_of_record before a new SF record, found SF:${value} while ${current.path} (line ${currentStart}) was still open`,
+          undefined,
+          lineNumber,
+        );
       current = emptyFileCoverage(value);
       currentStart = lineNumber;
       functionLines = new Map();
@@ -105,7 +110,11 @@ export function createLcovParser(): CoverageParser {
     end(): ParsedReport {
       const lineCount = splitter.end();
       if (current) {
-        throw new ConfigurationError(`expected end_of_record for ${current.path} (opened at line ${currentStart}), found the end of the file (truncated?)`, undefined, lineCount);
+        throw new ConfigurationError(
+          `expected end_of_record for ${current.path} (opened at line ${currentStart}), found the end of the file (truncated?)`,
+          undefined,
+          lineCount,
+        );
       }
       return { format: "lcov", files, sourceRoots: [] };
     },

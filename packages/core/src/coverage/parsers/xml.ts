@@ -24,7 +24,11 @@ export class XmlStream {
     }
     if (handlers.text) this.parser.on("text", handlers.text);
     this.parser.on("error", (error: Error) => {
-      this.failure ??= new ConfigurationError(`expected well-formed XML, found an error: ${error.message.replace(/^(?:[^:\s]*:)?\d+:\d+: /, "")}`, undefined, this.parser.line);
+      this.failure ??= new ConfigurationError(
+        `expected well-formed XML, found an error: ${error.message.replace(/^(?:[^:\s]*:)?\d+:\d+: /, "")}`,
+        undefined,
+        this.parser.line,
+      );
     });
   }
 
@@ -33,7 +37,12 @@ export class XmlStream {
       const text = chunk.replace(/^\uFEFF/, "").trimStart();
       if (text === "") return;
       // A forced format on the wrong file: say so rather than report a parse error deep inside.
-      if (!text.startsWith("<")) throw new ConfigurationError(`expected an XML document, found text starting with ${JSON.stringify(text.split(/\r?\n/, 1)[0]?.slice(0, 40))}`, undefined, 1);
+      if (!text.startsWith("<"))
+        throw new ConfigurationError(
+          `expected an XML document, found text starting with ${JSON.stringify(text.split(/\r?\n/, 1)[0]?.slice(0, 40))}`,
+          undefined,
+          1,
+        );
       this.started = true;
     }
     this.parser.write(chunk);
@@ -45,7 +54,11 @@ export class XmlStream {
     if (this.failure) {
       const truncated = /unclosed|unexpected end/i.test(this.failure.detail);
       throw truncated
-        ? new ConfigurationError(`expected a complete XML document, found one that ends early (truncated?): ${this.failure.detail}`, undefined, this.failure.line)
+        ? new ConfigurationError(
+            `expected a complete XML document, found one that ends early (truncated?): ${this.failure.detail}`,
+            undefined,
+            this.failure.line,
+          )
         : this.failure;
     }
   }
@@ -56,7 +69,11 @@ export function integerAttribute(attributes: Record<string, string>, name: strin
   const raw = attributes[name];
   const value = Number(raw);
   if (raw === undefined || raw === "" || !Number.isFinite(value) || value < 0) {
-    throw new ConfigurationError(`expected <${element} ${name}="…"> to be a non-negative number, found ${raw === undefined ? "no such attribute" : JSON.stringify(raw)}`, undefined, line);
+    throw new ConfigurationError(
+      `expected <${element} ${name}="…"> to be a non-negative number, found ${raw === undefined ? "no such attribute" : JSON.stringify(raw)}`,
+      undefined,
+      line,
+    );
   }
   return Math.trunc(value);
 }
