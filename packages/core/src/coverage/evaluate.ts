@@ -93,7 +93,7 @@ function perFileChecks(
         measured: null,
         threshold,
         onNoData: settings.onNoData,
-        message: `No file of ${scope} has ${metric} to measure against the ${threshold} threshold.`,
+        message: `None of the ${scope} has ${metric} to measure against the ${threshold} threshold.`,
       };
     }
     const worst = [...measured].sort((a, b) =>
@@ -107,8 +107,8 @@ function perFileChecks(
       unit: threshold < 0 ? "uncovered" : "%",
       message:
         failing.length > 0
-          ? `${failing.length} of ${measured.length} files of ${scope} miss the ${metric} threshold of ${threshold}; the worst: ${worst?.result.sentence}`
-          : `All ${measured.length} files of ${scope} meet the ${metric} threshold of ${threshold}.`,
+          ? `${failing.length} of ${measured.length} ${scope} miss the ${metric} threshold of ${threshold}; the worst: ${worst?.result.sentence}`
+          : `All ${measured.length} ${scope} meet the ${metric} threshold of ${threshold}.`,
     };
   });
 }
@@ -125,7 +125,7 @@ function thresholdChecks(input: CoverageEvaluationInput, findings: Finding[]): C
     const matching = files.filter((file) => rule.matches(file.path));
     for (const file of matching) claimed.add(file.path);
     if (rule.kind === "glob") {
-      checks.push(...perFileChecks(`path:${key}`, key, matching, keyThresholds, settings, findings));
+      checks.push(...perFileChecks(`path:${key}`, `files matching ${key}`, matching, keyThresholds, settings, findings));
       continue;
     }
     for (const [metric, threshold] of configuredMetrics(keyThresholds)) {
@@ -138,7 +138,7 @@ function thresholdChecks(input: CoverageEvaluationInput, findings: Finding[]): C
     const scope = claimed.size > 0 ? "the files no path threshold covers" : "all files";
     checks.push(thresholdCheck(`global.${metric}`, metric, sumCounts(unclaimed, metric), threshold, scope, settings.onNoData));
   }
-  if (thresholds.perFile) checks.push(...perFileChecks("per-file", "every file", files, thresholds.perFile, settings, findings));
+  if (thresholds.perFile) checks.push(...perFileChecks("per-file", "files", files, thresholds.perFile, settings, findings));
   return checks;
 }
 
