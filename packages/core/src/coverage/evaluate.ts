@@ -2,7 +2,7 @@ import { ConfigurationError } from "../errors.js";
 import type { CoverageSettings, CoverageThresholds, MetricThresholds } from "../policy/schema.js";
 import type { Check, Finding } from "../report/schema.js";
 import type { ChangedLines } from "./diff.js";
-import { type Counts, type CoverageMap, type FileCoverage, fileCounts, METRICS, type Metric, percentage, sumCounts } from "./model.js";
+import { type Counts, type CoverageMap, cachedFileCounts, type FileCounter, type FileCoverage, METRICS, type Metric, percentage, sumCounts } from "./model.js";
 import { classifyPathKey, evaluateThreshold, formatPercent } from "./thresholds.js";
 
 export interface ReadReport {
@@ -77,9 +77,10 @@ function perFileChecks(
   thresholds: MetricThresholds,
   settings: CoverageSettings,
   findings: Finding[],
+  count: FileCounter,
 ): Check[] {
   return configuredMetrics(thresholds).map(([metric, threshold]) => {
-    const results = files.map((file) => ({ file, result: evaluateThreshold(metric, fileCounts(file, metric), threshold, file.path) }));
+    const results = files.map((file) => ({ file, result: evaluateThreshold(metric, count(file, metric), threshold, file.path) }));
     const measured = results.filter((entry) => entry.result.status !== "no-data");
     const failing = measured.filter((entry) => entry.result.status === "fail");
     for (const { file, result } of failing) {
@@ -113,7 +114,7 @@ function perFileChecks(
   });
 }
 
-function thresholdChecks(input: CoverageEvaluationInput, findings: Finding[]): Check[] {
+function thresholdChecks(input: CoverageEvaluationInput, findings: Finding[], count: FileCounter): Check[] {
   const { settings, coverage } = input;
   const thresholds = settings.thresholds ?? DEFAULT_THRESHOLDS;
   const files = [...coverage.values()];
@@ -125,20 +126,20 @@ function thresholdChecks(input: CoverageEvaluationInput, findings: Finding[]): C
     const matching = files.filter((file) => rule.matches(file.path));
     for (const file of matching) claimed.add(file.path);
     if (rule.kind === "glob") {
-      checks.push(...perFileChecks(`path:${key}`, `files matching ${key}`, matching, keyThresholds, settings, findings));
+      checks.push(...perFileChecks(`path:${key}`, `files matching ${key}`, matching, keyThresholds, settings, findings, count));
       continue;
     }
     for (const [metric, threshold] of configuredMetrics(keyThresholds)) {
-      checks.push(thresholdCheck(`path:${key}.${metric}`, metric, sumCounts(matching, metric), threshold, key, settings.onNoData));
+      checks.push(thresholdCheck(`path:${key}.${metric}`, metric, sumCounts(matching, metric, count), threshold, key, settings.onNoData));
     }
   }
   // As in jest, files claimed by a path entry are taken out of the global figures.
   const unclaimed = files.filter((file) => !claimed.has(file.path));
   for (const [metric, threshold] of configuredMetrics(thresholds.global)) {
     const scope = claimed.size > 0 ? "the files no path threshold covers" : "all files";
-    checks.push(thresholdCheck(`global.${metric}`, metric, sumCounts(unclaimed, metric), threshold, scope, settings.onNoData));
+    checks.push(thresholdCheck(`global.${metric}`, metric, sumCounts(unclaimed, metric, count), threshold, scope, settings.onNoData));
   }
-  if (thresholds.perFile) checks.push(...perFileChecks("per-file", "files", files, thresholds.perFile, settings, findings));
+  if (thresholds.perFile) checks.push(...perFileChecks("per-file", "files", files, thresholds.perFile, settings, findings, count));
   return checks;
 }
 
@@ -146,8 +147,7 @@ function thresholdChecks(input: CoverageEvaluationInput, findings: Finding[]): C
 function uncoveredRanges(file: FileCoverage, changed: ReadonlySet<number>): [number, number][] {
   const ranges: [number, number][] = [];
   let open: [number, number] | undefined;
-  for (const line of [...file.lines.keys()].sort((a, b) => a - b)) {
-    const hits = file.lines.get(line) ?? 0;
+  for (const [line, hits] of file.lines) {
     if (changed.has(line) && hits === 0) {
       if (open) open[1] = line;
       else {
@@ -263,6 +263,28 @@ function dropChecks(input: CoverageEvaluationInput, base: CoverageMap): { checks
   return { checks, totals: Object.fromEntries(METRICS.map((metric) => [metric, withPct(before[metric])])) as Record<Metric, MetricTotal> };
 }
 
+/**
+ * The `limit` files with the lowest line coverage (most uncovered lines first
+ * among equals), fully covered files left out: one pass, no sort of every file.
+ */
+function worstFiles(files: readonly FileCoverage[], count: FileCounter, limit: number): CoverageDetails["worstFiles"] {
+  const worse = (a: Counts, b: Counts) => {
+    const difference = a.covered * b.total - b.covered * a.total;
+    return difference < 0 || (difference === 0 && a.total - a.covered > b.total - b.covered);
+  };
+  const kept: { file: FileCoverage; lines: Counts }[] = [];
+  for (const file of files) {
+    const lines = count(file, "lines");
+    if (lines.total === 0 || lines.covered === lines.total) continue;
+    if (kept.length === limit && !worse(lines, (kept[limit - 1] as { lines: Counts }).lines)) continue;
+    let position = kept.length;
+    while (position > 0 && worse(lines, (kept[position - 1] as { lines: Counts }).lines)) position -= 1;
+    kept.splice(position, 0, { file, lines });
+    if (kept.length > limit) kept.pop();
+  }
+  return kept.map(({ file, lines }) => ({ path: file.path, lines: withPct(lines), branches: withPct(count(file, "branches")) }));
+}
+
 /** Data checks: a gate with no data fails, saying where it looked. */
 function dataCheck(input: CoverageEvaluationInput): Check {
   const { reports, coverage, unmatched, settings } = input;
@@ -314,16 +336,13 @@ export function evaluateCoverage(input: CoverageEvaluationInput): CoverageEvalua
   const findings: Finding[] = [];
   const data = dataCheck(input);
   const checks: Check[] = [data];
-  const totals = input.coverage.totals();
   const files = [...input.coverage.values()];
+  const count = cachedFileCounts();
+  const totals = Object.fromEntries(METRICS.map((metric) => [metric, sumCounts(files, metric, count)])) as Record<Metric, Counts>;
   const details: CoverageDetails = {
     totals: Object.fromEntries(METRICS.map((metric) => [metric, withPct(totals[metric])])) as Record<Metric, MetricTotal>,
     fileCount: input.coverage.size,
-    worstFiles: files
-      .map((file) => ({ path: file.path, lines: withPct(fileCounts(file, "lines")), branches: withPct(fileCounts(file, "branches")) }))
-      .filter((file) => file.lines.pct !== null && file.lines.pct < 100)
-      .sort((a, b) => (a.lines.pct ?? 0) - (b.lines.pct ?? 0) || b.lines.total - b.lines.covered - (a.lines.total - a.lines.covered))
-      .slice(0, 10),
+    worstFiles: worstFiles(files, count, 10),
     unmatched: input.unmatched.slice(0, 20),
   };
   for (const path of input.unmatched.slice(0, 20)) {
@@ -331,7 +350,7 @@ export function evaluateCoverage(input: CoverageEvaluationInput): CoverageEvalua
   }
   if (data.status === "fail") return { checks, findings, details };
 
-  checks.push(...thresholdChecks(input, findings));
+  checks.push(...thresholdChecks(input, findings, count));
   if (input.changes) {
     const patch = patchCheck(input, input.changes, findings);
     checks.push(patch.check);

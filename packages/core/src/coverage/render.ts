@@ -72,17 +72,16 @@ export function renderCobertura(coverage: CoverageMap, timestamp: Date): string 
       `    <class name="${escapeXml(path)}" filename="${escapeXml(path)}" line-rate="${rate(lines.covered, lines.total)}" branch-rate="${rate(branches.covered, branches.total)}" complexity="0"><methods/><lines>`,
     );
     const armsByLine = new Map<number, { covered: number; total: number }>();
-    for (const [key, taken] of file.branches) {
-      const line = Number(key.split(":")[0]);
+    for (const { line, taken } of file.branches.arms()) {
       const arms = armsByLine.get(line) ?? { covered: 0, total: 0 };
       arms.total += 1;
       if (taken > 0) arms.covered += 1;
       armsByLine.set(line, arms);
     }
-    for (const line of [...file.lines.keys()].sort((a, b) => a - b)) {
+    for (const [line, hits] of file.lines) {
       const arms = armsByLine.get(line);
       const branch = arms ? ` branch="true" condition-coverage="${Math.floor(percentage(arms) ?? 0)}% (${arms.covered}/${arms.total})"` : ' branch="false"';
-      out.push(`      <line number="${line}" hits="${file.lines.get(line)}"${branch}/>`);
+      out.push(`      <line number="${line}" hits="${hits}"${branch}/>`);
     }
     out.push("    </lines></class>");
   }

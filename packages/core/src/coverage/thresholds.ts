@@ -26,33 +26,29 @@ const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
  * most 10 uncovered items. Nothing to measure is `no-data`, never a pass.
  */
 export function evaluateThreshold(metric: Metric, counts: Counts, threshold: number, scope: string): ThresholdResult {
-  const label = `${capital(METRIC_NOUN[metric].many)} of ${scope}`;
-  if (counts.total === 0) {
-    return {
-      status: "no-data",
-      measured: null,
-      sentence: `${label}: the report has no ${METRIC_NOUN[metric].many} to measure, so the ${threshold} threshold cannot be checked.`,
-    };
-  }
+  const label = () => `${capital(METRIC_NOUN[metric].many)} of ${scope}`;
   const uncovered = counts.total - counts.covered;
-  if (threshold < 0) {
-    const allowed = -threshold;
-    return uncovered <= allowed
-      ? { status: "pass", measured: uncovered, sentence: `${label}: ${uncovered} uncovered, within the ${allowed} allowed.` }
-      : {
-          status: "fail",
-          measured: uncovered,
-          sentence: `${label}: ${uncovered} uncovered, more than the ${allowed} allowed: cover ${uncovered - allowed} more.`,
-        };
-  }
-  const pct = percentage(counts) as number;
-  if (pct >= threshold)
-    return { status: "pass", measured: pct, sentence: `${label}: ${pct} % (${counts.covered}/${counts.total}) meets the minimum of ${threshold} %.` };
-  const needed = Math.max(1, Math.ceil((threshold / 100) * counts.total - counts.covered - 1e-9));
+  const pct = percentage(counts);
+  const status = counts.total === 0 ? "no-data" : (threshold < 0 ? uncovered <= -threshold : (pct as number) >= threshold) ? "pass" : "fail";
+  const measured = counts.total === 0 ? null : threshold < 0 ? uncovered : pct;
+  // The sentence is built only when read: per-file checks judge 50,000 files and describe a few.
+  const describe = (): string => {
+    if (status === "no-data") return `${label()}: the report has no ${METRIC_NOUN[metric].many} to measure, so the ${threshold} threshold cannot be checked.`;
+    if (threshold < 0) {
+      return status === "pass"
+        ? `${label()}: ${uncovered} uncovered, within the ${-threshold} allowed.`
+        : `${label()}: ${uncovered} uncovered, more than the ${-threshold} allowed: cover ${uncovered + threshold} more.`;
+    }
+    if (status === "pass") return `${label()}: ${pct} % (${counts.covered}/${counts.total}) meets the minimum of ${threshold} %.`;
+    const needed = Math.max(1, Math.ceil((threshold / 100) * counts.total - counts.covered - 1e-9));
+    return `${label()}: ${pct} % (${counts.covered}/${counts.total}) is below the minimum of ${threshold} %: cover ${needed} more ${plural(metric, needed)} to pass.`;
+  };
   return {
-    status: "fail",
-    measured: pct,
-    sentence: `${label}: ${pct} % (${counts.covered}/${counts.total}) is below the minimum of ${threshold} %: cover ${needed} more ${plural(metric, needed)} to pass.`,
+    status,
+    measured,
+    get sentence() {
+      return describe();
+    },
   };
 }
 

@@ -58,3 +58,12 @@ export class LineSplitter {
     this.onLine(line.endsWith("\r") ? line.slice(0, -1) : line, this.lineNumber);
   }
 }
+
+/**
+ * A fresh copy of `text`. V8 represents a substring of a long string as a
+ * slice that keeps the whole parent alive: a path taken from a 1 MiB chunk
+ * would keep that chunk in memory for as long as the path lives.
+ */
+export function detachString(text: string): string {
+  return Buffer.from(text, "utf8").toString("utf8");
+}

@@ -49,16 +49,16 @@ export function createCloverParser(): CoverageParser {
         currentFile.functions.set(`${attributes.name ?? attributes.signature ?? "method"}@${number}`, count);
         return;
       }
-      currentFile.lines.set(number, (currentFile.lines.get(number) ?? 0) + count);
+      currentFile.lines.add(number, count);
       currentFile.statements.set(String(number), (currentFile.statements.get(String(number)) ?? 0) + count);
       if (type !== "cond") return;
       const trueCount = integerAttribute(attributes, "truecount", "line", line);
       const falseCount = integerAttribute(attributes, "falsecount", "line", line);
       if (armCounts) {
-        for (let arm = 0; arm < trueCount + falseCount; arm += 1) currentFile.branches.set(`${number}:0:${arm}`, arm < trueCount ? 1 : 0);
+        for (let arm = 0; arm < trueCount + falseCount; arm += 1) currentFile.branches.add(number, 0, arm, arm < trueCount ? 1 : 0);
       } else {
-        currentFile.branches.set(`${number}:0:true`, trueCount);
-        currentFile.branches.set(`${number}:0:false`, falseCount);
+        currentFile.branches.add(number, 0, 0, trueCount);
+        currentFile.branches.add(number, 0, 1, falseCount);
       }
     },
     close(name) {

@@ -53,12 +53,12 @@ export function createCoberturaParser(): CoverageParser {
             }
             break;
           }
-          currentClass.lines.set(number, (currentClass.lines.get(number) ?? 0) + hits);
+          currentClass.lines.add(number, hits);
           const condition = CONDITION_COVERAGE.exec(attributes["condition-coverage"] ?? "");
           if (attributes.branch?.toLowerCase() === "true" && condition) {
             const covered = Number(condition[1]);
             const total = Number(condition[2]);
-            for (let arm = 0; arm < total; arm += 1) currentClass.branches.set(`${number}:0:${arm}`, arm < covered ? 1 : 0);
+            for (let arm = 0; arm < total; arm += 1) currentClass.branches.add(number, 0, arm, arm < covered ? 1 : 0);
           }
           break;
         }

@@ -52,7 +52,7 @@ export function createGoCoverParser(): CoverageParser {
     const hits = Number(hitCount);
     const block = `${startLine}.${startColumn},${endLine}.${endColumn}`;
     for (let index = 0; index < Number(statements); index += 1) setMax(file.statements, `${block}#${index}`, hits);
-    for (let current = Number(startLine); current <= Number(endLine); current += 1) setMax(file.lines, current, hits);
+    for (let current = Number(startLine); current <= Number(endLine); current += 1) file.lines.max(current, hits);
   });
 
   return {

@@ -33,7 +33,7 @@ function fromFinalEntry(entry: z.infer<typeof fileEntry>): FileCoverage {
   for (const [id, location] of Object.entries(entry.statementMap)) {
     const hits = entry.s[id] ?? 0;
     file.statements.set(`${location.start.line}:${location.start.column ?? 0}`, hits);
-    file.lines.set(location.start.line, Math.max(file.lines.get(location.start.line) ?? 0, hits));
+    file.lines.max(location.start.line, hits);
   }
   for (const [id, fn] of Object.entries(entry.fnMap)) {
     const line = fn.decl?.start.line ?? fn.loc?.start.line ?? fn.line ?? 0;
@@ -41,7 +41,7 @@ function fromFinalEntry(entry: z.infer<typeof fileEntry>): FileCoverage {
   }
   for (const [id, branch] of Object.entries(entry.branchMap)) {
     const line = branch.loc?.start.line ?? branch.line ?? 0;
-    for (const [arm, taken] of (entry.b[id] ?? []).entries()) file.branches.set(`${line}:${id}:${arm}`, taken);
+    for (const [arm, taken] of (entry.b[id] ?? []).entries()) file.branches.add(line, id, arm, taken);
   }
   return file;
 }

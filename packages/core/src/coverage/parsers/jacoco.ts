@@ -66,7 +66,7 @@ export function createJacocoParser(): CoverageParser {
           const missedBranches = integerAttribute(attributes, "mb", "line", line);
           const coveredBranches = integerAttribute(attributes, "cb", "line", line);
           if (missedInstructions + coveredInstructions > 0) currentFile.lines.set(number, coveredInstructions);
-          for (let arm = 0; arm < missedBranches + coveredBranches; arm += 1) currentFile.branches.set(`${number}:0:${arm}`, arm < coveredBranches ? 1 : 0);
+          for (let arm = 0; arm < missedBranches + coveredBranches; arm += 1) currentFile.branches.add(number, 0, arm, arm < coveredBranches ? 1 : 0);
           break;
         }
         default:

@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+// Benchmark (not a test): parse + evaluate a 100 MB lcov file of 50,000 source
+// files with the coverage gate, and parse the same file with the lcov-parse
+// package, each in its own process so peak RSS is that run's alone.
+//   npm run bench            (generates bench/.data/large.info once)
+import { spawnSync } from "node:child_process";
+import { closeSync, existsSync, mkdirSync, openSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { resolve } from "node:path";
+
+const FILES = 50_000;
+const data = resolve(import.meta.dirname, ".data");
+const lcovFile = resolve(data, "large.info");
+
+/** Deterministic PRNG (mulberry32): the same file on every machine. */
+function random(seed) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function generate() {
+  mkdirSync(data, { recursive: true });
+  const next = random(42);
+  const fd = openSync(lcovFile, "w");
+  for (let file = 0; file < FILES; file += 1) {
+    const lines = [`TN:\nSF:src/module${file % 500}/file${file}.ts`];
+    const functions = 4 + Math.floor(next() * 4);
+    for (let fn = 0; fn < functions; fn += 1) lines.push(`FN:${fn * 20 + 1},fn${fn}`);
+    for (let fn = 0; fn < functions; fn += 1) lines.push(`FNDA:${next() < 0.8 ? Math.floor(next() * 50) + 1 : 0},fn${fn}`);
+    lines.push(`FNF:${functions}`, `FNH:${functions}`);
+    const count = 150 + Math.floor(next() * 60);
+    for (let line = 1; line <= count; line += 1) {
+      if (line % 9 === 0)
+        lines.push(`BRDA:${line},0,0,${next() < 0.7 ? Math.floor(next() * 9) : "-"}`, `BRDA:${line},0,1,${next() < 0.6 ? Math.floor(next() * 9) : 0}`);
+    }
+    for (let line = 1; line <= count; line += 1) lines.push(`DA:${line},${next() < 0.82 ? Math.floor(next() * 200) + 1 : 0}`);
+    lines.push(`LF:${count}`, `LH:${count}`, "end_of_record\n");
+    writeSync(fd, lines.join("\n"));
+  }
+  closeSync(fd);
+}
+
+async function runOurs() {
+  const { readCoverageReport } = await import("../packages/platform/dist/index.js");
+  const { CoverageSettings, evaluateCoverage, resolveCoveragePaths } = await import("../packages/core/dist/index.js");
+  const started = performance.now();
+  const report = await readCoverageReport(lcovFile, "large.info");
+  const resolved = resolveCoveragePaths([report], { repoRoot: "/repo" });
+  const evaluation = evaluateCoverage({
+    settings: CoverageSettings.parse({ thresholds: { global: { lines: 80, branches: 60 }, perFile: { lines: 50 } } }),
+    reports: [{ path: "large.info", format: report.format, files: report.files.length }],
+    coverage: resolved.coverage,
+    unmatched: resolved.unmatched,
+  });
+  const ms = performance.now() - started;
+  return { ms, files: resolved.coverage.size, lines: evaluation.details.totals.lines.pct };
+}
+
+async function runLcovParse() {
+  const { createRequire } = await import("node:module");
+  const parse = createRequire(import.meta.url)("lcov-parse");
+  const started = performance.now();
+  const files = await new Promise((done, fail) => parse(lcovFile, (error, result) => (error ? fail(new Error(error)) : done(result))));
+  const ms = performance.now() - started;
+  let found = 0;
+  let hit = 0;
+  for (const file of files) for (const detail of file.lines.details) (found += 1), (hit += detail.hit > 0 ? 1 : 0);
+  return { ms, files: files.length, lines: Math.floor((hit / found) * 10000) / 100 };
+}
+
+const mode = process.argv[2];
+if (mode === "--run-ours" || mode === "--run-lcov-parse") {
+  const result = await (mode === "--run-ours" ? runOurs() : runLcovParse());
+  console.log(JSON.stringify({ ...result, maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) }));
+} else {
+  if (!existsSync(lcovFile)) {
+    console.log(`generating ${lcovFile} (${FILES} files)…`);
+    generate();
+  }
+  const size = statSync(lcovFile).size;
+  // A shared 2-core VM is noisy: each tool runs RUNS times, each in a fresh process; the median counts.
+  const RUNS = 3;
+  const measure = (flag) => {
+    const runs = Array.from({ length: RUNS }, () => {
+      const child = spawnSync(process.execPath, [import.meta.filename, flag], { encoding: "utf8", maxBuffer: 1 << 20 });
+      if (child.status !== 0) throw new Error(`${flag} failed: ${child.stderr}`);
+      return JSON.parse(child.stdout.trim().split("\n").pop());
+    }).sort((a, b) => a.ms - b.ms);
+    return { ...runs[Math.floor(RUNS / 2)], maxRssMB: Math.max(...runs.map((run) => run.maxRssMB)), all: runs.map((run) => (run.ms / 1000).toFixed(2)) };
+  };
+  const ours = measure("--run-ours");
+  const reference = measure("--run-lcov-parse");
+  const mb = size / 1024 / 1024;
+  console.log(`input: ${lcovFile}, ${mb.toFixed(1)} MiB, ${FILES} source files`);
+  console.log("");
+  console.log(`| tool | median time (${RUNS} runs) | runs (s) | throughput | peak RSS | files | lines % |`);
+  console.log("| --- | --- | --- | --- | --- | --- | --- |");
+  for (const [name, result] of [
+    ["release-gates (parse + merge + evaluate)", ours],
+    ["lcov-parse 1.0.0 (parse only)", reference],
+  ]) {
+    console.log(
+      `| ${name} | ${(result.ms / 1000).toFixed(2)} s | ${result.all.join(", ")} | ${(mb / (result.ms / 1000)).toFixed(1)} MiB/s | ${result.maxRssMB} MB | ${result.files} | ${result.lines} |`,
+    );
+  }
+  const speedup = reference.ms / ours.ms;
+  console.log("");
+  console.log(`speed-up over lcov-parse: ${speedup.toFixed(1)}× (target ≥ 5×) ${speedup >= 5 ? "met" : "NOT met"}`);
+  console.log(`peak RSS: ${ours.maxRssMB} MB (target < 400 MB) ${ours.maxRssMB < 400 ? "met" : "NOT met"}`);
+  if (ours.lines !== reference.lines) console.log(`WARNING: line coverage differs: ${ours.lines} vs ${reference.lines}`);
+}

@@ -1,0 +1,213 @@
+/**
+ * Int32Array space handed out from shared 1 MiB slabs. A report of 50,000
+ * files would otherwise allocate 50,000+ ArrayBuffers, each a trip through
+ * the allocator; a view on a slab is a plain object. A slab lives as long as
+ * any view on it, which bounds what a small leftover can keep to 1 MiB.
+ */
+const SLAB_INTS = 256 * 1024;
+let slab = new Int32Array(SLAB_INTS);
+let slabUsed = 0;
+
+function allocateInts(length: number): Int32Array {
+  if (length > SLAB_INTS / 4) return new Int32Array(length);
+  if (slabUsed + length > SLAB_INTS) {
+    slab = new Int32Array(SLAB_INTS);
+    slabUsed = 0;
+  }
+  const view = slab.subarray(slabUsed, slabUsed + length);
+  slabUsed += length;
+  return view;
+}
+
+/** Counts are stored saturated at this value: only "hit or not" and rough size matter past it. */
+const MAX_COUNT = 0x7ffffffe;
+
+/**
+ * Hit counts per line, in an Int32Array indexed by line number, holding
+ * count + 1 so that 0 means "not a coverable line". A report of 50,000 files
+ * holds millions of lines: typed-array storage lives outside the JavaScript
+ * heap, so the garbage collector never copies it, and costs 4 bytes a line.
+ * Lines far beyond the dense range (a generated file's line 900,000) go to a
+ * small overflow map, so one odd line number cannot cost megabytes.
+ */
+export class LineHits {
+  private dense: Int32Array = EMPTY;
+  private overflow: Map<number, number> | undefined;
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  get(line: number): number | undefined {
+    if (line < this.dense.length) {
+      const stored = this.dense[line] as number;
+      return stored === 0 ? undefined : stored - 1;
+    }
+    return this.overflow?.get(line);
+  }
+
+  has(line: number): boolean {
+    return this.get(line) !== undefined;
+  }
+
+  set(line: number, hits: number): void {
+    const value = hits <= 0 ? 0 : hits >= MAX_COUNT ? MAX_COUNT : Math.floor(hits);
+    if (line < this.dense.length || this.grow(line)) {
+      if (this.dense[line] === 0) this.count += 1;
+      this.dense[line] = value + 1;
+      return;
+    }
+    this.overflow ??= new Map();
+    if (!this.overflow.has(line)) this.count += 1;
+    this.overflow.set(line, value);
+  }
+
+  /** Adds to the line's count (istanbul-lib-coverage's merge). */
+  add(line: number, hits: number): void {
+    this.set(line, (this.get(line) ?? 0) + hits);
+  }
+
+  /** Keeps the higher count (blocks of one Go profile, statements on one line). */
+  max(line: number, hits: number): void {
+    const known = this.get(line);
+    if (known === undefined || hits > known) this.set(line, hits);
+  }
+
+  addAll(other: LineHits): void {
+    for (const [line, hits] of other.entries()) this.add(line, hits);
+  }
+
+  /** Line numbers in ascending order. */
+  *keys(): IterableIterator<number> {
+    for (const [line] of this.entries()) yield line;
+  }
+
+  *values(): IterableIterator<number> {
+    for (const [, hits] of this.entries()) yield hits;
+  }
+
+  /** [line, hits] in ascending line order. */
+  *entries(): IterableIterator<[number, number]> {
+    const { dense } = this;
+    for (let line = 0; line < dense.length; line += 1) {
+      const stored = dense[line] as number;
+      if (stored !== 0) yield [line, stored - 1];
+    }
+    if (this.overflow) yield* [...this.overflow.entries()].sort(([a], [b]) => a - b);
+  }
+
+  [Symbol.iterator](): IterableIterator<[number, number]> {
+    return this.entries();
+  }
+
+  /** Covered (hits > 0) and total lines. */
+  counts(): { covered: number; total: number } {
+    let covered = 0;
+    const { dense } = this;
+    for (let line = 0; line < dense.length; line += 1) if ((dense[line] as number) > 1) covered += 1;
+    if (this.overflow) for (const hits of this.overflow.values()) if (hits > 0) covered += 1;
+    return { covered, total: this.count };
+  }
+
+  /** Grows the dense array to hold `line`, unless that would leave it mostly empty. */
+  private grow(line: number): boolean {
+    if (line > 4 * this.count + 4096) return false;
+    const next = allocateInts(Math.max(line + 1, this.dense.length * 2, 256));
+    next.set(this.dense);
+    this.dense = next;
+    return true;
+  }
+}
+
+const EMPTY = new Int32Array(0);
+
+/** 0–63 for a one- or two-digit id, else -1: the ids that fit a numeric key. */
+function smallId(id: string | number): number {
+  if (typeof id === "number") return Number.isInteger(id) && id >= 0 && id < 64 ? id : -1;
+  if (id.length === 0 || id.length > 2) return -1;
+  let value = 0;
+  for (let index = 0; index < id.length; index += 1) {
+    const digit = id.charCodeAt(index) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value < 64 ? value : -1;
+}
+
+/**
+ * Times each branch arm was taken. Most arms are (line, small block number,
+ * small arm number): those get a numeric key, kept with their counts in two
+ * parallel arrays (8 bytes an arm). Reports list arms in order, so a key
+ * larger than the last one is new and needs no lookup; an index is built only
+ * when keys come out of order (a merge, an unsorted report). Anything else
+ * (lcov 2.x expressions, istanbul ids) keeps a string key in a Map.
+ */
+export class BranchHits {
+  private readonly keys: number[] = [];
+  private readonly taken: number[] = [];
+  private index: Map<number, number> | undefined;
+  private named: Map<string, number> | undefined;
+
+  get size(): number {
+    return this.keys.length + (this.named?.size ?? 0);
+  }
+
+  add(line: number, block: string | number, arm: string | number, taken: number): void {
+    const blockId = smallId(block);
+    const armId = smallId(arm);
+    if (blockId >= 0 && armId >= 0) {
+      this.addNumeric(line * 4096 + blockId * 64 + armId, taken);
+      return;
+    }
+    this.named ??= new Map();
+    const key = `${line}:${block}:${arm}`;
+    this.named.set(key, (this.named.get(key) ?? 0) + taken);
+  }
+
+  addAll(other: BranchHits): void {
+    for (let position = 0; position < other.keys.length; position += 1) this.addNumeric(other.keys[position] as number, other.taken[position] as number);
+    if (!other.named) return;
+    this.named ??= new Map();
+    for (const [key, taken] of other.named) this.named.set(key, (this.named.get(key) ?? 0) + taken);
+  }
+
+  *values(): IterableIterator<number> {
+    yield* this.taken;
+    if (this.named) yield* this.named.values();
+  }
+
+  /** Every arm with the line it is on. */
+  *arms(): IterableIterator<{ line: number; taken: number }> {
+    for (let position = 0; position < this.keys.length; position += 1)
+      yield { line: Math.floor((this.keys[position] as number) / 4096), taken: this.taken[position] as number };
+    if (this.named) for (const [key, taken] of this.named) yield { line: Number(key.slice(0, key.indexOf(":"))), taken };
+  }
+
+  counts(): { covered: number; total: number } {
+    let covered = 0;
+    for (const taken of this.taken) if (taken > 0) covered += 1;
+    if (this.named) for (const taken of this.named.values()) if (taken > 0) covered += 1;
+    return { covered, total: this.size };
+  }
+
+  private addNumeric(key: number, taken: number): void {
+    const last = this.keys.length - 1;
+    if (!this.index && (last < 0 || key > (this.keys[last] as number))) {
+      this.keys.push(key);
+      this.taken.push(taken);
+      return;
+    }
+    if (!this.index) {
+      this.index = new Map();
+      for (let position = 0; position <= last; position += 1) this.index.set(this.keys[position] as number, position);
+    }
+    const position = this.index.get(key);
+    if (position !== undefined) this.taken[position] = (this.taken[position] as number) + taken;
+    else {
+      this.index.set(key, this.keys.length);
+      this.keys.push(key);
+      this.taken.push(taken);
+    }
+  }
+}

@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import { evaluateCoverage } from "../src/coverage/evaluate.js";
+import { BranchHits, LineHits } from "../src/coverage/hits.js";
+import { CoverageMap, emptyFileCoverage } from "../src/coverage/model.js";
+import { CoverageSettings } from "../src/policy/schema.js";
+
+describe("line hit storage", () => {
+  it("behaves like a map from line to count, iterating in line order", () => {
+    const lines = new LineHits();
+    lines.set(10, 3);
+    lines.add(2, 0);
+    lines.add(10, 4);
+    lines.max(2, 5);
+    lines.max(2, 1);
+    expect([...lines]).toEqual([
+      [2, 5],
+      [10, 7],
+    ]);
+    expect(lines.size).toBe(2);
+    expect(lines.get(3)).toBeUndefined();
+    expect(lines.counts()).toEqual({ covered: 2, total: 2 });
+  });
+
+  it("a far-away line number goes to the overflow map instead of a huge array", () => {
+    const lines = new LineHits();
+    lines.set(1, 1);
+    lines.set(2_000_000_000, 0);
+    expect(lines.get(2_000_000_000)).toBe(0);
+    expect([...lines.keys()]).toEqual([1, 2_000_000_000]);
+    expect(lines.counts()).toEqual({ covered: 1, total: 2 });
+  });
+
+  it("counts saturate instead of overflowing, and negative counts (a gcov bug) read as zero", () => {
+    const lines = new LineHits();
+    lines.add(1, 2 ** 31);
+    lines.add(1, 2 ** 31);
+    lines.set(2, -1);
+    expect(lines.get(1)).toBe(0x7ffffffe);
+    expect(lines.get(2)).toBe(0);
+    expect(lines.counts()).toEqual({ covered: 1, total: 2 });
+  });
+
+  it("thousands of files share slabs without seeing each other's counts", () => {
+    const all = Array.from({ length: 3000 }, (_, index) => {
+      const lines = new LineHits();
+      for (let line = 1; line <= 300; line += 1) lines.set(line, index);
+      return lines;
+    });
+    expect(all.every((lines, index) => lines.get(1) === index && lines.get(300) === index && lines.size === 300)).toBe(true);
+  });
+});
+
+describe("branch arm storage", () => {
+  it("merges arms given out of order and keeps non-numeric ids apart", () => {
+    const branches = new BranchHits();
+    branches.add(5, "0", "1", 2);
+    branches.add(3, 0, 0, 1);
+    branches.add(5, "0", "1", 3);
+    branches.add(7, "(a) && (b)", "true", 0);
+    branches.add(7, "(a) && (b)", "true", 4);
+    branches.add(600_000, 0, 0, 1);
+    expect(branches.size).toBe(4);
+    expect([...branches.arms()].sort((a, b) => a.line - b.line)).toEqual([
+      { line: 3, taken: 1 },
+      { line: 5, taken: 5 },
+      { line: 7, taken: 4 },
+      { line: 600_000, taken: 1 },
+    ]);
+  });
+});
+
+describe("least covered files", () => {
+  it("are the ten with the lowest line coverage, most uncovered lines first among equals", () => {
+    const coverage = new CoverageMap();
+    for (let index = 0; index < 30; index += 1) {
+      const file = emptyFileCoverage(`src/f${index}.ts`);
+      // f0..f29: index covered lines out of 30 (f29 has 29/30); f15 also has a twin with more lines.
+      for (let line = 1; line <= 30; line += 1) file.lines.set(line, line <= index ? 1 : 0);
+      coverage.add(file);
+    }
+    const twin = emptyFileCoverage("src/twin.ts");
+    for (let line = 1; line <= 60; line += 1) twin.lines.set(line, line <= 2 ? 1 : 0);
+    coverage.add(twin);
+    const { details } = evaluateCoverage({
+      settings: CoverageSettings.parse({}),
+      reports: [{ path: "x", format: "lcov", files: 31 }],
+      coverage,
+      unmatched: [],
+    });
+    // src/twin.ts: 2/60 = 3.33 %, between f0 (0 %) and f1 (3.33 %): equal rate, more uncovered, so first.
+    expect(details.worstFiles.map((file) => file.path)).toEqual([
+      "src/f0.ts",
+      "src/twin.ts",
+      "src/f1.ts",
+      "src/f2.ts",
+      "src/f3.ts",
+      "src/f4.ts",
+      "src/f5.ts",
+      "src/f6.ts",
+      "src/f7.ts",
+      "src/f8.ts",
+    ]);
+  });
+});
