@@ -67,7 +67,12 @@ async function runLcovParse() {
   const ms = performance.now() - started;
   let found = 0;
   let hit = 0;
-  for (const file of files) for (const detail of file.lines.details) (found += 1), (hit += detail.hit > 0 ? 1 : 0);
+  for (const file of files) {
+    for (const detail of file.lines.details) {
+      found += 1;
+      if (detail.hit > 0) hit += 1;
+    }
+  }
   return { ms, files: files.length, lines: Math.floor((hit / found) * 10000) / 100 };
 }
 

@@ -11,7 +11,7 @@ function count(raw: string, record: string, lineNumber: number): number {
   // BRDA's taken is "-" when the branch's block never ran: zero times taken.
   if (raw === "-") return 0;
   const value = raw === "" ? Number.NaN : +raw;
-  if (value !== value || value === Number.POSITIVE_INFINITY || value === Number.NEGATIVE_INFINITY) {
+  if (!Number.isFinite(value)) {
     throw new ConfigurationError(`expected a number in the ${record} record, found ${JSON.stringify(raw)}`, undefined, lineNumber);
   }
   return value;
