@@ -4,7 +4,7 @@
 // package, each in its own process so peak RSS is that run's alone.
 //   npm run bench            (generates bench/.data/large.info once)
 import { spawnSync } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, statSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
 
 const FILES = 50_000;

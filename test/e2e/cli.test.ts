@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectValidReport } from "../../packages/core/test/report-contract.js";
 import { cleanEnv, releaseTree, repoRoot, requireReleaseTree, runProcess } from "./support.js";
 
 /** The bundled CLI from the release tree, run as a process, as a GitLab job or a laptop runs it. */
@@ -26,7 +27,8 @@ describe("release-gates CLI bundle", () => {
     const testnet = await run(["coverage", "--cwd", service, "--env", "testnet", "--report-out", join(dir, "testnet.json")]);
     expect(testnet.code).toBe(1);
     expect(testnet.stdout).toMatch(/FAIL +path:src\/pricing\.js\.lines +88\.46 %/);
-    expect(JSON.parse(readFileSync(join(dir, "testnet.json"), "utf8")).predicate.environment).toBe("testnet");
+    expect(expectValidReport(JSON.parse(readFileSync(join(dir, "testnet.json"), "utf8"))).predicate.environment).toBe("testnet");
+    expect(expectValidReport(JSON.parse(readFileSync(join(dir, "staging.json"), "utf8"))).predicate.status).toBe("pass");
   });
 
   // Each bad input: exit 2, one sentence on stderr naming the file, no stack trace.

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { expectValidReport } from "../../../packages/core/test/report-contract.js";
 import { createTestRepo, type TestRepo } from "../../../test/support/git-repo.js";
 import { startFakeApi } from "../../../test/support/github-api.js";
 import { run } from "../src/main.js";
@@ -71,6 +72,7 @@ describe("coverage-gate action, in process", () => {
     }
     expect(process.exitCode).toBeUndefined();
     expect(outputs()).toMatchObject({ status: "pass", lines: "100", "patch-coverage": "100", "report-path": join(repo.dir, "out/report.json") });
+    expect(expectValidReport(JSON.parse(readFileSync(join(repo.dir, "out/report.json"), "utf8"))).subject[0]?.digest).toEqual({ gitCommit: head });
     expect(stdout.join("")).toMatch(/::warning::Could not comment on pull request #3: pull requests from forks get a read-only token \(403\)/);
     expect(readFileSync(runner.summary, "utf8")).toMatch(/could not be posted as a pull request comment \(pull requests from forks get a read-only token\)/);
   });

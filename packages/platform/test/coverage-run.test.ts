@@ -3,7 +3,14 @@ import { ConfigurationError } from "@release-gates/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestRepo, type TestRepo } from "../../../test/support/git-repo.js";
 import { expectValidReport } from "../../core/test/report-contract.js";
-import { runCoverageGate } from "../src/coverage-run.js";
+import { type CoverageRunRequest, runCoverageGate as runGate } from "../src/coverage-run.js";
+
+/** Every report a test produces must satisfy the report contract. */
+async function runCoverageGate(request: CoverageRunRequest) {
+  const result = await runGate(request);
+  expectValidReport(result.report);
+  return result;
+}
 
 const corpus = (name: string) => readFileSync(new URL(`../../core/test/fixtures/coverage/${name}`, import.meta.url), "utf8");
 let repo: TestRepo;

@@ -288,33 +288,25 @@ function worstFiles(files: readonly FileCoverage[], count: FileCounter, limit: n
 /** Data checks: a gate with no data fails, saying where it looked. */
 function dataCheck(input: CoverageEvaluationInput): Check {
   const { reports, coverage, unmatched, settings } = input;
+  const nothing = (threshold: string, message: string): Check => ({ id: "reports", status: "fail", measured: 0, threshold, message });
   if (reports.length === 0) {
-    return {
-      id: "reports",
-      status: "fail",
-      measured: 0,
-      threshold: "≥ 1 report",
-      message: `No coverage report matched ${settings.reports.join(", ")}: run the tests with coverage before the gate, or set the report paths.`,
-    };
+    return nothing(
+      "≥ 1 report",
+      `No coverage report matched ${settings.reports.join(", ")}: run the tests with coverage before the gate, or set the report paths.`,
+    );
   }
-  const listed = reports.reduce((sum, report) => sum + report.files, 0);
-  if (listed === 0) {
-    return {
-      id: "reports",
-      status: "fail",
-      measured: 0,
-      threshold: "≥ 1 file",
-      message: `The coverage report${reports.length > 1 ? "s" : ""} ${reports.map((report) => report.path).join(", ")} list no source files: the tests ran without instrumenting any code.`,
-    };
+  const plural = reports.length > 1 ? "s" : "";
+  if (reports.every((report) => report.files === 0)) {
+    return nothing(
+      "≥ 1 file",
+      `The coverage report${plural} ${reports.map((report) => report.path).join(", ")} list no source files: the tests ran without instrumenting any code.`,
+    );
   }
   if (coverage.size === 0) {
-    return {
-      id: "reports",
-      status: "fail",
-      measured: 0,
-      threshold: "≥ 1 file in the repository",
-      message: `None of the ${unmatched.length} files in the coverage report${reports.length > 1 ? "s" : ""} is in this repository (for example ${JSON.stringify(unmatched[0])}): set stripPrefixes to the path the report was written under.`,
-    };
+    return nothing(
+      "≥ 1 file in the repository",
+      `None of the ${unmatched.length} files in the coverage report${plural} is in this repository (for example ${JSON.stringify(unmatched[0])}): set stripPrefixes to the path the report was written under.`,
+    );
   }
   return {
     id: "reports",

@@ -131,68 +131,48 @@ export function createLcovParser(): CoverageParser {
     }
   };
 
+  /** Where the last `readUnsigned` stopped. */
+  let cursor = 0;
+  /** An unsigned integer of at most `maxDigits` digits at `position`, or -1 if there is none; sets `cursor`. */
+  const readUnsigned = (text: string, position: number, end: number, maxDigits: number): number => {
+    let value = 0;
+    let digits = 0;
+    for (let code = text.charCodeAt(position); position < end && code >= 48 && code <= 57; code = text.charCodeAt(++position)) {
+      value = value * 10 + code - 48;
+      digits += 1;
+    }
+    cursor = position;
+    return digits === 0 || digits > maxDigits ? -1 : value;
+  };
+
   /**
    * DA lines are most of a file: read their two integers straight from the
    * chunk, without cutting the line out. Anything unusual (a sign, a
    * checksum, a fraction) goes the general way, which also reports errors.
    */
   const fastDA = (text: string, start: number, end: number): boolean => {
-    if (!current || text.charCodeAt(start) !== 68 || text.charCodeAt(start + 1) !== 65 || text.charCodeAt(start + 2) !== 58) return false;
-    let position = start + 3;
-    let line = 0;
-    let digits = 0;
-    for (let code = text.charCodeAt(position); code >= 48 && code <= 57; code = text.charCodeAt(++position)) {
-      line = line * 10 + code - 48;
-      digits += 1;
-    }
-    if (digits === 0 || digits > 9 || text.charCodeAt(position) !== 44) return false;
-    position += 1;
-    let hits = 0;
-    digits = 0;
-    for (let code = text.charCodeAt(position); position < end && code >= 48 && code <= 57; code = text.charCodeAt(++position)) {
-      hits = hits * 10 + code - 48;
-      digits += 1;
-    }
-    if (digits === 0 || digits > 15 || position !== end) return false;
+    if (!current || !text.startsWith("DA:", start)) return false;
+    const line = readUnsigned(text, start + 3, end, 9);
+    if (line < 0 || text.charCodeAt(cursor) !== 44) return false;
+    const hits = readUnsigned(text, cursor + 1, end, 15);
+    if (hits < 0 || cursor !== end) return false;
     current.lines.add(line, hits);
     return true;
   };
 
   /** BRDA:<line>,<block>,<arm>,<taken|-> with small integers, read straight from the chunk. */
   const fastBRDA = (text: string, start: number, end: number): boolean => {
-    if (
-      !current ||
-      text.charCodeAt(start) !== 66 ||
-      text.charCodeAt(start + 4) !== 58 ||
-      text.charCodeAt(start + 1) !== 82 ||
-      text.charCodeAt(start + 2) !== 68 ||
-      text.charCodeAt(start + 3) !== 65
-    )
-      return false;
-    let position = start + 5;
-    const fields = [0, 0, 0];
-    for (let field = 0; field < 3; field += 1) {
-      let value = 0;
-      let digits = 0;
-      for (let code = text.charCodeAt(position); code >= 48 && code <= 57; code = text.charCodeAt(++position)) {
-        value = value * 10 + code - 48;
-        digits += 1;
-      }
-      if (digits === 0 || digits > 9 || text.charCodeAt(position) !== 44) return false;
-      fields[field] = value;
-      position += 1;
-    }
-    let taken = 0;
-    if (text.charCodeAt(position) === 45 && position + 1 === end) position = end;
-    else {
-      let digits = 0;
-      for (let code = text.charCodeAt(position); position < end && code >= 48 && code <= 57; code = text.charCodeAt(++position)) {
-        taken = taken * 10 + code - 48;
-        digits += 1;
-      }
-      if (digits === 0 || digits > 15 || position !== end) return false;
-    }
-    current.branches.add(fields[0] as number, fields[1] as number, fields[2] as number, taken);
+    if (!current || !text.startsWith("BRDA:", start)) return false;
+    const line = readUnsigned(text, start + 5, end, 9);
+    if (line < 0 || text.charCodeAt(cursor) !== 44) return false;
+    const block = readUnsigned(text, cursor + 1, end, 9);
+    if (block < 0 || text.charCodeAt(cursor) !== 44) return false;
+    const arm = readUnsigned(text, cursor + 1, end, 9);
+    if (arm < 0 || text.charCodeAt(cursor) !== 44) return false;
+    const never = text.charCodeAt(cursor + 1) === 45 && cursor + 2 === end;
+    const taken = never ? 0 : readUnsigned(text, cursor + 1, end, 15);
+    if (taken < 0 || (!never && cursor !== end)) return false;
+    current.branches.add(line, block, arm, taken);
     return true;
   };
 
