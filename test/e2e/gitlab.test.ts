@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { expectValidReport } from "../../packages/core/test/report-contract.js";
 import { createTestRepo, type TestRepo } from "../support/git-repo.js";
+import { startFileServer } from "../support/github-api.js";
 import { cleanEnv, gitlabCiLocal, node24, releaseTree, repoRoot, requireReleaseTree, requireTestTools, runProcess } from "./support.js";
 
 /**
@@ -102,6 +103,23 @@ describe("coverage-gate GitLab component from the release tree", () => {
     expect(result.stdout).toMatch(/FAIL +coverage-gate/);
     const report = expectValidReport(JSON.parse(readFileSync(artifact(repo, "release-gates/coverage-report.json"), "utf8")));
     expect(report.predicate.findings.find((finding) => finding.id === "patch.uncovered")?.location).toMatchObject({ path: "src/currency.js" });
+  });
+
+  it("the drop check reads the target branch's report from a job's artifacts through the GitLab API", async () => {
+    // The base had every line covered: the sample service's coverage is lower, so the drop fails.
+    const gitlab = await startFileServer(Buffer.from("SF:src/cart.js\nDA:1,1\nend_of_record\nSF:src/pricing.js\nDA:1,1\nend_of_record\n"));
+    try {
+      const repo = project({ "base-artifact-job": "unit-tests", "base-artifact-path": "coverage/lcov.info" });
+      repo.commit("sample service");
+      const result = await pipeline(repo, { CI_API_V4_URL: `${gitlab.url}/api/v4`, CI_DEFAULT_BRANCH: "main", CI_JOB_TOKEN: "job-token" });
+      expect(result.code).not.toBe(0);
+      expect(result.stdout).toMatch(/coverage-gate > FAIL +drop\.lines/);
+      expect(gitlab.requests).toHaveLength(1);
+      expect(gitlab.requests[0]?.path).toMatch(/^\/api\/v4\/projects\/[^/]+\/jobs\/artifacts\/main\/raw\/coverage\/lcov\.info\?job=unit-tests$/);
+      expect(gitlab.requests[0]?.jobToken).toBe("job-token");
+    } finally {
+      await gitlab.close();
+    }
   });
 
   it("an input is never run as shell: a command in it is a (missing) report path", async () => {

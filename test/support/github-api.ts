@@ -39,3 +39,23 @@ export async function startFakeApi(route: Route): Promise<{ url: string; request
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((done) => server.close(() => done())) };
 }
+
+/**
+ * A server that answers every path with the same bytes and records who asked
+ * and with which credentials: blob storage behind GitHub's artifact redirect,
+ * GitLab's raw artifact file endpoint. Loopback only.
+ */
+export async function startFileServer(
+  bytes: Buffer,
+): Promise<{ url: string; requests: { path: string; authorization: string | undefined; jobToken?: string }[]; close(): Promise<void> }> {
+  const requests: { path: string; authorization: string | undefined; jobToken?: string }[] = [];
+  const server = createServer((request, response) => {
+    const jobToken = request.headers["job-token"] as string | undefined;
+    requests.push({ path: request.url ?? "", authorization: request.headers.authorization, ...(jobToken ? { jobToken } : {}) });
+    response.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(bytes.length) });
+    response.end(bytes);
+  });
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((done) => server.close(() => done())) };
+}

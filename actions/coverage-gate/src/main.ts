@@ -14,7 +14,8 @@ import {
   renderMarkdown,
 } from "@release-gates/core";
 import {
-  GitHubApiError,
+  ApiError,
+  downloadBaseArtifact,
   GitHubClient,
   publishAnnotations,
   publishSummary,
@@ -22,6 +23,7 @@ import {
   readGitHubContext,
   runCoverageGate,
   upsertPullRequestComment,
+  writeTempReport,
 } from "@release-gates/platform";
 
 const GATE = "coverage-gate";
@@ -70,6 +72,20 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       core.info(`Changed lines of pull request #${context.pullRequest.number} read from ${found.via === "git" ? "the local clone" : "the GitHub API"}.`);
     }
 
+    let baseReportFile: { path: string; display: string } | undefined;
+    const baseArtifact = core.getInput("base-artifact");
+    if (baseArtifact) {
+      const branch = context.pullRequest?.baseRef ?? context.defaultBranch;
+      if (!client || !context.repository || !branch)
+        throw new ConfigurationError(
+          "expected a token, the repository and a base branch to fetch the artifact from, found the run's context incomplete",
+          "input base-artifact",
+        );
+      const artifact = await downloadBaseArtifact(client, context.repository, branch, baseArtifact, core.getInput("base-artifact-path") || undefined);
+      baseReportFile = { path: await writeTempReport(artifact.data, artifact.source), display: artifact.source };
+      core.info(`Base coverage report: ${artifact.source} (commit ${artifact.commit.slice(0, 12)} on ${branch}).`);
+    }
+
     const { report } = await runCoverageGate({
       cwd,
       policyPath: core.getInput("policy") || undefined,
@@ -78,6 +94,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       baseRef: baseRef || undefined,
       changes,
       changesBase,
+      baseReportFile,
       subject: { name: context.repository, commit: context.sha },
     });
 
@@ -101,14 +118,14 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       } catch (error) {
         // The decision stands without the comment: never fail a gate for want of one.
         const why =
-          error instanceof GitHubApiError && error.isPermissionProblem
+          error instanceof ApiError && error.isPermissionProblem
             ? context.pullRequest.fromFork
               ? "pull requests from forks get a read-only token"
               : "the token lacks pull-requests: write"
             : `the GitHub API could not be reached: ${(error as Error).message}`;
         note = `\n> The summary could not be posted as a pull request comment (${why}); it is shown here instead.\n`;
         core.warning(
-          `Could not comment on pull request #${context.pullRequest.number}: ${why}${error instanceof GitHubApiError ? ` (${error.status})` : ""}. The job summary has the result.`,
+          `Could not comment on pull request #${context.pullRequest.number}: ${why}${error instanceof ApiError ? ` (${error.status})` : ""}. The job summary has the result.`,
         );
       }
     }

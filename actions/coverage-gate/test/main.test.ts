@@ -1,10 +1,12 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import * as core from "@actions/core";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { expectValidReport } from "../../../packages/core/test/report-contract.js";
 import { createTestRepo, type TestRepo } from "../../../test/support/git-repo.js";
-import { startFakeApi } from "../../../test/support/github-api.js";
+import { startFakeApi, startFileServer } from "../../../test/support/github-api.js";
+import { pythonZip } from "../../../test/support/zip.js";
 import { run } from "../src/main.js";
 
 // run() in process with the real @actions/core: inputs from INPUT_* variables,
@@ -19,6 +21,9 @@ beforeEach(() => {
   runner = { output: join(dir, "output"), summary: join(dir, "summary"), event: join(dir, "event.json") };
   for (const file of Object.values(runner)) writeFileSync(file, "");
   writeFileSync(runner.event, "{}");
+  // A runner starts one process per step; here one process runs several, and
+  // @actions/core's summary remembers the first step's file.
+  (core.summary as unknown as { _filePath?: string })._filePath = undefined;
   stdout = [];
   vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
     stdout.push(String(chunk));
@@ -75,6 +80,30 @@ describe("coverage-gate action, in process", () => {
     expect(expectValidReport(JSON.parse(readFileSync(join(repo.dir, "out/report.json"), "utf8"))).subject[0]?.digest).toEqual({ gitCommit: head });
     expect(stdout.join("")).toMatch(/::warning::Could not comment on pull request #3: pull requests from forks get a read-only token \(403\)/);
     expect(readFileSync(runner.summary, "utf8")).toMatch(/could not be posted as a pull request comment \(pull requests from forks get a read-only token\)/);
+  });
+
+  it("on a push, the drop check reads the default branch's report from its latest artifact", async () => {
+    repo = createTestRepo({ "src/a.ts": "1\n2\n", "coverage/lcov.info": "SF:src/a.ts\nDA:1,1\nDA:2,0\nend_of_record\n" });
+    repo.commit("x");
+    const storage = await startFileServer(pythonZip({ "lcov.info": "SF:src/a.ts\nDA:1,1\nDA:2,1\nend_of_record\n" }));
+    const api = await startFakeApi(({ path }) => {
+      if (path.startsWith("/repos/acme/app/actions/runs?branch=trunk&")) return { status: 200, body: { workflow_runs: [{ id: 9, head_sha: "9".repeat(40) }] } };
+      if (path === "/repos/acme/app/actions/runs/9/artifacts?name=coverage") return { status: 200, body: { artifacts: [{ id: 5, name: "coverage", expired: false, archive_download_url: `${api.url}/dl/5` }] } };
+      if (path === "/dl/5") return { status: 302, headers: { location: `${storage.url}/blob` } };
+      return undefined;
+    });
+    try {
+      writeFileSync(runner.event, JSON.stringify({ ref: "refs/heads/trunk", repository: { default_branch: "trunk" } }));
+      inputs({ "working-directory": repo.dir, "github-token": "t", "base-artifact": "coverage", threshold: "lines=50", comment: "false" });
+      process.env.GITHUB_API_URL = api.url;
+      await run();
+    } finally {
+      await api.close();
+      await storage.close();
+    }
+    expect(process.exitCode).toBe(1);
+    expect(stdout.join("")).toContain(`Base coverage report: artifact coverage of run 9/lcov.info (commit 999999999999 on trunk).`);
+    expect(readFileSync(runner.summary, "utf8")).toContain("| lines | 1 / 2 | 50 % | 100 % | -50 |");
   });
 
   it("a bad input fails the step with one sentence naming the input", async () => {

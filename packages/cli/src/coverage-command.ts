@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import {
   COVERAGE_FORMATS,
+  ConfigurationError,
   type CoverageSettings,
   coverageMarkdownSections,
   parseThresholdList,
@@ -10,7 +11,15 @@ import {
   renderMarkdown,
   renderText,
 } from "@release-gates/core";
-import { readGitLabContext, runCoverageGate } from "@release-gates/platform";
+import {
+  ApiError,
+  downloadBranchArtifactFile,
+  GitLabClient,
+  type GitLabContext,
+  readGitLabContext,
+  runCoverageGate,
+  writeTempReport,
+} from "@release-gates/platform";
 import { choiceOption, listOption, numberOption, parseCommandLine } from "./args.js";
 import type { CommandIo } from "./io.js";
 
@@ -25,6 +34,9 @@ Options:
   --patch-threshold N    minimum coverage of the lines the change adds or modifies (default 80)
   --base-ref REF         measure patch coverage against REF's merge base (GitLab MR pipelines: automatic)
   --base-report FILE     coverage report of the base branch, for the drop check
+  --base-artifact-job J  GitLab: take the base report from job J's artifacts on the target branch
+                         (the MR's target, else the default branch), via the jobs/artifacts API
+  --base-artifact-path P the report's path inside those artifacts
   --strip-prefix PATH    remove this prefix from report paths (repeatable)
   --policy FILE          policy file (default: release-gates.yml if present)
   --env NAME             apply this environment's settings from the policy
@@ -46,6 +58,8 @@ export async function coverageCommand(args: readonly string[], io: CommandIo): P
     "patch-threshold": { type: "string" },
     "base-ref": { type: "string" },
     "base-report": { type: "string" },
+    "base-artifact-job": { type: "string" },
+    "base-artifact-path": { type: "string" },
     "strip-prefix": { type: "string", multiple: true },
     policy: { type: "string" },
     env: { type: "string" },
@@ -76,12 +90,17 @@ export async function coverageCommand(args: readonly string[], io: CommandIo): P
   const cwd = resolve(io.cwd, typeof values.cwd === "string" ? values.cwd : ".");
   const gitlab = readGitLabContext(io.env);
   const baseRef = (values["base-ref"] as string | undefined) ?? gitlab?.mergeRequestDiffBaseSha;
+  const baseReportFile =
+    typeof values["base-artifact-job"] === "string"
+      ? await fetchGitLabBaseReport(values["base-artifact-job"], values["base-artifact-path"], gitlab)
+      : undefined;
   const { report, coverage } = await runCoverageGate({
     cwd,
     policyPath: values.policy as string | undefined,
     environment: values.env as string | undefined,
     overrides,
     baseRef,
+    baseReportFile,
     subject: { name: gitlab?.projectPath ?? io.env.GITHUB_REPOSITORY, commit: gitlab?.commitSha },
   });
 
@@ -99,6 +118,30 @@ export async function coverageCommand(args: readonly string[], io: CommandIo): P
   // Printed in every format so GitLab's `coverage:` regex always finds it.
   io.stderr(`${renderGitLabCoverageLine(report)}\n`);
   return report.predicate.status === "fail" ? 1 : 0;
+}
+
+/** The target branch's report from a job's artifacts, written to a temp file for the gate to read. */
+async function fetchGitLabBaseReport(job: string, path: unknown, gitlab: GitLabContext | undefined): Promise<{ path: string; display: string }> {
+  if (typeof path !== "string") throw new ConfigurationError("expected the report's path inside the job's artifacts, found none", "--base-artifact-path");
+  if (!gitlab?.apiUrl || !gitlab.projectId || !gitlab.jobToken || !gitlab.baseBranch) {
+    throw new ConfigurationError(
+      "expected a GitLab job (CI_API_V4_URL, CI_PROJECT_ID, CI_JOB_TOKEN and a target or default branch), found none of that in the environment",
+      "--base-artifact-job",
+    );
+  }
+  const display = `${path} from job ${job} on ${gitlab.baseBranch}`;
+  try {
+    const data = await downloadBranchArtifactFile(new GitLabClient(gitlab.apiUrl, gitlab.jobToken), gitlab.projectId, gitlab.baseBranch, job, path);
+    return { path: await writeTempReport(data, path), display };
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) {
+      throw new ConfigurationError(
+        `expected ${display} (the latest successful pipeline's artifacts), found none: keep the report as an artifact of ${job} on ${gitlab.baseBranch}`,
+        "--base-artifact-job",
+      );
+    }
+    throw error;
+  }
 }
 
 async function writeOutput(path: string, text: string): Promise<void> {

@@ -32,6 +32,8 @@ export interface CoverageRunRequest {
   baseRef?: string;
   /** Or: changed lines already known (from the GitHub API). */
   changes?: ChangedLines;
+  /** The base branch's report fetched by the front end (a CI artifact); wins over `baseReport`. */
+  baseReportFile?: { path: string; display: string };
   /** Name of what the changes were compared against, for messages. */
   changesBase?: string;
   /** Repository name and commit for the report subject; git's HEAD when absent. */
@@ -96,7 +98,11 @@ export async function runCoverageGate(request: CoverageRunRequest): Promise<Cove
 
   let base: CoverageMap | undefined;
   const baseInputs: ReadCoverageReport[] = [];
-  if (settings.baseReport) {
+  if (request.baseReportFile) {
+    const format = settings.format === "auto" ? undefined : settings.format;
+    baseInputs.push(await readCoverageReport(request.baseReportFile.path, request.baseReportFile.display, format));
+    base = resolveCoveragePaths(baseInputs, pathContext).coverage;
+  } else if (settings.baseReport) {
     const baseReports = await readReports([settings.baseReport], cwd, settings);
     if (baseReports.length === 0) throw new ConfigurationError("expected a base coverage report, found no such file", settings.baseReport);
     baseInputs.push(...baseReports);

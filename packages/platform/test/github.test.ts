@@ -3,10 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startFakeApi } from "../../../test/support/github-api.js";
+import { GitHubClient } from "../src/github/client.js";
 import { commentMarker, upsertPullRequestComment } from "../src/github/comment.js";
 import { readGitHubContext } from "../src/github/context.js";
 import { changedLinesFromApi } from "../src/github/pull-request.js";
-import { GitHubApiError, GitHubClient } from "../src/github/rest.js";
+import { ApiError } from "../src/http/rest.js";
 
 let api: Awaited<ReturnType<typeof startFakeApi>> | undefined;
 afterEach(async () => {
@@ -53,7 +54,7 @@ describe("GitHub REST adapter against a local server with GitHub's response shap
     expect(await client.paginate("/flaky")).toEqual([]);
     expect(calls).toBe(3);
     const error = await client.request("POST", "/repos/acme/app/issues/1/comments", { body: "x" }).catch((caught) => caught);
-    expect(error).toBeInstanceOf(GitHubApiError);
+    expect(error).toBeInstanceOf(ApiError);
     expect(error.isPermissionProblem).toBe(true);
     expect(error.message).toBe("GitHub API POST /repos/acme/app/issues/1/comments answered 403: Resource not accessible by integration");
   });

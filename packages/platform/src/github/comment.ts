@@ -1,4 +1,4 @@
-import type { GitHubClient } from "./rest.js";
+import type { GitHubClient } from "./client.js";
 
 interface IssueComment {
   id: number;

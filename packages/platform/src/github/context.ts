@@ -16,9 +16,12 @@ export interface GitHubContext {
   apiUrl: string;
   eventName: string | undefined;
   pullRequest: PullRequestContext | undefined;
+  /** The repository's default branch, from the event payload. */
+  defaultBranch: string | undefined;
 }
 
 interface EventPayload {
+  repository?: { default_branch?: string };
   pull_request?: {
     number?: number;
     base?: { sha?: string; ref?: string; repo?: { full_name?: string } };
@@ -54,5 +57,6 @@ export function readGitHubContext(env: NodeJS.ProcessEnv): GitHubContext {
     apiUrl: (env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/$/, ""),
     eventName: env.GITHUB_EVENT_NAME,
     pullRequest,
+    defaultBranch: payload.repository?.default_branch,
   };
 }

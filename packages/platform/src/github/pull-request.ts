@@ -1,7 +1,7 @@
 import { type ChangedLines, parseUnifiedDiff } from "@release-gates/core";
 import { changedLinesSince, hasCommit } from "../local/git.js";
+import type { GitHubClient } from "./client.js";
 import type { PullRequestContext } from "./context.js";
-import type { GitHubClient } from "./rest.js";
 
 interface PullRequestFile {
   filename: string;

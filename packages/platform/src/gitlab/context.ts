@@ -4,6 +4,11 @@ export interface GitLabContext {
   /** Set in merge request pipelines: the merge base the MR diff is shown against. */
   mergeRequestDiffBaseSha: string | undefined;
   mergeRequestIid: string | undefined;
+  /** The branch a merge request targets, else the project's default branch. */
+  baseBranch: string | undefined;
+  apiUrl: string | undefined;
+  projectId: string | undefined;
+  jobToken: string | undefined;
 }
 
 /**
@@ -18,5 +23,9 @@ export function readGitLabContext(env: NodeJS.ProcessEnv): GitLabContext | undef
     commitSha: env.CI_COMMIT_SHA || undefined,
     mergeRequestDiffBaseSha: env.CI_MERGE_REQUEST_DIFF_BASE_SHA || undefined,
     mergeRequestIid: env.CI_MERGE_REQUEST_IID || undefined,
+    baseBranch: env.CI_MERGE_REQUEST_TARGET_BRANCH_NAME || env.CI_DEFAULT_BRANCH || undefined,
+    apiUrl: env.CI_API_V4_URL || undefined,
+    projectId: env.CI_PROJECT_ID || undefined,
+    jobToken: env.CI_JOB_TOKEN || undefined,
   };
 }

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { readdir, stat } from "node:fs/promises";
+import { mkdtemp, readdir, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join, relative, resolve, sep } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import {
@@ -106,4 +107,10 @@ export async function readCoverageReport(path: string, displayPath: string, form
   }
 }
 
-export { sha256 };
+/** Puts downloaded report bytes in a fresh temp directory, keeping the file's name (formats are detected from content anyway). */
+export async function writeTempReport(data: Buffer, name: string): Promise<string> {
+  const directory = await mkdtemp(join(tmpdir(), "release-gates-base-"));
+  const path = join(directory, name.replace(/^.*[\\/]/, "") || "report");
+  await writeFile(path, data);
+  return path;
+}

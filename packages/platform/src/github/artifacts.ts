@@ -1,0 +1,70 @@
+import { ConfigurationError } from "@release-gates/core";
+import { readZip } from "../local/zip.js";
+import type { GitHubClient } from "./client.js";
+
+interface WorkflowRun {
+  id: number;
+  head_sha: string;
+}
+
+interface Artifact {
+  id: number;
+  name: string;
+  expired: boolean;
+  archive_download_url: string;
+}
+
+/** Artifacts are reports, not builds: anything bigger is a mistake. */
+const MAX_ARTIFACT_BYTES = 512 * 1024 * 1024;
+
+export interface BaseArtifact {
+  /** The file's content. */
+  data: Buffer;
+  /** `artifact@run/path`, for messages and the report's inputs. */
+  source: string;
+  runId: number;
+  commit: string;
+}
+
+/**
+ * The base branch's coverage report from its latest successful workflow run
+ * that uploaded an artifact of that name (actions/upload-artifact). `path`
+ * picks the file inside the artifact; without it the artifact must hold one file.
+ */
+export async function downloadBaseArtifact(
+  client: GitHubClient,
+  repository: string,
+  branch: string,
+  artifactName: string,
+  path: string | undefined,
+): Promise<BaseArtifact> {
+  const { data } = await client.request<{ workflow_runs: WorkflowRun[] }>(
+    "GET",
+    `/repos/${repository}/actions/runs?branch=${encodeURIComponent(branch)}&status=success&exclude_pull_requests=true&per_page=20`,
+  );
+  for (const run of data.workflow_runs) {
+    const { data: artifacts } = await client.request<{ artifacts: Artifact[] }>(
+      "GET",
+      `/repos/${repository}/actions/runs/${run.id}/artifacts?name=${encodeURIComponent(artifactName)}`,
+    );
+    const artifact = artifacts.artifacts.find((candidate) => candidate.name === artifactName && !candidate.expired);
+    if (!artifact) continue;
+    const source = `artifact ${artifactName} of run ${run.id}`;
+    const entries = readZip(await client.download(artifact.archive_download_url, MAX_ARTIFACT_BYTES), source, MAX_ARTIFACT_BYTES);
+    const entry = path ? entries.find((candidate) => candidate.name === path.replace(/^\.\//, "")) : entries.length === 1 ? entries[0] : undefined;
+    if (!entry) {
+      const names = entries.map((candidate) => candidate.name).join(", ");
+      throw new ConfigurationError(
+        path
+          ? `expected ${JSON.stringify(path)} in the artifact, found only ${names || "no files"}`
+          : `expected one file in the artifact or base-artifact-path to pick one, found ${names || "no files"}`,
+        source,
+      );
+    }
+    return { data: entry.data, source: `${source}/${entry.name}`, runId: run.id, commit: run.head_sha };
+  }
+  throw new ConfigurationError(
+    `expected an unexpired artifact named ${JSON.stringify(artifactName)} from one of the last ${data.workflow_runs.length} successful runs on ${branch}, found none: upload it on pushes to ${branch} with actions/upload-artifact`,
+    "base-artifact",
+  );
+}
