@@ -88,7 +88,8 @@ describe("coverage-gate action, in process", () => {
     const storage = await startFileServer(pythonZip({ "lcov.info": "SF:src/a.ts\nDA:1,1\nDA:2,1\nend_of_record\n" }));
     const api = await startFakeApi(({ path }) => {
       if (path.startsWith("/repos/acme/app/actions/runs?branch=trunk&")) return { status: 200, body: { workflow_runs: [{ id: 9, head_sha: "9".repeat(40) }] } };
-      if (path === "/repos/acme/app/actions/runs/9/artifacts?name=coverage") return { status: 200, body: { artifacts: [{ id: 5, name: "coverage", expired: false, archive_download_url: `${api.url}/dl/5` }] } };
+      if (path === "/repos/acme/app/actions/runs/9/artifacts?name=coverage")
+        return { status: 200, body: { artifacts: [{ id: 5, name: "coverage", expired: false, archive_download_url: `${api.url}/dl/5` }] } };
       if (path === "/dl/5") return { status: 302, headers: { location: `${storage.url}/blob` } };
       return undefined;
     });

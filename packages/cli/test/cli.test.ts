@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestRepo, type TestRepo } from "../../../test/support/git-repo.js";
-import { startFileServer } from "../../../test/support/github-api.js";
 import { expectValidReport } from "../../core/test/report-contract.js";
 import { main } from "../src/index.js";
 

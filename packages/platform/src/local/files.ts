@@ -4,15 +4,7 @@ import { mkdtemp, readdir, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative, resolve, sep } from "node:path";
 import { StringDecoder } from "node:string_decoder";
-import {
-  ConfigurationError,
-  type CoverageFormat,
-  createCoverageParser,
-  DETECTION_WINDOW,
-  detectCoverageFormat,
-  type ParsedReport,
-  sha256,
-} from "@release-gates/core";
+import { ConfigurationError, type CoverageFormat, createCoverageParser, DETECTION_WINDOW, detectCoverageFormat, type ParsedReport } from "@release-gates/core";
 import picomatch from "picomatch";
 
 const SKIPPED_DIRECTORIES = new Set([".git", "node_modules"]);
