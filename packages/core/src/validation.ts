@@ -46,6 +46,8 @@ export function describeZodError(error: z.ZodError, input: unknown): { path: rea
       ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`
       : describeFound(valueAt(input, issue.path));
   const expected =
-    issue.code === "unrecognized_keys" ? "only known keys" : issue.message.replace(/^(Invalid input|Too big|Too small): /, "").replace(/, received .*$/, "");
+    issue.code === "unrecognized_keys"
+      ? "only known keys"
+      : issue.message.replace(/^(Invalid input|Invalid option|Too big|Too small): /, "").replace(/, received .*$/, "");
   return { path: issue.path, sentence: `${formatKeyPath(issue.path)}: expected ${expected.replace(/^expected /, "")}, found ${found}${more}` };
 }

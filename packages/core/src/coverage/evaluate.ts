@@ -47,7 +47,7 @@ export interface CoverageEvaluation {
 }
 
 /** When a policy sets no threshold at all: the release process's "unit-test coverage > 80 %". */
-export const DEFAULT_THRESHOLDS: CoverageThresholds = { global: { lines: 80 } };
+export const DEFAULT_COVERAGE_THRESHOLDS: CoverageThresholds = { global: { lines: 80 } };
 
 const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 const withPct = (counts: Counts): MetricTotal => ({ ...counts, pct: percentage(counts) });
@@ -116,7 +116,7 @@ function perFileChecks(
 
 function thresholdChecks(input: CoverageEvaluationInput, findings: Finding[], count: FileCounter): Check[] {
   const { settings, coverage } = input;
-  const thresholds = settings.thresholds ?? DEFAULT_THRESHOLDS;
+  const thresholds = settings.thresholds ?? DEFAULT_COVERAGE_THRESHOLDS;
   const files = [...coverage.values()];
   const paths = coverage.paths();
   const checks: Check[] = [];

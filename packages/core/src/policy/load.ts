@@ -1,7 +1,8 @@
 import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
+import type { z } from "zod";
 import { ConfigurationError } from "../errors.js";
 import { describeZodError } from "../validation.js";
-import { CoverageSettings, Policy, type PolicyInput } from "./schema.js";
+import { CoverageSettings, PerfSettings, Policy, type PolicyInput } from "./schema.js";
 
 /** A validated policy, and the text's own values: environment overrides merge on those, before defaults. */
 export interface LoadedPolicy {
@@ -62,14 +63,22 @@ function merge<T>(base: T, override: unknown): T {
   return out as T;
 }
 
+const GATE_SCHEMAS = { coverage: CoverageSettings, perf: PerfSettings } as const;
+type GateName = keyof typeof GATE_SCHEMAS;
+
 /**
- * The coverage settings in force: the policy's, then the environment's
+ * A gate's settings in force: the policy's, then the environment's
  * overrides, then the run's own (action inputs, CLI flags), each winning over
  * the one before. Merged as written, defaults last, so a default of the
  * environment's section never hides a value the policy set.
  */
-export function resolveCoverageSettings(loaded: LoadedPolicy, environment: string | undefined, runOverrides: Partial<CoverageSettings> = {}): CoverageSettings {
-  let settings: unknown = loaded.raw.gates?.coverage ?? {};
+export function resolveGateSettings<G extends GateName>(
+  loaded: LoadedPolicy,
+  gate: G,
+  environment: string | undefined,
+  runOverrides: Partial<z.infer<(typeof GATE_SCHEMAS)[G]>> = {},
+): z.infer<(typeof GATE_SCHEMAS)[G]> {
+  let settings: unknown = loaded.raw.gates?.[gate] ?? {};
   if (environment) {
     const env = loaded.raw.environments?.find((candidate) => candidate.name === environment);
     if (!env) {
@@ -79,14 +88,18 @@ export function resolveCoverageSettings(loaded: LoadedPolicy, environment: strin
         "--env",
       );
     }
-    settings = merge(settings, env.gates?.coverage);
+    settings = merge(settings, env.gates?.[gate]);
   }
   settings = merge(settings, runOverrides);
-  const result = CoverageSettings.safeParse(settings);
+  const result = (GATE_SCHEMAS[gate] as z.ZodType).safeParse(settings);
   if (!result.success)
     throw new ConfigurationError(
-      `the coverage settings after applying the overrides are invalid: ${describeZodError(result.error, settings).sentence}`,
+      `the ${gate} settings after applying the overrides are invalid: ${describeZodError(result.error, settings).sentence}`,
       loaded.source,
     );
-  return result.data;
+  return result.data as z.infer<(typeof GATE_SCHEMAS)[G]>;
+}
+
+export function resolveCoverageSettings(loaded: LoadedPolicy, environment: string | undefined, runOverrides: Partial<CoverageSettings> = {}): CoverageSettings {
+  return resolveGateSettings(loaded, "coverage", environment, runOverrides);
 }

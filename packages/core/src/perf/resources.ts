@@ -1,0 +1,76 @@
+import { ConfigurationError } from "../errors.js";
+
+export interface ResourceSample {
+  timeMs: number;
+  cpuPercent?: number;
+  memoryBytes?: number;
+}
+
+const CPU_COLUMNS = ["cpu_percent", "cpu", "cpu%"];
+const MEMORY_COLUMNS = ["memory_bytes", "memory", "mem_bytes", "rss_bytes"];
+
+function parseTime(raw: string, where: number): number {
+  const number = Number(raw);
+  if (raw !== "" && Number.isFinite(number)) return number < 1e12 ? number * 1000 : number;
+  const ms = Date.parse(raw);
+  if (Number.isNaN(ms)) throw new ConfigurationError(`expected a time (ISO 8601 or Unix seconds), found ${JSON.stringify(raw)}`, undefined, where);
+  return ms;
+}
+
+function optionalNumber(raw: unknown, what: string, where: number): number | undefined {
+  if (raw === undefined || raw === null || raw === "") return undefined;
+  const number = Number(raw);
+  if (!Number.isFinite(number) || number < 0)
+    throw new ConfigurationError(`expected ${what} to be a non-negative number, found ${JSON.stringify(raw)}`, undefined, where);
+  return number;
+}
+
+/**
+ * The service's resource use during the test: a CSV with a header
+ * (`time,cpu_percent,memory_bytes`) or a JSON array of
+ * `{ "time", "cpuPercent", "memoryBytes" }`, as a sidecar or `docker stats` loop writes it.
+ */
+export function parseResourceSamples(text: string): ResourceSample[] {
+  const trimmed = text.replace(/^\uFEFF/, "").trim();
+  if (trimmed === "") throw new ConfigurationError("expected resource samples, found an empty file");
+  if (trimmed.startsWith("[")) {
+    let rows: unknown;
+    try {
+      rows = JSON.parse(trimmed);
+    } catch (error) {
+      throw new ConfigurationError(`expected a JSON array of samples, found invalid JSON (${(error as Error).message})`);
+    }
+    return (rows as unknown[]).map((row, index) => {
+      if (!row || typeof row !== "object")
+        throw new ConfigurationError(`expected [${index}] to be an object with time, cpuPercent and memoryBytes, found ${JSON.stringify(row)}`);
+      const entry = row as Record<string, unknown>;
+      return {
+        timeMs: parseTime(String(entry.time ?? ""), index + 1),
+        cpuPercent: optionalNumber(entry.cpuPercent, `[${index}].cpuPercent`, index + 1),
+        memoryBytes: optionalNumber(entry.memoryBytes, `[${index}].memoryBytes`, index + 1),
+      };
+    });
+  }
+  const [header = "", ...lines] = trimmed.split(/\r?\n/);
+  const columns = header.split(",").map((column) => column.trim().toLowerCase());
+  const time = columns.indexOf("time");
+  const cpu = columns.findIndex((column) => CPU_COLUMNS.includes(column));
+  const memory = columns.findIndex((column) => MEMORY_COLUMNS.includes(column));
+  if (time === -1 || (cpu === -1 && memory === -1)) {
+    throw new ConfigurationError(
+      `expected a CSV header with time and cpu_percent and/or memory_bytes, found ${JSON.stringify(header.slice(0, 80))}`,
+      undefined,
+      1,
+    );
+  }
+  return lines
+    .filter((line) => line.trim() !== "")
+    .map((line, index) => {
+      const cells = line.split(",").map((cell) => cell.trim());
+      return {
+        timeMs: parseTime(cells[time] ?? "", index + 2),
+        cpuPercent: cpu === -1 ? undefined : optionalNumber(cells[cpu], "cpu_percent", index + 2),
+        memoryBytes: memory === -1 ? undefined : optionalNumber(cells[memory], "memory_bytes", index + 2),
+      };
+    });
+}

@@ -1,0 +1,159 @@
+import { ConfigurationError } from "../errors.js";
+import { LineSplitter } from "../text/lines.js";
+import { K6_METRIC_TYPES, type K6MetricType, type MetricSelector, parseMetricSelector, selectorMatches } from "./expression.js";
+import { MetricSamples } from "./samples.js";
+import type { MetricContains } from "./summary.js";
+
+/** Tags whose values break a latency metric down in the summary (per scenario, endpoint, status). */
+export const BREAKDOWN_TAGS = ["scenario", "name", "status"] as const;
+/** Distinct values kept per breakdown tag; the rest are counted as "(other)" so a URL tag cannot exhaust memory. */
+const MAX_BREAKDOWN_VALUES = 50;
+
+export interface K6Results {
+  /** Metrics and tracked submetrics, by selector key. */
+  metrics: Map<string, MetricSamples>;
+  /** Thresholds the script declared (from Metric lines), by metric or submetric name. */
+  declaredThresholds: Map<string, string[]>;
+  /** http_req_duration by scenario / name / status value. */
+  breakdowns: Map<string, Map<string, MetricSamples>>;
+  /** First and last sample time (ms since the epoch). */
+  startMs: number | undefined;
+  endMs: number | undefined;
+  lines: number;
+  /** The file ended in the middle of a line: the run was cut short while writing. */
+  truncated: boolean;
+}
+
+interface MetricInfo {
+  type: K6MetricType;
+  contains: MetricContains;
+  selectors: MetricSelector[];
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * Streams k6's `--out json` NDJSON: Metric lines declare a metric (type,
+ * thresholds, submetrics) before its first Point; Point lines carry one
+ * sample with its tags. Submetrics named by `selectors` (from the policy)
+ * or declared by the script are tracked alongside their metric.
+ */
+export function createK6ResultsParser(selectors: readonly MetricSelector[] = []): { write(chunk: string): void; end(): K6Results } {
+  const wanted = new Map<string, MetricSelector[]>();
+  for (const selector of selectors) if (Object.keys(selector.tags).length > 0) wanted.set(selector.metric, [...(wanted.get(selector.metric) ?? []), selector]);
+  const info = new Map<string, MetricInfo>();
+  const results: K6Results = {
+    metrics: new Map(),
+    declaredThresholds: new Map(),
+    breakdowns: new Map(),
+    startMs: undefined,
+    endMs: undefined,
+    lines: 0,
+    truncated: false,
+  };
+  let lastTime = "";
+  let pendingError: ConfigurationError | undefined;
+
+  const sink = (key: string, type: K6MetricType, contains: MetricContains) => {
+    let samples = results.metrics.get(key);
+    if (!samples) results.metrics.set(key, (samples = new MetricSamples(type, contains)));
+    return samples;
+  };
+
+  const declare = (data: Record<string, unknown>, lineNumber: number) => {
+    const name = data.name;
+    const type = data.type;
+    if (typeof name !== "string" || !(K6_METRIC_TYPES as readonly unknown[]).includes(type)) {
+      throw new ConfigurationError(
+        `expected a Metric line with data.name and data.type (${K6_METRIC_TYPES.join(", ")}), found ${JSON.stringify(data).slice(0, 80)}`,
+        undefined,
+        lineNumber,
+      );
+    }
+    const contains = (["time", "data", "default"].includes(data.contains as string) ? data.contains : "default") as MetricContains;
+    const declared = Array.isArray(data.submetrics)
+      ? data.submetrics.flatMap((sub) => (isRecord(sub) && typeof sub.name === "string" ? [parseMetricSelector(sub.name, "NDJSON submetric")] : []))
+      : [];
+    const selectorsForMetric = [...(wanted.get(name) ?? []), ...declared].filter(
+      (selector, index, all) => all.findIndex((other) => other.key === selector.key) === index,
+    );
+    info.set(name, { type: type as K6MetricType, contains, selectors: selectorsForMetric });
+    sink(name, type as K6MetricType, contains);
+    for (const selector of selectorsForMetric) sink(selector.key, type as K6MetricType, contains);
+    if (Array.isArray(data.thresholds) && data.thresholds.length > 0) {
+      results.declaredThresholds.set(
+        name,
+        data.thresholds.filter((threshold): threshold is string => typeof threshold === "string"),
+      );
+    }
+  };
+
+  const point = (metric: unknown, data: Record<string, unknown>, lineNumber: number) => {
+    const known = typeof metric === "string" ? info.get(metric) : undefined;
+    if (!known)
+      throw new ConfigurationError(`expected a Metric line declaring ${JSON.stringify(metric)} before its first Point, found none`, undefined, lineNumber);
+    const value = data.value;
+    if (typeof value !== "number") throw new ConfigurationError(`expected data.value to be a number, found ${JSON.stringify(value)}`, undefined, lineNumber);
+    const tags = isRecord(data.tags) ? (data.tags as Record<string, string>) : undefined;
+    (results.metrics.get(metric as string) as MetricSamples).add(value);
+    for (const selector of known.selectors) if (selectorMatches(selector, tags)) (results.metrics.get(selector.key) as MetricSamples).add(value);
+    if (metric === "http_req_duration" && tags) {
+      for (const tag of BREAKDOWN_TAGS) {
+        const tagValue = tags[tag];
+        if (tagValue === undefined) continue;
+        let byValue = results.breakdowns.get(tag);
+        if (!byValue) results.breakdowns.set(tag, (byValue = new Map()));
+        const bucket = byValue.has(tagValue) || byValue.size < MAX_BREAKDOWN_VALUES ? tagValue : "(other)";
+        let samples = byValue.get(bucket);
+        if (!samples) byValue.set(bucket, (samples = new MetricSamples("trend", "time")));
+        samples.add(value);
+      }
+    }
+    const time = data.time;
+    if (typeof time === "string" && time !== lastTime) {
+      lastTime = time;
+      const ms = Date.parse(time);
+      if (!Number.isNaN(ms)) {
+        if (results.startMs === undefined || ms < results.startMs) results.startMs = ms;
+        if (results.endMs === undefined || ms > results.endMs) results.endMs = ms;
+      }
+    }
+  };
+
+  const splitter = new LineSplitter((line, lineNumber) => {
+    // A bad line is only an error if another line follows it: a bad last line is a cut-off write.
+    if (pendingError) throw pendingError;
+    if (line.trim() === "") return;
+    results.lines = lineNumber;
+    let entry: unknown;
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      pendingError = new ConfigurationError(
+        `expected one JSON object per line (k6 --out json), found ${JSON.stringify(line.slice(0, 60))}`,
+        undefined,
+        lineNumber,
+      );
+      return;
+    }
+    if (!isRecord(entry) || !isRecord(entry.data))
+      throw new ConfigurationError(`expected a k6 Metric or Point line with a data object, found ${JSON.stringify(line.slice(0, 60))}`, undefined, lineNumber);
+    if (entry.type === "Point") point(entry.metric, entry.data, lineNumber);
+    else if (entry.type === "Metric") declare(entry.data, lineNumber);
+    else throw new ConfigurationError(`expected "type": "Metric" or "Point", found ${JSON.stringify(entry.type)}`, undefined, lineNumber);
+  });
+
+  return {
+    write: (chunk) => splitter.write(chunk),
+    end(): K6Results {
+      splitter.end();
+      if (pendingError) results.truncated = true;
+      return results;
+    },
+  };
+}
+
+/** Test duration as k6 measures it for counter rates, from the first to the last sample. */
+export function resultsDurationMs(results: K6Results): number | undefined {
+  return results.startMs === undefined || results.endMs === undefined ? undefined : results.endMs - results.startMs;
+}
