@@ -41,7 +41,7 @@ describe("release-gates CLI bundle", () => {
     [
       "a binary file",
       () => writeFileSync(join(dir, "report"), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x1a])),
-      /^release-gates coverage: report: expected a text coverage report, found binary data \(NUL bytes\)\n$/,
+      /^release-gates coverage: report: expected a readable text coverage report, found binary data \(NUL bytes\)\n$/,
     ],
     [
       "a 2 MiB line",

@@ -1,5 +1,4 @@
-import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { resolve } from "node:path";
 import * as core from "@actions/core";
 import {
   type ChangedLines,
@@ -8,21 +7,18 @@ import {
   type CoverageDetails,
   type CoverageSettings,
   coverageMarkdownSections,
-  describeInternalError,
   METRICS,
   parseThresholdList,
   renderMarkdown,
 } from "@release-gates/core";
 import {
-  ApiError,
   downloadBaseArtifact,
   GitHubClient,
-  publishAnnotations,
-  publishSummary,
+  publishGateResult,
   pullRequestChanges,
   readGitHubContext,
   runCoverageGate,
-  upsertPullRequestComment,
+  runGateAction,
   writeTempReport,
 } from "@release-gates/platform";
 
@@ -56,7 +52,7 @@ function readOverrides(): Partial<CoverageSettings> {
 
 /** Gathers the run's inputs, lets the gate decide, and publishes what it decided. */
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  try {
+  await runGateAction(GATE, async () => {
     const cwd = resolve(core.getInput("working-directory") || ".");
     const context = readGitHubContext(env);
     const token = core.getInput("github-token");
@@ -76,11 +72,12 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const baseArtifact = core.getInput("base-artifact");
     if (baseArtifact) {
       const branch = context.pullRequest?.baseRef ?? context.defaultBranch;
-      if (!client || !context.repository || !branch)
+      if (!client || !context.repository || !branch) {
         throw new ConfigurationError(
           "expected a token, the repository and a base branch to fetch the artifact from, found the run's context incomplete",
           "input base-artifact",
         );
+      }
       const artifact = await downloadBaseArtifact(client, context.repository, branch, baseArtifact, core.getInput("base-artifact-path") || undefined);
       baseReportFile = { path: await writeTempReport(artifact.data, artifact.source), display: artifact.source };
       core.info(`Base coverage report: ${artifact.source} (commit ${artifact.commit.slice(0, 12)} on ${branch}).`);
@@ -98,42 +95,17 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       subject: { name: context.repository, commit: context.sha },
     });
 
-    const reportPath = resolve(cwd, core.getInput("report-out") || "release-gates/coverage-report.json");
-    await mkdir(dirname(reportPath), { recursive: true });
-    await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
-
     const details = report.predicate.details as unknown as CoverageDetails;
-    core.setOutput("status", report.predicate.status);
-    for (const metric of METRICS) core.setOutput(metric, details.totals?.[metric].pct ?? "");
-    core.setOutput("patch-coverage", details.patch?.pct ?? "");
-    core.setOutput("report-path", reportPath);
-
-    publishAnnotations(report.predicate.findings, "Coverage gate");
-    const markdown = renderMarkdown(report, coverageMarkdownSections(report));
-    let note = "";
-    if (context.pullRequest && client && context.repository && core.getBooleanInput("comment")) {
-      try {
-        const action = await upsertPullRequestComment(client, context.repository, context.pullRequest.number, GATE, markdown);
-        core.info(`Pull request comment ${action}.`);
-      } catch (error) {
-        // The decision stands without the comment: never fail a gate for want of one.
-        const why =
-          error instanceof ApiError && error.isPermissionProblem
-            ? context.pullRequest.fromFork
-              ? "pull requests from forks get a read-only token"
-              : "the token lacks pull-requests: write"
-            : `the GitHub API could not be reached: ${(error as Error).message}`;
-        note = `\n> The summary could not be posted as a pull request comment (${why}); it is shown here instead.\n`;
-        core.warning(
-          `Could not comment on pull request #${context.pullRequest.number}: ${why}${error instanceof ApiError ? ` (${error.status})` : ""}. The job summary has the result.`,
-        );
-      }
-    }
-    await publishSummary(markdown + note);
-
-    if (report.predicate.status === "fail") core.setFailed(report.predicate.summary);
-  } catch (error) {
-    if (error instanceof ConfigurationError) core.setFailed(error.message);
-    else core.setFailed(describeInternalError(GATE, error));
-  }
+    await publishGateResult({
+      gate: GATE,
+      title: "Coverage gate",
+      report,
+      markdown: renderMarkdown(report, coverageMarkdownSections(report)),
+      reportPath: resolve(cwd, core.getInput("report-out") || "release-gates/coverage-report.json"),
+      outputs: { ...Object.fromEntries(METRICS.map((metric) => [metric, details.totals?.[metric].pct])), "patch-coverage": details.patch?.pct },
+      context,
+      client,
+      comment: core.getBooleanInput("comment"),
+    });
+  });
 }

@@ -1,5 +1,11 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import * as core from "@actions/core";
-import { type Finding, selectAnnotations } from "@release-gates/core";
+import { ConfigurationError, describeInternalError, type Finding, type GateReport, selectAnnotations } from "@release-gates/core";
+import { ApiError } from "../http/rest.js";
+import type { GitHubClient } from "./client.js";
+import { upsertPullRequestComment } from "./comment.js";
+import type { GitHubContext } from "./context.js";
 
 /**
  * Annotations through the real @actions/core, capped to GitHub's 10 per level
@@ -21,4 +27,66 @@ export function publishAnnotations(findings: readonly Finding[], title: string):
 /** Appends Markdown to the job summary (GITHUB_STEP_SUMMARY). */
 export async function publishSummary(markdown: string): Promise<void> {
   await core.summary.addRaw(markdown, true).write();
+}
+
+export interface GateResultPublication {
+  /** `coverage-gate`, `perf-gate`…: names the PR comment. */
+  gate: string;
+  /** Annotation title. */
+  title: string;
+  report: GateReport;
+  markdown: string;
+  reportPath: string;
+  /** Gate-specific step outputs; `status` and `report-path` are always set. */
+  outputs: Record<string, string | number | null | undefined>;
+  context: GitHubContext;
+  client: GitHubClient | undefined;
+  comment: boolean;
+}
+
+/**
+ * Everything an action leaves behind, the same for every gate: the report
+ * file, step outputs, annotations, one PR comment kept up to date (a refused
+ * comment is a warning and a note in the summary, never a failure), the job
+ * summary, and a failed step when the gate failed.
+ */
+export async function publishGateResult(publication: GateResultPublication): Promise<void> {
+  const { report, context, client } = publication;
+  await mkdir(dirname(publication.reportPath), { recursive: true });
+  await writeFile(publication.reportPath, `${JSON.stringify(report, null, 2)}\n`);
+  core.setOutput("status", report.predicate.status);
+  for (const [name, value] of Object.entries(publication.outputs)) core.setOutput(name, value ?? "");
+  core.setOutput("report-path", publication.reportPath);
+
+  publishAnnotations(report.predicate.findings, publication.title);
+  let note = "";
+  if (publication.comment && context.pullRequest && client && context.repository) {
+    try {
+      const action = await upsertPullRequestComment(client, context.repository, context.pullRequest.number, publication.gate, publication.markdown);
+      core.info(`Pull request comment ${action}.`);
+    } catch (error) {
+      const why =
+        error instanceof ApiError && error.isPermissionProblem
+          ? context.pullRequest.fromFork
+            ? "pull requests from forks get a read-only token"
+            : "the token lacks pull-requests: write"
+          : `the GitHub API could not be reached: ${(error as Error).message}`;
+      note = `\n> The summary could not be posted as a pull request comment (${why}); it is shown here instead.\n`;
+      core.warning(
+        `Could not comment on pull request #${context.pullRequest.number}: ${why}${error instanceof ApiError ? ` (${error.status})` : ""}. The job summary has the result.`,
+      );
+    }
+  }
+  await publishSummary(publication.markdown + note);
+  if (report.predicate.status === "fail") core.setFailed(report.predicate.summary);
+}
+
+/** An action's body with the three kinds of error kept apart: a user's mistake is one sentence, a crash says it is a bug. */
+export async function runGateAction(gate: string, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    if (error instanceof ConfigurationError) core.setFailed(error.message);
+    else core.setFailed(describeInternalError(gate, error));
+  }
 }

@@ -56,46 +56,66 @@ export interface ReadCoverageReport extends ParsedReport {
  * the first bytes, the digest computed on the way, and no format except
  * istanbul JSON holds the whole file. Errors name the file.
  */
-export async function readCoverageReport(path: string, displayPath: string, format?: CoverageFormat): Promise<ReadCoverageReport> {
+/**
+ * Streams a text file in 64 KiB pieces to `write(text, final)` and returns
+ * its sha256. Binary content, a missing file or a directory become one
+ * sentence naming the file and what was `expected`; a parser's errors get
+ * the file's name. 64 KiB chunks decode to strings small enough for V8's
+ * young generation, which frees them cheaply.
+ */
+export async function streamTextFile(path: string, displayPath: string, expected: string, write: (text: string, final: boolean) => void): Promise<string> {
   const hash = createHash("sha256");
   const decoder = new StringDecoder("utf8");
-  let parser: ReturnType<typeof createCoverageParser> | undefined;
-  let head = "";
-  const feed = (text: string, final: boolean) => {
-    if (!parser) {
-      head += text;
-      if (head.length < DETECTION_WINDOW && !final) return;
-      head = head.replace(/^\uFEFF/, "");
-      parser = createCoverageParser(format ?? detectCoverageFormat(head.slice(0, DETECTION_WINDOW)));
-      parser.write(head);
-      head = "";
-      return;
-    }
-    parser.write(text);
-  };
   try {
-    // 64 KiB chunks decode to strings small enough for V8's young generation, which frees them
-    // cheaply; larger ones are allocated as old-generation objects and cost full collections.
     const stream = createReadStream(path, { highWaterMark: 64 * 1024 });
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       hash.update(chunk);
       // Buffer.indexOf is a memchr: far cheaper than searching the decoded text.
-      if (chunk.indexOf(0) !== -1) throw new ConfigurationError("expected a text coverage report, found binary data (NUL bytes)");
-      feed(decoder.write(chunk), false);
+      if (chunk.indexOf(0) !== -1) throw new ConfigurationError(`expected ${expected}, found binary data (NUL bytes)`);
+      write(decoder.write(chunk), false);
     }
-    feed(decoder.end(), true);
-    const parsed = (parser as NonNullable<typeof parser>).end();
-    return { ...parsed, path: displayPath, sha256: hash.digest("hex") };
+    write(decoder.end(), true);
+    return hash.digest("hex");
   } catch (error) {
     if (error instanceof ConfigurationError) throw error.withSource(displayPath);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "EACCES" || code === "EISDIR") {
-      throw new ConfigurationError(
-        `expected a readable coverage report, found ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "a directory" : "a file this process may not read"}`,
-        displayPath,
-      );
+      throw new ConfigurationError(`expected ${expected}, found ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "a directory" : "a file this process may not read"}`, displayPath);
     }
     throw error;
+  }
+}
+
+/** Reads a whole (small) text file through `streamTextFile`, with its checks. */
+export async function readTextFile(path: string, displayPath: string, expected: string): Promise<{ text: string; sha256: string }> {
+  const parts: string[] = [];
+  const sha256 = await streamTextFile(path, displayPath, expected, (text) => void parts.push(text));
+  return { text: parts.join(""), sha256 };
+}
+
+/**
+ * Streams a coverage report through its parser: the format is detected from
+ * the first bytes and no format except istanbul JSON holds the whole file.
+ */
+export async function readCoverageReport(path: string, displayPath: string, format?: CoverageFormat): Promise<ReadCoverageReport> {
+  let parser: ReturnType<typeof createCoverageParser> | undefined;
+  let head = "";
+  const sha256 = await streamTextFile(path, displayPath, "a readable text coverage report", (text, final) => {
+    if (parser) {
+      parser.write(text);
+      return;
+    }
+    head += text;
+    if (head.length < DETECTION_WINDOW && !final) return;
+    head = head.replace(/^\uFEFF/, "");
+    parser = createCoverageParser(format ?? detectCoverageFormat(head.slice(0, DETECTION_WINDOW)));
+    parser.write(head);
+    head = "";
+  });
+  try {
+    return { ...(parser as NonNullable<typeof parser>).end(), path: displayPath, sha256 };
+  } catch (error) {
+    throw error instanceof ConfigurationError ? error.withSource(displayPath) : error;
   }
 }
 
