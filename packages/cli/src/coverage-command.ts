@@ -1,5 +1,4 @@
-import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { resolve } from "node:path";
 import {
   COVERAGE_FORMATS,
   ConfigurationError,
@@ -21,7 +20,7 @@ import {
   writeTempReport,
 } from "@release-gates/platform";
 import { choiceOption, listOption, numberOption, parseCommandLine } from "./args.js";
-import type { CommandIo } from "./io.js";
+import { type CommandIo, writeOutput } from "./io.js";
 
 export const COVERAGE_HELP = `Usage: release-gates coverage [options]
 
@@ -142,9 +141,4 @@ async function fetchGitLabBaseReport(job: string, path: unknown, gitlab: GitLabC
     }
     throw error;
   }
-}
-
-async function writeOutput(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, text);
 }

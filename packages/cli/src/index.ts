@@ -1,6 +1,7 @@
 import { ConfigurationError, describeInternalError, TOOL_VERSION } from "@release-gates/core";
 import { COVERAGE_HELP, coverageCommand } from "./coverage-command.js";
 import type { CommandIo } from "./io.js";
+import { PERF_HELP, perfCommand } from "./perf-command.js";
 
 export type { CommandIo } from "./io.js";
 
@@ -8,13 +9,15 @@ const HELP = `Usage: release-gates <command> [options]
 
 Commands:
   coverage    coverage gate: thresholds, patch coverage, drop against the base branch
+  perf        perf gate: k6 thresholds, expected traffic, regressions against a baseline, resources
 
 Run \`release-gates <command> --help\` for a command's options.
 Exit codes: 0 pass, 1 gate failed, 2 bad usage or unreadable input, 3 internal error.
 `;
 
-const COMMANDS: Record<string, { run: (args: readonly string[], io: CommandIo) => Promise<number>; gate: string; help: string }> = {
-  coverage: { run: coverageCommand, gate: "coverage-gate", help: COVERAGE_HELP },
+const COMMANDS: Record<string, { run: (args: readonly string[], io: CommandIo) => Promise<number>; gate: string }> = {
+  coverage: { run: coverageCommand, gate: "coverage-gate" },
+  perf: { run: perfCommand, gate: "perf-gate" },
 };
 
 /** The whole CLI as a function: argv in, exit code out. */

@@ -11,3 +11,4 @@ export * from "./http/rest.js";
 export * from "./local/files.js";
 export * from "./local/git.js";
 export * from "./local/zip.js";
+export * from "./perf-run.js";

@@ -50,7 +50,11 @@ describe("streaming a report from disk", () => {
   });
 
   it.each([
-    ["binary data", Buffer.from([0x53, 0x46, 0x3a, 0x00, 0xff, 0x00]), "coverage/report: expected a readable text coverage report, found binary data (NUL bytes)"],
+    [
+      "binary data",
+      Buffer.from([0x53, 0x46, 0x3a, 0x00, 0xff, 0x00]),
+      "coverage/report: expected a readable text coverage report, found binary data (NUL bytes)",
+    ],
     ["an empty file", Buffer.alloc(0), "coverage/report: expected a coverage report, found an empty file"],
     [
       "a truncated lcov file",

@@ -122,3 +122,24 @@ export function selectorMatches(selector: MetricSelector, tags: Record<string, s
   for (const [name, value] of Object.entries(selector.tags)) if (tags?.[name] !== value) return false;
   return true;
 }
+
+/**
+ * `METRIC=EXPRESSION` assignments as flags and inputs write them (one per
+ * item, or several separated by ";" or new lines): the metric ends at the
+ * first "=", since k6 expressions may hold more. Each is validated here so
+ * the error names the flag or input it came from.
+ */
+export function parseThresholdAssignments(items: readonly string[], where: string): Record<string, string[]> {
+  const thresholds: Record<string, string[]> = {};
+  for (const item of items
+    .flatMap((value) => value.split(/[;\n]/))
+    .map((value) => value.trim())
+    .filter(Boolean)) {
+    const equals = item.indexOf("=");
+    if (equals <= 0) throw new ConfigurationError(`expected METRIC=EXPRESSION such as "http_req_duration=p(95)<500", found ${JSON.stringify(item)}`, where);
+    const selector = parseMetricSelector(item.slice(0, equals), where);
+    const expression = parseThresholdExpression(item.slice(equals + 1), where);
+    thresholds[selector.key] = [...(thresholds[selector.key] ?? []), expression.source];
+  }
+  return thresholds;
+}

@@ -80,10 +80,32 @@ export async function streamTextFile(path: string, displayPath: string, expected
     if (error instanceof ConfigurationError) throw error.withSource(displayPath);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "EACCES" || code === "EISDIR") {
-      throw new ConfigurationError(`expected ${expected}, found ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "a directory" : "a file this process may not read"}`, displayPath);
+      throw new ConfigurationError(
+        `expected ${expected}, found ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "a directory" : "a file this process may not read"}`,
+        displayPath,
+      );
     }
     throw error;
   }
+}
+
+/** The first `bytes` of a file as text, to tell formats apart without reading it all. */
+export async function readHead(path: string, displayPath: string, expected: string, bytes = 4096): Promise<string> {
+  let text = "";
+  const stream = createReadStream(path, { start: 0, end: bytes - 1 });
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) text += chunk.toString("utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "EACCES" || code === "EISDIR") {
+      throw new ConfigurationError(
+        `expected ${expected}, found ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "a directory" : "a file this process may not read"}`,
+        displayPath,
+      );
+    }
+    throw error;
+  }
+  return text;
 }
 
 /** Reads a whole (small) text file through `streamTextFile`, with its checks. */

@@ -1,0 +1,157 @@
+import { stat } from "node:fs/promises";
+import { basename, relative, resolve, sep } from "node:path";
+import {
+  buildReport,
+  ConfigurationError,
+  createK6ResultsParser,
+  evaluatePerf,
+  type GateReport,
+  type K6Results,
+  type MetricSelector,
+  type PerfEvaluation,
+  type PerfRun,
+  type PerfSettings,
+  parseK6Summary,
+  parseMetricSelector,
+  parseResourceSamples,
+  type ResourceSample,
+  resolveGateSettings,
+  resultsDurationMs,
+  sha256,
+} from "@release-gates/core";
+import { loadPolicy } from "./coverage-run.js";
+import { readHead, readTextFile, streamTextFile } from "./local/files.js";
+import { headCommit, isGitWorkTree } from "./local/git.js";
+
+export interface PerfRunRequest {
+  /** Project directory: input paths are relative to it. */
+  cwd: string;
+  policyPath?: string;
+  environment?: string;
+  /** Action inputs / CLI flags: they win over the policy file. */
+  overrides?: Partial<PerfSettings>;
+  subject?: { name?: string; commit?: string };
+  clock?: () => Date;
+}
+
+export interface PerfRunResult {
+  report: GateReport;
+  evaluation: PerfEvaluation;
+  run: PerfRun;
+  settings: PerfSettings;
+  /** Test duration, for renderings that need rates. */
+  durationMs: number | undefined;
+}
+
+type Input = { path: string; format: string; sha256: string };
+
+const display = (cwd: string, path: string) => {
+  const rel = relative(cwd, path);
+  return rel.startsWith("..") ? path : rel.split(sep).join("/");
+};
+
+async function readResults(path: string, shown: string, selectors: MetricSelector[]): Promise<{ results: K6Results; input: Input }> {
+  const parser = createK6ResultsParser(selectors);
+  const digest = await streamTextFile(path, shown, "k6 --out json NDJSON results", (text) => parser.write(text));
+  try {
+    return { results: parser.end(), input: { path: shown, format: "k6-ndjson", sha256: digest } };
+  } catch (error) {
+    throw error instanceof ConfigurationError ? error.withSource(shown) : error;
+  }
+}
+
+async function readSummary(path: string, shown: string): Promise<{ run: PerfRun; input: Input }> {
+  const { text, sha256: digest } = await readTextFile(path, shown, "a k6 end-of-test summary (JSON)");
+  try {
+    const summary = parseK6Summary(text);
+    return { run: { summary }, input: { path: shown, format: `k6-summary (${summary.shape})`, sha256: digest } };
+  } catch (error) {
+    throw error instanceof ConfigurationError ? error.withSource(shown) : error;
+  }
+}
+
+/** A baseline may be either kind of k6 output: NDJSON starts with a Metric or Point line. */
+async function readEither(path: string, shown: string, selectors: MetricSelector[]): Promise<{ run: PerfRun; input: Input }> {
+  const head = await readHead(path, shown, "k6 output (a summary or NDJSON results)");
+  const firstLine =
+    head
+      .replace(/^\uFEFF/, "")
+      .trimStart()
+      .split("\n", 1)[0] ?? "";
+  if (/^\{\s*"(type|metric|data)"\s*:/.test(firstLine) && /"type"\s*:\s*"(Metric|Point)"/.test(firstLine)) {
+    const { results, input } = await readResults(path, shown, selectors);
+    return { run: { results }, input };
+  }
+  return readSummary(path, shown);
+}
+
+/**
+ * The perf gate from files to report: reads the policy, the k6 summary
+ * and/or the NDJSON results (streamed), the baseline and resource samples,
+ * lets core decide, and returns the report for a front end to publish.
+ */
+export async function runPerfGate(request: PerfRunRequest): Promise<PerfRunResult> {
+  const clock = request.clock ?? (() => new Date());
+  const startedAt = clock();
+  const cwd = resolve(request.cwd);
+  if (!(await stat(cwd).catch(() => undefined))?.isDirectory())
+    throw new ConfigurationError(`expected an existing directory, found nothing at ${cwd}`, "working-directory");
+  const settings = resolveGateSettings(await loadPolicy(cwd, request.policyPath), "perf", request.environment, request.overrides);
+
+  // Submetrics must be known before the samples stream past.
+  const selectors = [...Object.keys(settings.thresholds ?? {}), ...settings.regression.metrics].map((selector) => parseMetricSelector(selector, "thresholds"));
+  const inputs: Input[] = [];
+  const run: PerfRun = {};
+  const sources: { summary?: string; results?: string; baseline?: string } = {};
+  if (settings.summary) {
+    const path = resolve(cwd, settings.summary);
+    const read = await readSummary(path, display(cwd, path));
+    run.summary = read.run.summary;
+    sources.summary = read.input.path;
+    inputs.push(read.input);
+  }
+  if (settings.results) {
+    const path = resolve(cwd, settings.results);
+    const read = await readResults(path, display(cwd, path), selectors);
+    run.results = read.results;
+    sources.results = read.input.path;
+    inputs.push(read.input);
+  }
+  let baseline: PerfRun | undefined;
+  if (settings.baseline) {
+    const path = resolve(cwd, settings.baseline);
+    const read = await readEither(path, display(cwd, path), selectors);
+    baseline = read.run;
+    sources.baseline = read.input.path;
+    inputs.push({ ...read.input, format: `baseline ${read.input.format}` });
+  }
+  let resources: ResourceSample[] | undefined;
+  if (settings.resources?.samples) {
+    const path = resolve(cwd, settings.resources.samples);
+    const shown = display(cwd, path);
+    const { text, sha256: digest } = await readTextFile(path, shown, "resource samples (CSV or JSON)");
+    try {
+      resources = parseResourceSamples(text);
+    } catch (error) {
+      throw error instanceof ConfigurationError ? error.withSource(shown) : error;
+    }
+    inputs.push({ path: shown, format: "resource-samples", sha256: digest });
+  }
+
+  const evaluation = evaluatePerf({ settings, run, baseline, resources, sources });
+  const commit = request.subject?.commit ?? ((await isGitWorkTree(cwd)) ? await headCommit(cwd) : undefined);
+  const digest: Record<string, string> = commit ? { gitCommit: commit } : { sha256: sha256(inputs.map((input) => input.sha256).join("\n")) };
+  const report = buildReport({
+    gate: "perf-gate",
+    subject: [{ name: request.subject?.name ?? basename(cwd), digest }],
+    checks: evaluation.checks,
+    findings: evaluation.findings,
+    details: evaluation.details as unknown as Record<string, unknown>,
+    inputs,
+    policy: settings,
+    environment: request.environment,
+    startedAt,
+    finishedAt: clock(),
+  });
+  return { report, evaluation, run, settings, durationMs: (run.results && resultsDurationMs(run.results)) ?? run.summary?.durationMs };
+}
