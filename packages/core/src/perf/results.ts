@@ -129,8 +129,9 @@ export function createK6ResultsParser(selectors: readonly MetricSelector[] = [])
     try {
       entry = JSON.parse(line);
     } catch {
+      const hint = lineNumber === 1 && line.trim() === "{" ? " (a pretty-printed JSON document: is this the end-of-test summary?)" : "";
       pendingError = new ConfigurationError(
-        `expected one JSON object per line (k6 --out json), found ${JSON.stringify(line.slice(0, 60))}`,
+        `expected one JSON object per line (k6 --out json), found ${JSON.stringify(line.slice(0, 60))}${hint}`,
         undefined,
         lineNumber,
       );
