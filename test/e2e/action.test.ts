@@ -1,12 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { expectValidReport } from "../../packages/core/test/report-contract.js";
 import { createTestRepo, type TestRepo } from "../support/git-repo.js";
 import { type RecordedRequest, startFakeApi } from "../support/github-api.js";
-import { cleanEnv, node24, releaseTree, repoRoot, requireReleaseTree, requireTestTools, runProcess } from "./support.js";
+import { cleanEnv, node24, releaseTree, repoRoot, requireReleaseTree, requireTestTools, runBundledAction, runProcess } from "./support.js";
 
 /**
  * The coverage-gate bundle from the release tree, run the way the runner runs
@@ -72,15 +71,15 @@ afterAll(async () => {
   repo?.remove();
 });
 
-async function runAction(node: string, pr: { number: number; head: string }, inputs: Record<string, string>) {
+function runAction(node: string, pr: { number: number; head: string }, inputs: Record<string, string>) {
   repo.git("checkout", "-q", pr.head);
-  const dir = mkdtempSync(join(tmpdir(), "rg-runner-"));
-  const files = { output: join(dir, "output"), summary: join(dir, "summary"), event: join(dir, "event.json") };
-  writeFileSync(files.output, "");
-  writeFileSync(files.summary, "");
-  writeFileSync(
-    files.event,
-    JSON.stringify({
+  return runBundledAction("coverage-gate", {
+    node,
+    workspace: repo.dir,
+    eventName: "pull_request",
+    apiUrl: api.url,
+    inputs,
+    event: {
       action: "synchronize",
       number: pr.number,
       pull_request: {
@@ -88,33 +87,8 @@ async function runAction(node: string, pr: { number: number; head: string }, inp
         base: { sha: base, ref: "main", repo: { full_name: "acme/service" } },
         head: { sha: pr.head, ref: "feature", repo: { full_name: "acme/service" } },
       },
-    }),
-  );
-  // Defaults come from action.yml, as the runner fills them in.
-  const defaults = Object.fromEntries(
-    Object.entries(action().inputs as Record<string, { default?: string }>).flatMap(([name, spec]) =>
-      spec.default === undefined || spec.default.includes("${{") ? [] : [[name, spec.default]],
-    ),
-  );
-  const env = cleanEnv({
-    GITHUB_ACTIONS: "true",
-    GITHUB_OUTPUT: files.output,
-    GITHUB_STEP_SUMMARY: files.summary,
-    GITHUB_EVENT_PATH: files.event,
-    GITHUB_EVENT_NAME: "pull_request",
-    GITHUB_REPOSITORY: "acme/service",
-    GITHUB_SHA: "f".repeat(40),
-    GITHUB_API_URL: api.url,
-    GITHUB_WORKSPACE: repo.dir,
-    RUNNER_TEMP: dir,
+    },
   });
-  for (const [name, value] of Object.entries({ ...defaults, "github-token": "ghs_test", ...inputs }))
-    env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] = value;
-  const result = await runProcess(node, [join(releaseTree, "coverage-gate", action().runs.main)], { cwd: repo.dir, env });
-  const outputs = Object.fromEntries(
-    [...readFileSync(files.output, "utf8").matchAll(/^([\w-]+)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm)].map(([, name, , value]) => [name, value]),
-  );
-  return { ...result, outputs, summary: readFileSync(files.summary, "utf8") };
 }
 
 describe("coverage-gate action bundle from the release tree", () => {

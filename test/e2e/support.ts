@@ -1,6 +1,9 @@
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parse } from "yaml";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 /** The tree release tags point at, built by `npm test` before vitest starts. */
@@ -50,4 +53,49 @@ export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     if (!/^(GITHUB_|INPUT_|RUNNER_|GITLAB_|CI_|CI$|VITEST|NODE_OPTIONS)/.test(name)) env[name] = value;
   }
   return { ...env, ...extra };
+}
+
+export interface BundledActionRun extends ProcessResult {
+  outputs: Record<string, string>;
+  summary: string;
+}
+
+/**
+ * Runs an action from the release tree the way the runner runs a `node24`
+ * action: `node <runs.main>` in the workspace, inputs as INPUT_* variables
+ * with action.yml's defaults filled in, and fresh GITHUB_OUTPUT,
+ * GITHUB_STEP_SUMMARY and GITHUB_EVENT_PATH files, read back afterwards.
+ */
+export async function runBundledAction(
+  gate: string,
+  options: { node: string; workspace: string; event: unknown; eventName: string; inputs: Record<string, string>; apiUrl?: string; sha?: string },
+): Promise<BundledActionRun> {
+  const action = parse(readFileSync(join(releaseTree, gate, "action.yml"), "utf8")) as { inputs: Record<string, { default?: string }>; runs: { main: string } };
+  const dir = mkdtempSync(join(tmpdir(), "rg-runner-"));
+  const files = { output: join(dir, "output"), summary: join(dir, "summary"), event: join(dir, "event.json") };
+  writeFileSync(files.output, "");
+  writeFileSync(files.summary, "");
+  writeFileSync(files.event, JSON.stringify(options.event));
+  const defaults = Object.entries(action.inputs).flatMap(([name, spec]) =>
+    spec.default === undefined || spec.default.includes("${{") ? [] : [[name, spec.default] as const],
+  );
+  const env = cleanEnv({
+    GITHUB_ACTIONS: "true",
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_EVENT_PATH: files.event,
+    GITHUB_EVENT_NAME: options.eventName,
+    GITHUB_REPOSITORY: "acme/service",
+    GITHUB_SHA: options.sha ?? "f".repeat(40),
+    GITHUB_API_URL: options.apiUrl ?? "http://127.0.0.1:9",
+    GITHUB_WORKSPACE: options.workspace,
+    RUNNER_TEMP: dir,
+  });
+  for (const [name, value] of [...defaults, ["github-token", "ghs_test"], ...Object.entries(options.inputs)])
+    env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] = value;
+  const result = await runProcess(options.node, [join(releaseTree, gate, action.runs.main)], { cwd: options.workspace, env });
+  const outputs = Object.fromEntries(
+    [...readFileSync(files.output, "utf8").matchAll(/^([\w-]+)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm)].map(([, name, , value]) => [name, value as string]),
+  );
+  return { ...result, outputs, summary: readFileSync(files.summary, "utf8") };
 }
