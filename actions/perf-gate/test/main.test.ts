@@ -1,0 +1,83 @@
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as core from "@actions/core";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { expectValidReport } from "../../../packages/core/test/report-contract.js";
+import { startFakeApi, startFileServer } from "../../../test/support/github-api.js";
+import { pythonZip } from "../../../test/support/zip.js";
+import { run } from "../src/main.js";
+
+// run() in process with the real @actions/core; the bundle itself is run in test/e2e/perf.test.ts.
+const corpus = (path: string) => new URL(`../../../packages/core/test/fixtures/perf/${path}`, import.meta.url).pathname;
+let workspace: string;
+let runner: { output: string; summary: string; event: string };
+let stdout: string[];
+const saved = { ...process.env };
+
+beforeEach(() => {
+  workspace = mkdtempSync(join(tmpdir(), "rg-perf-action-"));
+  copyFileSync(corpus("k6-ndjson/KirillY-k6-load-template.k6-results.HEAD-75-lines.ndjson"), join(workspace, "results.ndjson"));
+  const dir = mkdtempSync(join(tmpdir(), "rg-runner-"));
+  runner = { output: join(dir, "output"), summary: join(dir, "summary"), event: join(dir, "event.json") };
+  for (const file of Object.values(runner)) writeFileSync(file, "");
+  writeFileSync(runner.event, JSON.stringify({ repository: { default_branch: "main" } }));
+  (core.summary as unknown as { _filePath?: string })._filePath = undefined;
+  stdout = [];
+  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+    stdout.push(String(chunk));
+    return true;
+  });
+  process.exitCode = undefined;
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.env = { ...saved };
+  process.exitCode = undefined;
+});
+
+function inputs(values: Record<string, string>) {
+  for (const [name, value] of Object.entries({ "working-directory": workspace, comment: "false", ...values })) process.env[`INPUT_${name.toUpperCase()}`] = value;
+  Object.assign(process.env, { GITHUB_OUTPUT: runner.output, GITHUB_STEP_SUMMARY: runner.summary, GITHUB_EVENT_PATH: runner.event, GITHUB_REPOSITORY: "acme/app" });
+}
+
+const outputs = () =>
+  Object.fromEntries([...readFileSync(runner.output, "utf8").matchAll(/^([\w-]+)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm)].map(([, name, , value]) => [name, value]));
+
+describe("perf-gate action, in process", () => {
+  it("compares against the baseline artifact of the default branch and publishes the outputs", async () => {
+    const storage = await startFileServer(pythonZip({ "results.ndjson": readFileSync(join(workspace, "results.ndjson"), "utf8") }));
+    const api = await startFakeApi(({ path }) => {
+      if (path.startsWith("/repos/acme/app/actions/runs?branch=main&")) return { status: 200, body: { workflow_runs: [{ id: 3, head_sha: "3".repeat(40) }] } };
+      if (path === "/repos/acme/app/actions/runs/3/artifacts?name=k6") {
+        return { status: 200, body: { artifacts: [{ id: 8, name: "k6", expired: false, archive_download_url: `${api.url}/dl/8` }] } };
+      }
+      if (path === "/dl/8") return { status: 302, headers: { location: `${storage.url}/blob` } };
+      return undefined;
+    });
+    try {
+      inputs({ results: "results.ndjson", "baseline-artifact": "k6", "github-token": "t", threshold: "http_req_duration=p(95)<20000\nchecks=rate>0.5", "min-vus": "5" });
+      process.env.GITHUB_API_URL = api.url;
+      await run();
+    } finally {
+      await api.close();
+      await storage.close();
+    }
+    expect(process.exitCode).toBeUndefined();
+    expect(outputs()).toMatchObject({ status: "pass", "error-rate": "0", rps: expect.stringMatching(/^0\.12/) });
+    expect(stdout.join("")).toContain("Baseline: artifact k6 of run 3/results.ndjson (commit 333333333333 on main).");
+    const report = expectValidReport(JSON.parse(readFileSync(join(workspace, "release-gates/perf-report.json"), "utf8")));
+    expect(report.predicate.checks.map((check) => check.id)).toContain("regression:http_req_duration");
+  });
+
+  it.each([
+    [{ "min-rps": "lots" }, '::error::input min-rps: expected a positive number, found "lots"'],
+    [{ threshold: "p(95)<500" }, '::error::input threshold: expected METRIC=EXPRESSION such as "http_req_duration=p(95)<500", found "p(95)<500"'],
+    [{ "baseline-artifact": "k6", "github-token": "" }, "::error::input baseline-artifact: expected a token, the repository and a base branch"],
+  ])("bad input %j fails the step with one sentence", async (values, message) => {
+    inputs({ results: "results.ndjson", ...values });
+    await run();
+    expect(process.exitCode).toBe(1);
+    expect(stdout.join("")).toContain(message);
+  });
+});
