@@ -208,6 +208,21 @@ describe("k6 NDJSON results from the corpus", () => {
     expect(kirill.truncated).toBe(false);
   });
 
+  it("lines in k6's own layout (read without JSON.parse) and in any other key order give the same aggregates", () => {
+    const text = fixture("perf/k6-ndjson/KirillY-k6-load-template.k6-results.HEAD-75-lines.ndjson");
+    const reordered = text
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => {
+        const { metric, type, data } = JSON.parse(line);
+        return JSON.stringify(type === "Point" ? { type, data: { tags: data.tags, value: data.value, time: data.time }, metric } : { metric, type, data });
+      })
+      .join("\n");
+    const summarise = (run: K6Results) => [...run.metrics].map(([name, samples]) => [name, samples.count, samples.sum, samples.max]);
+    expect(summarise(results(reordered, ["http_req_duration{scenario:main}"]))).toEqual(summarise(results(text, ["http_req_duration{scenario:main}"])));
+    expect(results(text, ["http_req_duration{scenario:main}"]).metrics.get("http_req_duration{scenario:main}")?.count).toBeGreaterThan(0);
+  });
+
   it("policy submetrics are tracked from the samples' tags", () => {
     const run = results(fixture("perf/k6-ndjson/Vocalforlocals-Karighar.k6-output.HEAD-32-lines.ndjson"), [
       "http_req_duration{status:200}",

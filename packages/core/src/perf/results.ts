@@ -24,10 +24,13 @@ export interface K6Results {
   truncated: boolean;
 }
 
+/** What a Metric line declared, with the sinks its points go to, looked up once per point. */
 interface MetricInfo {
-  type: K6MetricType;
-  contains: MetricContains;
-  selectors: MetricSelector[];
+  samples: MetricSamples;
+  submetrics: { selector: MetricSelector; samples: MetricSamples }[];
+  /** Points of this metric need their tags parsed (submetrics, or the http_req_duration breakdowns). */
+  tagged: boolean;
+  breakdown: boolean;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
@@ -77,9 +80,9 @@ export function createK6ResultsParser(selectors: readonly MetricSelector[] = [])
     const selectorsForMetric = [...(wanted.get(name) ?? []), ...declared].filter(
       (selector, index, all) => all.findIndex((other) => other.key === selector.key) === index,
     );
-    info.set(name, { type: type as K6MetricType, contains, selectors: selectorsForMetric });
-    sink(name, type as K6MetricType, contains);
-    for (const selector of selectorsForMetric) sink(selector.key, type as K6MetricType, contains);
+    const submetrics = selectorsForMetric.map((selector) => ({ selector, samples: sink(selector.key, type as K6MetricType, contains) }));
+    const breakdown = name === "http_req_duration";
+    info.set(name, { samples: sink(name, type as K6MetricType, contains), submetrics, tagged: breakdown || submetrics.length > 0, breakdown });
     if (Array.isArray(data.thresholds) && data.thresholds.length > 0) {
       results.declaredThresholds.set(
         name,
@@ -88,16 +91,18 @@ export function createK6ResultsParser(selectors: readonly MetricSelector[] = [])
     }
   };
 
-  const point = (metric: unknown, data: Record<string, unknown>, lineNumber: number) => {
-    const known = typeof metric === "string" ? info.get(metric) : undefined;
-    if (!known)
+  const known = (metric: unknown, lineNumber: number): MetricInfo => {
+    const found = typeof metric === "string" ? info.get(metric) : undefined;
+    if (!found)
       throw new ConfigurationError(`expected a Metric line declaring ${JSON.stringify(metric)} before its first Point, found none`, undefined, lineNumber);
-    const value = data.value;
+    return found;
+  };
+
+  const point = (metric: MetricInfo, value: unknown, tags: Record<string, string> | undefined, time: unknown, lineNumber: number) => {
     if (typeof value !== "number") throw new ConfigurationError(`expected data.value to be a number, found ${JSON.stringify(value)}`, undefined, lineNumber);
-    const tags = isRecord(data.tags) ? (data.tags as Record<string, string>) : undefined;
-    (results.metrics.get(metric as string) as MetricSamples).add(value);
-    for (const selector of known.selectors) if (selectorMatches(selector, tags)) (results.metrics.get(selector.key) as MetricSamples).add(value);
-    if (metric === "http_req_duration" && tags) {
+    metric.samples.add(value);
+    for (const submetric of metric.submetrics) if (selectorMatches(submetric.selector, tags)) submetric.samples.add(value);
+    if (metric.breakdown && tags) {
       for (const tag of BREAKDOWN_TAGS) {
         const tagValue = tags[tag];
         if (tagValue === undefined) continue;
@@ -109,7 +114,6 @@ export function createK6ResultsParser(selectors: readonly MetricSelector[] = [])
         samples.add(value);
       }
     }
-    const time = data.time;
     if (typeof time === "string" && time !== lastTime) {
       lastTime = time;
       const ms = Date.parse(time);
@@ -120,11 +124,45 @@ export function createK6ResultsParser(selectors: readonly MetricSelector[] = [])
     }
   };
 
+  /**
+   * Point lines in k6's own layout, read without parsing the whole line:
+   * `{"metric":"M","type":"Point","data":{"time":"T","value":V,"tags":{…}}}`.
+   * Tags, most of the line, are parsed only for metrics that need them.
+   * Anything else goes through JSON.parse.
+   */
+  const fastPoint = (line: string, lineNumber: number): boolean => {
+    if (!line.startsWith('{"metric":"')) return false;
+    const metricEnd = line.indexOf('"', 11);
+    if (metricEnd === -1 || !line.startsWith('","type":"Point","data":{"time":"', metricEnd)) return false;
+    const timeStart = metricEnd + 33;
+    const timeEnd = line.indexOf('"', timeStart);
+    if (timeEnd === -1 || !line.startsWith(',"value":', timeEnd + 1)) return false;
+    const valueStart = timeEnd + 10;
+    const valueEnd = line.indexOf(",", valueStart);
+    if (valueEnd === -1 || !line.startsWith('"tags":', valueEnd + 1) || !line.endsWith("}}")) return false;
+    const value = Number(line.slice(valueStart, valueEnd));
+    if (Number.isNaN(value) || line.charCodeAt(valueStart) === 34) return false;
+    const metric = known(line.slice(11, metricEnd), lineNumber);
+    let tags: Record<string, string> | undefined;
+    if (metric.tagged) {
+      const parsed: unknown = JSON.parse(line.slice(valueEnd + 8, -2));
+      tags = isRecord(parsed) ? (parsed as Record<string, string>) : undefined;
+    }
+    point(metric, value, tags, line.slice(timeStart, timeEnd), lineNumber);
+    return true;
+  };
+
   const splitter = new LineSplitter((line, lineNumber) => {
     // A bad line is only an error if another line follows it: a bad last line is a cut-off write.
     if (pendingError) throw pendingError;
-    if (line.trim() === "") return;
+    if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === "")) return;
     results.lines = lineNumber;
+    try {
+      if (fastPoint(line, lineNumber)) return;
+    } catch (error) {
+      if (error instanceof ConfigurationError) throw error;
+      // Malformed tags: let the general path describe the line.
+    }
     let entry: unknown;
     try {
       entry = JSON.parse(line);
@@ -139,7 +177,14 @@ export function createK6ResultsParser(selectors: readonly MetricSelector[] = [])
     }
     if (!isRecord(entry) || !isRecord(entry.data))
       throw new ConfigurationError(`expected a k6 Metric or Point line with a data object, found ${JSON.stringify(line.slice(0, 60))}`, undefined, lineNumber);
-    if (entry.type === "Point") point(entry.metric, entry.data, lineNumber);
+    if (entry.type === "Point")
+      point(
+        known(entry.metric, lineNumber),
+        entry.data.value,
+        isRecord(entry.data.tags) ? (entry.data.tags as Record<string, string>) : undefined,
+        entry.data.time,
+        lineNumber,
+      );
     else if (entry.type === "Metric") declare(entry.data, lineNumber);
     else throw new ConfigurationError(`expected "type": "Metric" or "Point", found ${JSON.stringify(entry.type)}`, undefined, lineNumber);
   });
