@@ -11,7 +11,15 @@ import { resolve } from "node:path";
 const TARGET_BYTES = 1024 * 1024 * 1024;
 const data = resolve(import.meta.dirname, ".data");
 const file = resolve(data, "k6-1g.ndjson");
-const TRENDS = ["http_req_duration", "http_req_blocked", "http_req_connecting", "http_req_tls_handshaking", "http_req_sending", "http_req_waiting", "http_req_receiving"];
+const TRENDS = [
+  "http_req_duration",
+  "http_req_blocked",
+  "http_req_connecting",
+  "http_req_tls_handshaking",
+  "http_req_sending",
+  "http_req_waiting",
+  "http_req_receiving",
+];
 
 function random(seed) {
   return () => {
@@ -27,8 +35,13 @@ function generate() {
   mkdirSync(data, { recursive: true });
   const next = random(7);
   const fd = openSync(file, "w");
-  const declare = (name, type, contains) => `{"type":"Metric","data":{"name":"${name}","type":"${type}","contains":"${contains}","thresholds":[],"submetrics":null},"metric":"${name}"}\n`;
-  let header = declare("http_reqs", "counter", "default") + declare("http_req_failed", "rate", "default") + declare("checks", "rate", "default") + declare("vus", "gauge", "default");
+  const declare = (name, type, contains) =>
+    `{"type":"Metric","data":{"name":"${name}","type":"${type}","contains":"${contains}","thresholds":[],"submetrics":null},"metric":"${name}"}\n`;
+  let header =
+    declare("http_reqs", "counter", "default") +
+    declare("http_req_failed", "rate", "default") +
+    declare("checks", "rate", "default") +
+    declare("vus", "gauge", "default");
   for (const trend of TRENDS) header += declare(trend, "trend", "time");
   writeSync(fd, header);
   let written = header.length;
@@ -78,7 +91,8 @@ if (mode === "--run-ours") {
   if (ours.status !== 0) throw new Error(ours.stderr);
   const mine = JSON.parse(ours.stdout.trim().split("\n").pop());
   // jq: select the samples, sort, and take k6's interpolated p(95).
-  const program = '[inputs | select(.type == "Point" and .metric == "http_req_duration") | .data.value] | sort | ((length - 1) * 0.95) as $r | .[($r | floor)] + (.[($r | ceil)] - .[($r | floor)]) * ($r - ($r | floor))';
+  const program =
+    '[inputs | select(.type == "Point" and .metric == "http_req_duration") | .data.value] | sort | ((length - 1) * 0.95) as $r | .[($r | floor)] + (.[($r | ceil)] - .[($r | floor)]) * ($r - ($r | floor))';
   const jqStart = performance.now();
   const jq = spawnSync("/usr/bin/time", ["-f", "%M", "jq", "-n", program, file], { encoding: "utf8", maxBuffer: 1 << 20 });
   const jqMs = performance.now() - jqStart;
@@ -89,8 +103,12 @@ if (mode === "--run-ours") {
   console.log("");
   console.log("| tool | time | throughput | peak RSS | p(95) http_req_duration |");
   console.log("| --- | --- | --- | --- | --- |");
-  console.log(`| release-gates perf (parse + aggregate every metric + p95) | ${(mine.ms / 1000).toFixed(2)} s | ${(size / (mine.ms / 1000)).toFixed(1)} MiB/s | ${mine.maxRssMB} MB | ${mine.p95.toFixed(6)} |`);
-  console.log(`| jq 1.6 (select + sort + p95) | ${(jqMs / 1000).toFixed(2)} s | ${(size / (jqMs / 1000)).toFixed(1)} MiB/s | ${jqRss} MB | ${jqP95.toFixed(6)} |`);
+  console.log(
+    `| release-gates perf (parse + aggregate every metric + p95) | ${(mine.ms / 1000).toFixed(2)} s | ${(size / (mine.ms / 1000)).toFixed(1)} MiB/s | ${mine.maxRssMB} MB | ${mine.p95.toFixed(6)} |`,
+  );
+  console.log(
+    `| jq 1.6 (select + sort + p95) | ${(jqMs / 1000).toFixed(2)} s | ${(size / (jqMs / 1000)).toFixed(1)} MiB/s | ${jqRss} MB | ${jqP95.toFixed(6)} |`,
+  );
   const speedup = jqMs / mine.ms;
   console.log("");
   console.log(`speed-up over jq: ${speedup.toFixed(1)}× (target ≥ 3×) ${speedup >= 3 ? "met" : "NOT met"}`);

@@ -28,7 +28,11 @@ beforeAll(() => {
   writeFileSync(join(repo.dir, "perf/aborted.json"), readFileSync(join(repo.dir, "perf/summary.json"), "utf8").slice(0, 900));
   writeFileSync(
     join(repo.dir, "release-gates.yml"),
-    stringify({ version: 1, gates: { perf: { thresholds: { "http_req_duration{expected_response:true}": ["p(95)<20000"] }, traffic: { minVus: 10 } } }, environments: [{ name: "mainnet", gates: { perf: { thresholds: { "http_req_duration{expected_response:true}": ["p(95)<500"] } } } }] }),
+    stringify({
+      version: 1,
+      gates: { perf: { thresholds: { "http_req_duration{expected_response:true}": ["p(95)<20000"] }, traffic: { minVus: 10 } } },
+      environments: [{ name: "mainnet", gates: { perf: { thresholds: { "http_req_duration{expected_response:true}": ["p(95)<500"] } } } }],
+    }),
   );
   repo.commit("k6 output");
 });
@@ -40,7 +44,13 @@ describe("perf-gate action bundle", () => {
     ["Node 24", node24],
   ] as const) {
     it(`NDJSON samples meet the policy: outputs, summary and report (${label})`, async () => {
-      const result = await runBundledAction("perf-gate", { node, workspace: repo.dir, eventName: "push", event: { ref: "refs/heads/main" }, inputs: { results: "perf/results.ndjson", comment: "false" } });
+      const result = await runBundledAction("perf-gate", {
+        node,
+        workspace: repo.dir,
+        eventName: "push",
+        event: { ref: "refs/heads/main" },
+        inputs: { results: "perf/results.ndjson", comment: "false" },
+      });
       expect(result.code, result.stdout).toBe(0);
       expect(result.outputs).toMatchObject({ status: "pass", "error-rate": "0", "report-path": join(repo.dir, "release-gates/perf-report.json") });
       expect(Number(result.outputs["p95-ms"])).toBeCloseTo(13525.499, 2);
@@ -59,11 +69,19 @@ describe("perf-gate action bundle", () => {
       inputs: { results: "perf/results.ndjson", environment: "mainnet", comment: "false" },
     });
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/::error::perf-gate failed 1 of \d+ checks: http_req_duration\{expected_response:true\} p\(95\) = 13525\.499 ms \(from the samples\) breaks the policy's threshold p\(95\)<500\./);
+    expect(result.stdout).toMatch(
+      /::error::perf-gate failed 1 of \d+ checks: http_req_duration\{expected_response:true\} p\(95\) = 13525\.499 ms \(from the samples\) breaks the policy's threshold p\(95\)<500\./,
+    );
   });
 
   it("a bad threshold input is one sentence naming the input", async () => {
-    const result = await runBundledAction("perf-gate", { node: process.execPath, workspace: repo.dir, eventName: "push", event: {}, inputs: { summary: "perf/summary.json", threshold: "http_req_duration=p95<1", comment: "false" } });
+    const result = await runBundledAction("perf-gate", {
+      node: process.execPath,
+      workspace: repo.dir,
+      eventName: "push",
+      event: {},
+      inputs: { summary: "perf/summary.json", threshold: "http_req_duration=p95<1", comment: "false" },
+    });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^::error::input threshold: expected a k6 threshold such as "p\(95\)<500"/m);
   });
@@ -81,7 +99,9 @@ describe("release-gates perf CLI bundle", () => {
   it("a summary from an aborted test (cut mid-write) is unreadable input: exit 2, one sentence", async () => {
     const result = await cli(["--summary", "perf/aborted.json"]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^release-gates perf: perf\/aborted\.json: expected a k6 summary in JSON, found text that is not valid JSON .*truncated file\n$/);
+    expect(result.stderr).toMatch(
+      /^release-gates perf: perf\/aborted\.json: expected a k6 summary in JSON, found text that is not valid JSON .*truncated file\n$/,
+    );
   });
 
   it("submetrics k6 passed on zero samples fail here as no-data", async () => {
@@ -108,13 +128,22 @@ describe("perf-gate GitLab component", () => {
         include: [
           {
             component: "gitlab.example.com/acme/release-gates/perf-gate@1.0.0",
-            inputs: { "cli-package": join(packDir, packed.stdout.trim().split("\n").pop() as string), summary: "perf/summary.json", threshold: "http_req_duration=p(95)<500; http_req_failed=rate<0.5", "min-rps": "10" },
+            inputs: {
+              "cli-package": join(packDir, packed.stdout.trim().split("\n").pop() as string),
+              summary: "perf/summary.json",
+              threshold: "http_req_duration=p(95)<500; http_req_failed=rate<0.5",
+              "min-rps": "10",
+            },
           },
         ],
       }),
     });
     repo.commit("pipeline");
-    const result = await runProcess(node24, [gitlabCiLocal, "--force-shell-executor", "--no-color"], { cwd: repo.dir, env: cleanEnv({ HOME: repo.dir }), timeoutMs: 150_000 });
+    const result = await runProcess(node24, [gitlabCiLocal, "--force-shell-executor", "--no-color"], {
+      cwd: repo.dir,
+      env: cleanEnv({ HOME: repo.dir }),
+      timeoutMs: 150_000,
+    });
     expect(result.code, result.stdout + result.stderr).toBe(1);
     expect(result.stdout).toMatch(/perf-gate > FAIL +threshold:checks:rate>0\.99/);
     expect(result.stdout).toMatch(/perf-gate > PASS +threshold:http_req_failed:rate<0\.5/);

@@ -37,12 +37,20 @@ afterEach(() => {
 });
 
 function inputs(values: Record<string, string>) {
-  for (const [name, value] of Object.entries({ "working-directory": workspace, comment: "false", ...values })) process.env[`INPUT_${name.toUpperCase()}`] = value;
-  Object.assign(process.env, { GITHUB_OUTPUT: runner.output, GITHUB_STEP_SUMMARY: runner.summary, GITHUB_EVENT_PATH: runner.event, GITHUB_REPOSITORY: "acme/app" });
+  for (const [name, value] of Object.entries({ "working-directory": workspace, comment: "false", ...values }))
+    process.env[`INPUT_${name.toUpperCase()}`] = value;
+  Object.assign(process.env, {
+    GITHUB_OUTPUT: runner.output,
+    GITHUB_STEP_SUMMARY: runner.summary,
+    GITHUB_EVENT_PATH: runner.event,
+    GITHUB_REPOSITORY: "acme/app",
+  });
 }
 
 const outputs = () =>
-  Object.fromEntries([...readFileSync(runner.output, "utf8").matchAll(/^([\w-]+)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm)].map(([, name, , value]) => [name, value]));
+  Object.fromEntries(
+    [...readFileSync(runner.output, "utf8").matchAll(/^([\w-]+)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm)].map(([, name, , value]) => [name, value]),
+  );
 
 describe("perf-gate action, in process", () => {
   it("compares against the baseline artifact of the default branch and publishes the outputs", async () => {
@@ -56,7 +64,13 @@ describe("perf-gate action, in process", () => {
       return undefined;
     });
     try {
-      inputs({ results: "results.ndjson", "baseline-artifact": "k6", "github-token": "t", threshold: "http_req_duration=p(95)<20000\nchecks=rate>0.5", "min-vus": "5" });
+      inputs({
+        results: "results.ndjson",
+        "baseline-artifact": "k6",
+        "github-token": "t",
+        threshold: "http_req_duration=p(95)<20000\nchecks=rate>0.5",
+        "min-vus": "5",
+      });
       process.env.GITHUB_API_URL = api.url;
       await run();
     } finally {
