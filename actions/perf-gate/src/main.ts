@@ -38,8 +38,21 @@ function readOverrides(): Partial<PerfSettings> {
   const minVus = positive("min-vus");
   if (minRps !== undefined || minVus !== undefined)
     overrides.traffic = { ...(minRps === undefined ? {} : { minRps }), ...(minVus === undefined ? {} : { minVus }) };
-  const resources = core.getInput("resources");
-  if (resources) overrides.resources = { samples: resources };
+  const resources: NonNullable<PerfSettings["resources"]> = {};
+  if (core.getInput("resources")) resources.samples = core.getInput("resources");
+  if (core.getInput("prometheus-url")) {
+    resources.prometheus = {
+      url: core.getInput("prometheus-url"),
+      cpuQuery: core.getInput("cpu-query") || undefined,
+      memoryQuery: core.getInput("memory-query") || undefined,
+      stepSeconds: 15,
+    };
+  }
+  const maxCpu = positive("max-cpu");
+  const maxMemory = positive("max-memory");
+  if (maxCpu !== undefined) resources.maxCpuPercent = maxCpu;
+  if (maxMemory !== undefined) resources.maxMemoryBytes = maxMemory;
+  if (Object.keys(resources).length > 0) overrides.resources = resources;
   return overrides;
 }
 

@@ -23,6 +23,11 @@ Options:
   --threshold 'METRIC=EXPR' a k6 threshold, e.g. 'http_req_duration{name:login}=p(95)<300' (repeatable, or ';'-separated)
   --baseline FILE           a previous run (summary or NDJSON) to detect regressions against
   --resources FILE          CPU / memory samples during the test (CSV time,cpu_percent,memory_bytes or JSON)
+  --prometheus-url URL      read CPU / memory over the test's window from Prometheus (needs --results)
+  --cpu-query PROMQL        one series of CPU use in percent, e.g. 'max(rate(process_cpu_seconds_total{job="api"}[1m])) * 100'
+  --memory-query PROMQL     one series of memory use in bytes
+  --max-cpu N               the highest CPU use (%) allowed during the test
+  --max-memory BYTES        the highest memory use allowed during the test
   --min-rps N               the request rate the test must have reached
   --min-vus N               the virtual users the test must have reached
   --policy FILE             policy file (default: release-gates.yml if present)
@@ -44,6 +49,11 @@ export async function perfCommand(args: readonly string[], io: CommandIo): Promi
     threshold: { type: "string", multiple: true },
     baseline: { type: "string" },
     resources: { type: "string" },
+    "prometheus-url": { type: "string" },
+    "cpu-query": { type: "string" },
+    "memory-query": { type: "string" },
+    "max-cpu": { type: "string" },
+    "max-memory": { type: "string" },
     "min-rps": { type: "string" },
     "min-vus": { type: "string" },
     policy: { type: "string" },
@@ -71,7 +81,21 @@ export async function perfCommand(args: readonly string[], io: CommandIo): Promi
   const minVus = numberOption(values["min-vus"], "--min-vus", 0, Number.MAX_SAFE_INTEGER);
   if (minRps !== undefined || minVus !== undefined)
     overrides.traffic = { ...(minRps === undefined ? {} : { minRps }), ...(minVus === undefined ? {} : { minVus }) };
-  if (typeof values.resources === "string") overrides.resources = { samples: values.resources };
+  const resources: NonNullable<PerfSettings["resources"]> = {};
+  if (typeof values.resources === "string") resources.samples = values.resources;
+  if (typeof values["prometheus-url"] === "string") {
+    resources.prometheus = {
+      url: values["prometheus-url"],
+      cpuQuery: values["cpu-query"] as string | undefined,
+      memoryQuery: values["memory-query"] as string | undefined,
+      stepSeconds: 15,
+    };
+  }
+  const maxCpu = numberOption(values["max-cpu"], "--max-cpu", 0, Number.MAX_SAFE_INTEGER);
+  const maxMemory = numberOption(values["max-memory"], "--max-memory", 0, Number.MAX_SAFE_INTEGER);
+  if (maxCpu !== undefined) resources.maxCpuPercent = maxCpu;
+  if (maxMemory !== undefined) resources.maxMemoryBytes = maxMemory;
+  if (Object.keys(resources).length > 0) overrides.resources = resources;
 
   const cwd = resolve(io.cwd, typeof values.cwd === "string" ? values.cwd : ".");
   const gitlab = readGitLabContext(io.env);

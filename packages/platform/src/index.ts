@@ -12,3 +12,4 @@ export * from "./local/files.js";
 export * from "./local/git.js";
 export * from "./local/zip.js";
 export * from "./perf-run.js";
+export * from "./prometheus.js";

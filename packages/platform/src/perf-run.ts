@@ -22,6 +22,7 @@ import {
 import { loadPolicy } from "./coverage-run.js";
 import { readHead, readTextFile, streamTextFile } from "./local/files.js";
 import { headCommit, isGitWorkTree } from "./local/git.js";
+import { queryResourceSamples } from "./prometheus.js";
 
 export interface PerfRunRequest {
   /** Project directory: input paths are relative to it. */
@@ -136,6 +137,18 @@ export async function runPerfGate(request: PerfRunRequest): Promise<PerfRunResul
       throw error instanceof ConfigurationError ? error.withSource(shown) : error;
     }
     inputs.push({ path: shown, format: "resource-samples", sha256: digest });
+  }
+
+  if (settings.resources?.prometheus) {
+    const window = run.results;
+    if (!window?.startMs || !window.endMs) {
+      throw new ConfigurationError(
+        "expected the k6 NDJSON results to know the test's time window for the Prometheus query, found none: give --results",
+        "resources.prometheus",
+      );
+    }
+    resources = [...(resources ?? []), ...(await queryResourceSamples(settings.resources.prometheus, window.startMs, window.endMs))];
+    inputs.push({ path: settings.resources.prometheus.url, format: "prometheus query_range", sha256: sha256(JSON.stringify(resources)) });
   }
 
   const evaluation = evaluatePerf({ settings, run, baseline, resources, sources });

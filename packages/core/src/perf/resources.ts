@@ -1,4 +1,6 @@
+import { z } from "zod";
 import { ConfigurationError } from "../errors.js";
+import { describeZodError } from "../validation.js";
 
 export interface ResourceSample {
   timeMs: number;
@@ -73,4 +75,45 @@ export function parseResourceSamples(text: string): ResourceSample[] {
         memoryBytes: memory === -1 ? undefined : optionalNumber(cells[memory], "memory_bytes", index + 2),
       };
     });
+}
+
+const prometheusMatrix = z.object({
+  status: z.literal("success"),
+  data: z.object({
+    resultType: z.literal("matrix"),
+    result: z.array(z.object({ metric: z.record(z.string(), z.string()), values: z.array(z.tuple([z.number(), z.string()])) })),
+  }),
+});
+
+/**
+ * One series out of a Prometheus `query_range` answer. The query must give
+ * exactly one series (aggregate it: `max(…)`, `sum by () (…)`), so the samples
+ * are one service's, not a sum the reader did not ask for.
+ */
+export function seriesFromPrometheus(answer: unknown, query: string): { timeMs: number; value: number }[] {
+  const parsed = prometheusMatrix.safeParse(answer);
+  if (!parsed.success)
+    throw new ConfigurationError(
+      `expected a Prometheus range-query matrix for ${JSON.stringify(query)}, found: ${describeZodError(parsed.error, answer).sentence}`,
+      "prometheus",
+    );
+  const series = parsed.data.data.result;
+  if (series.length > 1) {
+    throw new ConfigurationError(
+      `expected one series from ${JSON.stringify(query)}, found ${series.length}: aggregate the query (for example max(…) or sum(…))`,
+      "prometheus",
+    );
+  }
+  return (series[0]?.values ?? []).flatMap(([seconds, raw]) => {
+    const value = Number(raw);
+    return Number.isFinite(value) ? [{ timeMs: seconds * 1000, value }] : [];
+  });
+}
+
+/** CPU and memory series, joined on time, as the resource checks read them. */
+export function joinResourceSeries(cpu: { timeMs: number; value: number }[], memory: { timeMs: number; value: number }[]): ResourceSample[] {
+  const byTime = new Map<number, ResourceSample>();
+  for (const point of cpu) byTime.set(point.timeMs, { timeMs: point.timeMs, cpuPercent: point.value });
+  for (const point of memory) byTime.set(point.timeMs, { ...(byTime.get(point.timeMs) ?? { timeMs: point.timeMs }), memoryBytes: point.value });
+  return [...byTime.values()].sort((a, b) => a.timeMs - b.timeMs);
 }

@@ -103,6 +103,17 @@ export const PerfSettings = z.strictObject({
     .strictObject({
       /** CSV (time,cpu_percent,memory_bytes) or JSON time series of the service's resource use during the test. */
       samples: z.string().min(1).optional(),
+      /** Or: read them from Prometheus over the test's time window (needs the NDJSON results for the window). */
+      prometheus: z
+        .strictObject({
+          url: z.url(),
+          /** A PromQL query giving one series of CPU use in percent. */
+          cpuQuery: z.string().min(1).optional(),
+          /** A PromQL query giving one series of memory use in bytes. */
+          memoryQuery: z.string().min(1).optional(),
+          stepSeconds: z.number().positive().default(15),
+        })
+        .optional(),
       maxCpuPercent: z.number().positive().optional(),
       avgCpuPercent: z.number().positive().optional(),
       maxMemoryBytes: z.number().positive().optional(),

@@ -1,0 +1,70 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const PROMETHEUS = "/usr/bin/prometheus";
+
+/** A test exporter on loopback: a service's CPU and memory gauges, values chosen by the test. */
+export async function startExporter(values: () => { cpuPercent: number; memoryBytes: number }): Promise<{ port: number; close(): Promise<void> }> {
+  const server: Server = createServer((_request, response) => {
+    const { cpuPercent, memoryBytes } = values();
+    response.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
+    response.end(
+      `# TYPE sample_cpu_percent gauge\nsample_cpu_percent{service="sample"} ${cpuPercent}\n# TYPE sample_memory_bytes gauge\nsample_memory_bytes{service="sample"} ${memoryBytes}\n`,
+    );
+  });
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  return { port: (server.address() as AddressInfo).port, close: () => new Promise((done) => server.close(() => done())) };
+}
+
+/**
+ * A real Prometheus (Debian's package) on loopback, scraping `targets` every
+ * second, with its data in a temp dir. Stopped and removed by `stop()`.
+ */
+export async function startPrometheus(targets: string[]): Promise<{ url: string; stop(): Promise<void> }> {
+  if (!existsSync(PROMETHEUS)) throw new Error("no Prometheus server: apt-get install -y prometheus (.ci/run does)");
+  const dir = mkdtempSync(join(tmpdir(), "rg-prometheus-"));
+  writeFileSync(
+    join(dir, "prometheus.yml"),
+    `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: sample\n    static_configs:\n      - targets: [${targets.map((target) => `"${target}"`).join(", ")}]\n`,
+  );
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    PROMETHEUS,
+    [`--config.file=${join(dir, "prometheus.yml")}`, `--storage.tsdb.path=${join(dir, "data")}`, `--web.listen-address=127.0.0.1:${port}`],
+    { stdio: "ignore" },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const ready = await fetch(`${url}/-/ready`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ready) break;
+    if (Date.now() > deadline || child.exitCode !== null) {
+      child.kill("SIGKILL");
+      throw new Error(`Prometheus did not become ready on ${url}`);
+    }
+    await new Promise((done) => setTimeout(done, 200));
+  }
+  return {
+    url,
+    stop: async () => {
+      child.kill("SIGTERM");
+      await new Promise((done) => (child.exitCode !== null ? done(undefined) : child.once("exit", done)));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((done) => server.close(done));
+  return port;
+}
