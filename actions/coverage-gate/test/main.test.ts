@@ -1,9 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import * as core from "@actions/core";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { expectValidReport } from "../../../packages/core/test/report-contract.js";
+import { useInProcessRunner } from "../../../test/support/action-runner.js";
 import { createTestRepo, type TestRepo } from "../../../test/support/git-repo.js";
 import { startFakeApi, startFileServer } from "../../../test/support/github-api.js";
 import { pythonZip } from "../../../test/support/zip.js";
@@ -12,46 +11,10 @@ import { run } from "../src/main.js";
 // run() in process with the real @actions/core: inputs from INPUT_* variables,
 // outputs and summary in real files. The bundle itself is run in test/e2e.
 let repo: TestRepo;
-let runner: { output: string; summary: string; event: string };
-let stdout: string[];
-const saved = { ...process.env };
+const runner = useInProcessRunner();
+afterEach(() => repo?.remove());
 
-beforeEach(() => {
-  const dir = mkdtempSync(join(tmpdir(), "rg-runner-"));
-  runner = { output: join(dir, "output"), summary: join(dir, "summary"), event: join(dir, "event.json") };
-  for (const file of Object.values(runner)) writeFileSync(file, "");
-  writeFileSync(runner.event, "{}");
-  // A runner starts one process per step; here one process runs several, and
-  // @actions/core's summary remembers the first step's file.
-  (core.summary as unknown as { _filePath?: string })._filePath = undefined;
-  stdout = [];
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-    stdout.push(String(chunk));
-    return true;
-  });
-  process.exitCode = undefined;
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.env = { ...saved };
-  process.exitCode = undefined;
-  repo?.remove();
-});
-
-function inputs(values: Record<string, string>) {
-  for (const [name, value] of Object.entries(values)) process.env[`INPUT_${name.toUpperCase()}`] = value;
-  Object.assign(process.env, {
-    GITHUB_OUTPUT: runner.output,
-    GITHUB_STEP_SUMMARY: runner.summary,
-    GITHUB_EVENT_PATH: runner.event,
-    GITHUB_REPOSITORY: "acme/app",
-  });
-}
-
-const outputs = () =>
-  Object.fromEntries(
-    [...readFileSync(runner.output, "utf8").matchAll(/^([\w-]+)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm)].map(([, name, , value]) => [name, value]),
-  );
+const inputs = runner.inputs;
 
 describe("coverage-gate action, in process", () => {
   it("on a fork's pull request the comment is refused: it warns, keeps the summary and does not fail for it", async () => {
@@ -63,12 +26,9 @@ describe("coverage-gate action, in process", () => {
       method === "GET" ? { status: 200, body: [] } : { status: 403, body: { message: "Resource not accessible by integration" } },
     );
     try {
-      writeFileSync(
-        runner.event,
-        JSON.stringify({
-          pull_request: { number: 3, base: { sha: base, ref: "main", repo: { full_name: "acme/app" } }, head: { sha: head, repo: { full_name: "fork/app" } } },
-        }),
-      );
+      runner.writeEvent({
+        pull_request: { number: 3, base: { sha: base, ref: "main", repo: { full_name: "acme/app" } }, head: { sha: head, repo: { full_name: "fork/app" } } },
+      });
       inputs({ "working-directory": repo.dir, "github-token": "t", comment: "true", "report-out": "out/report.json" });
       process.env.GITHUB_API_URL = api.url;
       await run();
@@ -76,10 +36,10 @@ describe("coverage-gate action, in process", () => {
       await api.close();
     }
     expect(process.exitCode).toBeUndefined();
-    expect(outputs()).toMatchObject({ status: "pass", lines: "100", "patch-coverage": "100", "report-path": join(repo.dir, "out/report.json") });
+    expect(runner.outputs()).toMatchObject({ status: "pass", lines: "100", "patch-coverage": "100", "report-path": join(repo.dir, "out/report.json") });
     expect(expectValidReport(JSON.parse(readFileSync(join(repo.dir, "out/report.json"), "utf8"))).subject[0]?.digest).toEqual({ gitCommit: head });
-    expect(stdout.join("")).toMatch(/::warning::Could not comment on pull request #3: pull requests from forks get a read-only token \(403\)/);
-    expect(readFileSync(runner.summary, "utf8")).toMatch(/could not be posted as a pull request comment \(pull requests from forks get a read-only token\)/);
+    expect(runner.stdout()).toMatch(/::warning::Could not comment on pull request #3: pull requests from forks get a read-only token \(403\)/);
+    expect(runner.summary()).toMatch(/could not be posted as a pull request comment \(pull requests from forks get a read-only token\)/);
   });
 
   it("on a push, the drop check reads the default branch's report from its latest artifact", async () => {
@@ -94,7 +54,7 @@ describe("coverage-gate action, in process", () => {
       return undefined;
     });
     try {
-      writeFileSync(runner.event, JSON.stringify({ ref: "refs/heads/trunk", repository: { default_branch: "trunk" } }));
+      runner.writeEvent({ ref: "refs/heads/trunk", repository: { default_branch: "trunk" } });
       inputs({ "working-directory": repo.dir, "github-token": "t", "base-artifact": "coverage", threshold: "lines=50", comment: "false" });
       process.env.GITHUB_API_URL = api.url;
       await run();
@@ -103,8 +63,8 @@ describe("coverage-gate action, in process", () => {
       await storage.close();
     }
     expect(process.exitCode).toBe(1);
-    expect(stdout.join("")).toContain(`Base coverage report: artifact coverage of run 9/lcov.info (commit 999999999999 on trunk).`);
-    expect(readFileSync(runner.summary, "utf8")).toContain("| lines | 1 / 2 | 50 % | 100 % | -50 |");
+    expect(runner.stdout()).toContain(`Base coverage report: artifact coverage of run 9/lcov.info (commit 999999999999 on trunk).`);
+    expect(runner.summary()).toContain("| lines | 1 / 2 | 50 % | 100 % | -50 |");
   });
 
   it("a bad input fails the step with one sentence naming the input", async () => {
@@ -113,13 +73,13 @@ describe("coverage-gate action, in process", () => {
     inputs({ "working-directory": repo.dir, "patch-threshold": "eighty", comment: "false" });
     await run();
     expect(process.exitCode).toBe(1);
-    expect(stdout.join("")).toContain('::error::input patch-threshold: expected a percentage from 0 to 100, found "eighty"');
+    expect(runner.stdout()).toContain('::error::input patch-threshold: expected a percentage from 0 to 100, found "eighty"');
   });
 
   it("a working directory that does not exist is a configuration error", async () => {
     inputs({ "working-directory": "/nonexistent/dir", comment: "false" });
     await run();
     expect(process.exitCode).toBe(1);
-    expect(stdout.join("")).toContain("::error::working-directory: expected an existing directory, found nothing at /nonexistent/dir");
+    expect(runner.stdout()).toContain("::error::working-directory: expected an existing directory, found nothing at /nonexistent/dir");
   });
 });

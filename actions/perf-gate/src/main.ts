@@ -1,15 +1,6 @@
 import { resolve } from "node:path";
 import * as core from "@actions/core";
-import {
-  ConfigurationError,
-  type PerfDetails,
-  type PerfSettings,
-  parseMetricSelector,
-  parseThresholdAssignments,
-  parseThresholdExpression,
-  perfMarkdownSections,
-  renderMarkdown,
-} from "@release-gates/core";
+import { ConfigurationError, type PerfDetails, type PerfSettings, parseThresholdAssignments, perfMarkdownSections, renderMarkdown } from "@release-gates/core";
 import { downloadBaseArtifact, GitHubClient, publishGateResult, readGitHubContext, runGateAction, runPerfGate, writeTempReport } from "@release-gates/platform";
 
 const GATE = "perf-gate";

@@ -1,9 +1,9 @@
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import * as core from "@actions/core";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { expectValidReport } from "../../../packages/core/test/report-contract.js";
+import { useInProcessRunner } from "../../../test/support/action-runner.js";
 import { startFakeApi, startFileServer } from "../../../test/support/github-api.js";
 import { pythonZip } from "../../../test/support/zip.js";
 import { run } from "../src/main.js";
@@ -11,46 +11,15 @@ import { run } from "../src/main.js";
 // run() in process with the real @actions/core; the bundle itself is run in test/e2e/perf.test.ts.
 const corpus = (path: string) => new URL(`../../../packages/core/test/fixtures/perf/${path}`, import.meta.url).pathname;
 let workspace: string;
-let runner: { output: string; summary: string; event: string };
-let stdout: string[];
-const saved = { ...process.env };
+const runner = useInProcessRunner();
 
 beforeEach(() => {
   workspace = mkdtempSync(join(tmpdir(), "rg-perf-action-"));
   copyFileSync(corpus("k6-ndjson/KirillY-k6-load-template.k6-results.HEAD-75-lines.ndjson"), join(workspace, "results.ndjson"));
-  const dir = mkdtempSync(join(tmpdir(), "rg-runner-"));
-  runner = { output: join(dir, "output"), summary: join(dir, "summary"), event: join(dir, "event.json") };
-  for (const file of Object.values(runner)) writeFileSync(file, "");
-  writeFileSync(runner.event, JSON.stringify({ repository: { default_branch: "main" } }));
-  (core.summary as unknown as { _filePath?: string })._filePath = undefined;
-  stdout = [];
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-    stdout.push(String(chunk));
-    return true;
-  });
-  process.exitCode = undefined;
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.env = { ...saved };
-  process.exitCode = undefined;
+  runner.writeEvent({ repository: { default_branch: "main" } });
 });
 
-function inputs(values: Record<string, string>) {
-  for (const [name, value] of Object.entries({ "working-directory": workspace, comment: "false", ...values }))
-    process.env[`INPUT_${name.toUpperCase()}`] = value;
-  Object.assign(process.env, {
-    GITHUB_OUTPUT: runner.output,
-    GITHUB_STEP_SUMMARY: runner.summary,
-    GITHUB_EVENT_PATH: runner.event,
-    GITHUB_REPOSITORY: "acme/app",
-  });
-}
-
-const outputs = () =>
-  Object.fromEntries(
-    [...readFileSync(runner.output, "utf8").matchAll(/^([\w-]+)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm)].map(([, name, , value]) => [name, value]),
-  );
+const inputs = (values: Record<string, string>) => runner.inputs({ "working-directory": workspace, comment: "false", ...values });
 
 describe("perf-gate action, in process", () => {
   it("compares against the baseline artifact of the default branch and publishes the outputs", async () => {
@@ -78,8 +47,8 @@ describe("perf-gate action, in process", () => {
       await storage.close();
     }
     expect(process.exitCode).toBeUndefined();
-    expect(outputs()).toMatchObject({ status: "pass", "error-rate": "0", rps: expect.stringMatching(/^0\.12/) });
-    expect(stdout.join("")).toContain("Baseline: artifact k6 of run 3/results.ndjson (commit 333333333333 on main).");
+    expect(runner.outputs()).toMatchObject({ status: "pass", "error-rate": "0", rps: expect.stringMatching(/^0\.12/) });
+    expect(runner.stdout()).toContain("Baseline: artifact k6 of run 3/results.ndjson (commit 333333333333 on main).");
     const report = expectValidReport(JSON.parse(readFileSync(join(workspace, "release-gates/perf-report.json"), "utf8")));
     expect(report.predicate.checks.map((check) => check.id)).toContain("regression:http_req_duration");
   });
@@ -92,6 +61,6 @@ describe("perf-gate action, in process", () => {
     inputs({ results: "results.ndjson", ...values });
     await run();
     expect(process.exitCode).toBe(1);
-    expect(stdout.join("")).toContain(message);
+    expect(runner.stdout()).toContain(message);
   });
 });

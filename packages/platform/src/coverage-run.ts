@@ -17,8 +17,9 @@ import {
   resolveCoverageSettings,
   sha256,
 } from "@release-gates/core";
+import { gateReport } from "./gate-report.js";
 import { expandGlobs, listFiles, type ReadCoverageReport, readCoverageReport } from "./local/files.js";
-import { changedLinesSince, headCommit, isGitWorkTree, trackedFiles } from "./local/git.js";
+import { changedLinesSince, isGitWorkTree, trackedFiles } from "./local/git.js";
 
 export interface CoverageRunRequest {
   /** The project directory: report globs and report paths are relative to it. */
@@ -128,19 +129,14 @@ export async function runCoverageGate(request: CoverageRunRequest): Promise<Cove
     base,
   });
 
-  const inputs = [...reports, ...baseInputs].map((report) => ({ path: report.path, format: report.format, sha256: report.sha256 }));
-  const commit = request.subject?.commit ?? (inGit ? await headCommit(cwd) : undefined);
-  // in-toto needs a digest: without a commit, the subject is the set of inputs read.
-  const digest: Record<string, string> = commit ? { gitCommit: commit } : { sha256: sha256(inputs.map((input) => input.sha256).join("\n")) };
-  const report = buildReport({
+  const report = await gateReport({
     gate: "coverage-gate",
-    subject: [{ name: request.subject?.name ?? basename(cwd), digest }],
-    checks: evaluation.checks,
-    findings: evaluation.findings,
-    details: evaluation.details as unknown as Record<string, unknown>,
-    inputs,
-    policy: settings,
+    cwd,
+    subject: request.subject,
     environment: request.environment,
+    evaluation,
+    inputs: [...reports, ...baseInputs].map((report) => ({ path: report.path, format: report.format, sha256: report.sha256 })),
+    policy: settings,
     startedAt,
     finishedAt: clock(),
   });

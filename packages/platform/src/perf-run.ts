@@ -20,8 +20,8 @@ import {
   sha256,
 } from "@release-gates/core";
 import { loadPolicy } from "./coverage-run.js";
+import { gateReport } from "./gate-report.js";
 import { readHead, readTextFile, streamTextFile } from "./local/files.js";
-import { headCommit, isGitWorkTree } from "./local/git.js";
 import { queryResourceSamples } from "./prometheus.js";
 
 export interface PerfRunRequest {
@@ -152,17 +152,14 @@ export async function runPerfGate(request: PerfRunRequest): Promise<PerfRunResul
   }
 
   const evaluation = evaluatePerf({ settings, run, baseline, resources, sources });
-  const commit = request.subject?.commit ?? ((await isGitWorkTree(cwd)) ? await headCommit(cwd) : undefined);
-  const digest: Record<string, string> = commit ? { gitCommit: commit } : { sha256: sha256(inputs.map((input) => input.sha256).join("\n")) };
-  const report = buildReport({
+  const report = await gateReport({
     gate: "perf-gate",
-    subject: [{ name: request.subject?.name ?? basename(cwd), digest }],
-    checks: evaluation.checks,
-    findings: evaluation.findings,
-    details: evaluation.details as unknown as Record<string, unknown>,
+    cwd,
+    subject: request.subject,
+    environment: request.environment,
+    evaluation,
     inputs,
     policy: settings,
-    environment: request.environment,
     startedAt,
     finishedAt: clock(),
   });

@@ -56,6 +56,16 @@ export interface ReadCoverageReport extends ParsedReport {
  * the first bytes, the digest computed on the way, and no format except
  * istanbul JSON holds the whole file. Errors name the file.
  */
+/** A missing, forbidden or directory path as the user's mistake; anything else unchanged. */
+function unreadable(error: unknown, expected: string, displayPath: string): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code !== "ENOENT" && code !== "EACCES" && code !== "EISDIR") return error;
+  return new ConfigurationError(
+    `expected ${expected}, found ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "a directory" : "a file this process may not read"}`,
+    displayPath,
+  );
+}
+
 /**
  * Streams a text file in 64 KiB pieces to `write(text, final)` and returns
  * its sha256. Binary content, a missing file or a directory become one
@@ -78,14 +88,7 @@ export async function streamTextFile(path: string, displayPath: string, expected
     return hash.digest("hex");
   } catch (error) {
     if (error instanceof ConfigurationError) throw error.withSource(displayPath);
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "EACCES" || code === "EISDIR") {
-      throw new ConfigurationError(
-        `expected ${expected}, found ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "a directory" : "a file this process may not read"}`,
-        displayPath,
-      );
-    }
-    throw error;
+    throw unreadable(error, expected, displayPath);
   }
 }
 
@@ -96,14 +99,7 @@ export async function readHead(path: string, displayPath: string, expected: stri
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) text += chunk.toString("utf8");
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "EACCES" || code === "EISDIR") {
-      throw new ConfigurationError(
-        `expected ${expected}, found ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "a directory" : "a file this process may not read"}`,
-        displayPath,
-      );
-    }
-    throw error;
+    throw unreadable(error, expected, displayPath);
   }
   return text;
 }
