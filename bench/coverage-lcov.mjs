@@ -6,20 +6,11 @@
 import { spawnSync } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, statSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
+import { random } from "./random.mjs";
 
 const FILES = 50_000;
 const data = resolve(import.meta.dirname, ".data");
 const lcovFile = resolve(data, "large.info");
-
-/** Deterministic PRNG (mulberry32): the same file on every machine. */
-function random(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function generate() {
   mkdirSync(data, { recursive: true });

@@ -7,6 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, statSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
+import { random } from "./random.mjs";
 
 const TARGET_BYTES = 1024 * 1024 * 1024;
 const data = resolve(import.meta.dirname, ".data");
@@ -20,15 +21,6 @@ const TRENDS = [
   "http_req_waiting",
   "http_req_receiving",
 ];
-
-function random(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** k6-shaped lines: Metric declarations, then per request one Point per HTTP metric, with k6's tags. */
 function generate() {
