@@ -335,6 +335,20 @@ describe("expected traffic and resources", () => {
   });
 });
 
+describe("job summary", () => {
+  it("lists thresholds failing first, with the baseline's value and the change", async () => {
+    const { perfMarkdownSections } = await import("../src/perf/render.js");
+    const base = parseK6Summary('{"metrics":{"http_req_duration":{"type":"trend","contains":"time","values":{"p(95)":100,"avg":50,"count":10}}}}');
+    const slower = parseK6Summary('{"metrics":{"http_req_duration":{"type":"trend","contains":"time","values":{"p(95)":130,"avg":40,"count":10}}}}');
+    const { report } = decide({ summary: slower }, { thresholds: { http_req_duration: ["avg<100", "p(95)<120"] } }, { baseline: { summary: base } });
+    const [thresholds] = perfMarkdownSections(report);
+    expect(thresholds?.split("\n").slice(4)).toEqual([
+      "| ❌ | `http_req_duration` | `p(95)<120` | 130 ms | 100 ms | +30 % |",
+      "| ✅ | `http_req_duration` | `avg<100` | 40 ms | 50 ms | -20 % |",
+    ]);
+  });
+});
+
 describe("GitLab load_performance report", () => {
   it("is the legacy shape whatever the input, and reads back as such", () => {
     const run = results(fixture("perf/k6-ndjson/KirillY-k6-load-template.k6-results.HEAD-75-lines.ndjson"));

@@ -52,8 +52,19 @@ export interface PerfMetricRow {
   baseline?: number;
 }
 
+/** One threshold as the summary table shows it: measured, limit, baseline and change side by side. */
+export interface PerfThresholdRow {
+  metric: string;
+  expression: string;
+  status: Check["status"];
+  measured: number | null;
+  unit: string;
+  baseline?: number;
+}
+
 export interface PerfDetails {
   rows: PerfMetricRow[];
+  thresholds: PerfThresholdRow[];
   /** http_req_duration p(95) by scenario / name / status (from samples). */
   breakdowns: { tag: string; value: string; count: number; p95: number }[];
   p95Ms: number | null;
@@ -209,6 +220,21 @@ function thresholdCheck(input: PerfEvaluationInput, threshold: Threshold, findin
     measured: round(value),
     unit: unit === "fraction" ? undefined : unit || undefined,
     message: `${label} = ${show(value, unit)} (${where}) ${passed ? "meets" : "breaks"} ${origin} ${expression.source}.${note}`,
+  };
+}
+
+/** The threshold's row for the summary, with the same statistic measured on the baseline run. */
+function thresholdRow(input: PerfEvaluationInput, threshold: Threshold, check: Check): PerfThresholdRow {
+  const now = view(input.run, threshold.selector.key);
+  const before = input.baseline && view(input.baseline, threshold.selector.key);
+  const baseline = before && !isEmpty(before) ? measure(input.baseline as PerfRun, before, threshold.expression).value : undefined;
+  return {
+    metric: threshold.selector.key,
+    expression: threshold.expression.source,
+    status: check.status,
+    measured: typeof check.measured === "number" ? check.measured : null,
+    unit: now ? unitOf(now, threshold.expression) : "",
+    ...(baseline === undefined ? {} : { baseline: round(baseline) }),
   };
 }
 
@@ -425,7 +451,12 @@ export function evaluatePerf(input: PerfEvaluationInput): PerfEvaluation {
       message: `${input.sources.results ?? "The NDJSON results"} end in the middle of a line after ${run.results.lines} lines: the test was cut short while writing, so its samples are incomplete.`,
     });
   }
-  for (const threshold of collectThresholds(input)) checks.push(thresholdCheck(input, threshold, findings));
+  const thresholdRows: PerfThresholdRow[] = [];
+  for (const threshold of collectThresholds(input)) {
+    const check = thresholdCheck(input, threshold, findings);
+    checks.push(check);
+    thresholdRows.push(thresholdRow(input, threshold, check));
+  }
   checks.push(...trafficChecks(input));
   if (input.baseline) checks.push(...regressionChecks(input, input.baseline));
   checks.push(...resourceChecks(input));
@@ -438,6 +469,7 @@ export function evaluatePerf(input: PerfEvaluationInput): PerfEvaluation {
   );
   const details: PerfDetails = {
     rows: rows(input),
+    thresholds: thresholdRows,
     breakdowns: breakdowns.sort((a, b) => b.p95 - a.p95).slice(0, 20),
     p95Ms: duration && !isEmpty(duration) ? (measure(run, duration, { aggregation: "p", percentile: 95 }).value ?? null) : null,
     errorRate: failed && !isEmpty(failed) ? (measure(run, failed, { aggregation: "rate" }).value ?? null) : null,

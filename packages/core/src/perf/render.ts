@@ -17,6 +17,19 @@ export function perfMarkdownSections(report: GateReport): string[] {
   const details = report.predicate.details as unknown as PerfDetails;
   if (!details.rows) return [];
   const sections: string[] = [];
+  if (details.thresholds.length > 0) {
+    // Failing first: the reader wants what to fix before what is fine.
+    const order = { fail: 0, "no-data": 1, warn: 2, pass: 3 } as const;
+    const rows = [...details.thresholds]
+      .sort((a, b) => order[a.status] - order[b.status])
+      .map(
+        (row) =>
+          `| ${row.status === "pass" ? "✅" : row.status === "fail" ? "❌" : row.status === "warn" ? "⚠️" : "❔"} | \`${escapeCell(row.metric)}\` | \`${escapeCell(row.expression)}\` | ${row.measured === null ? "no data" : show(row.measured, row.unit)} | ${row.baseline === undefined ? "" : show(row.baseline, row.unit)} | ${row.measured === null ? "" : change(row.measured, row.baseline)} |`,
+      );
+    sections.push(
+      ["### Thresholds", "", "| | Metric | Threshold | Measured | Baseline | Change |", "| --- | --- | --- | --- | --- | --- |", ...rows].join("\n"),
+    );
+  }
   if (details.rows.length > 0) {
     const rows = details.rows.map(
       (row) =>
