@@ -131,6 +131,25 @@ export const GateSettings = z.strictObject({
   perf: PerfSettings.default(PerfSettings.parse({})),
 });
 
+const Weekday = z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]);
+const ClockTime = z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/, "a time of day such as 09:00 or 24:00");
+const CalendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date such as 2026-12-20");
+
+/**
+ * A calendar rule in a time zone: days of the week and/or a date range, and
+ * a time-of-day range (default the whole day). "No mainnet on Fridays" is
+ * `{ days: [fri] }`; the holiday freeze is `{ from: 2026-12-20, to: 2027-01-05 }`.
+ */
+export const CalendarWindow = z.strictObject({
+  days: z.array(Weekday).min(1).optional(),
+  from: CalendarDate.optional(),
+  to: CalendarDate.optional(),
+  start: ClockTime.default("00:00"),
+  end: ClockTime.default("24:00"),
+  timezone: z.string().min(1).default("UTC"),
+  reason: z.string().min(1).optional(),
+});
+
 export const Environment = z.strictObject({
   name: EnvironmentName,
   /** Gates whose reports for this commit must pass before it may enter this environment. */
@@ -149,6 +168,10 @@ export const Environment = z.strictObject({
       wait: Duration,
     })
     .optional(),
+  /** Promotions into this environment are refused inside `deny` windows and, when `allow` is given, outside all of them. */
+  freeze: z.strictObject({ deny: z.array(CalendarWindow).default([]), allow: z.array(CalendarWindow).optional() }).optional(),
+  /** Where to roll back to from here: the environment whose current version is the known-good one. */
+  rollbackTo: EnvironmentName.optional(),
   /** Gate settings that differ in this environment (staging may be looser than mainnet). */
   gates: z.strictObject({ coverage: CoverageSettings.partial().optional(), perf: PerfSettings.partial().optional() }).optional(),
 });
@@ -156,6 +179,8 @@ export const Environment = z.strictObject({
 /** `release-gates.yml`: the whole release policy. */
 export const Policy = z.strictObject({
   version: z.literal(1).default(1),
+  /** Gates of your own (reports with `predicate.gate` "<name>-gate") that environments may require. */
+  customGates: z.array(GateName).default([]),
   gates: GateSettings.default(GateSettings.parse({})),
   environments: z.array(Environment).default([]),
 });
@@ -164,5 +189,7 @@ export type CoverageSettings = z.infer<typeof CoverageSettings>;
 export type CoverageThresholds = z.infer<typeof CoverageThresholds>;
 export type MetricThresholds = z.infer<typeof MetricThresholds>;
 export type PerfSettings = z.infer<typeof PerfSettings>;
+export type CalendarWindow = z.infer<typeof CalendarWindow>;
+export type Environment = z.infer<typeof Environment>;
 export type Policy = z.infer<typeof Policy>;
 export type PolicyInput = z.input<typeof Policy>;

@@ -1,0 +1,309 @@
+import { ConfigurationError } from "../errors.js";
+import type { Environment, Policy } from "../policy/schema.js";
+import { GateReport } from "../report/schema.js";
+import { describeZodError } from "../validation.js";
+import { closingRule, nextOpening } from "./calendar.js";
+import { formatDuration, parseDuration } from "./duration.js";
+import type { LedgerEntry } from "./ledger.js";
+
+export type PromotionDecision = "promote" | "wait" | "hold" | "rollback";
+
+/** The verdict of the canary or rollout-step analysis running for this commit, if any. */
+export interface CanaryAnalysis {
+  status: "pass" | "fail" | "inconclusive";
+  /** The comparisons that failed (or could not be decided), for the reasons. */
+  metrics: string[];
+}
+
+export interface BreakGlass {
+  requestedBy: string;
+  approvedBy: string;
+  reason: string;
+  expires: string;
+}
+
+export interface PromotionInput {
+  policy: Policy;
+  commit: string;
+  /** An environment name, or "next": the first environment this commit has not fully reached. */
+  target: string;
+  /** Gate reports found (file name → parsed JSON); only those whose subject is `commit` count. */
+  reports: readonly { source: string; report: unknown }[];
+  history: readonly LedgerEntry[];
+  now: Date;
+  analysis?: CanaryAnalysis;
+  override?: BreakGlass;
+}
+
+export interface Promotion {
+  decision: PromotionDecision;
+  environment: string;
+  /** Traffic to send to this commit in `environment` when promoting. */
+  trafficPercent: number | null;
+  waitUntil: string | null;
+  rollbackTo: string | null;
+  /** One sentence per reason, blockers first. */
+  reasons: string[];
+  /** Break-glass overrides on this commit, this one included. */
+  bypassed: string[];
+}
+
+const short = (commit: string) => commit.slice(0, 12);
+
+/** The traffic at which a commit counts as fully in an environment. */
+export function finalTraffic(environment: Environment): number {
+  return environment.rollout ? 100 : (environment.canary?.traffic ?? 100);
+}
+
+/** This commit's entries in one environment, oldest first. */
+function entriesFor(history: readonly LedgerEntry[], commit: string, environment: string): LedgerEntry[] {
+  return history.filter((entry) => entry.commit === commit && entry.environment === environment).sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
+}
+
+/** Where the commit stands in an environment: its last event there. */
+function standing(history: readonly LedgerEntry[], commit: string, environment: string): LedgerEntry | undefined {
+  return entriesFor(history, commit, environment).at(-1);
+}
+
+function isComplete(history: readonly LedgerEntry[], commit: string, environment: Environment): boolean {
+  const last = standing(history, commit, environment.name);
+  return last?.event === "deployed" && last.traffic >= finalTraffic(environment);
+}
+
+/** "next" is the first environment the commit has not fully reached. */
+export function resolveTarget(policy: Policy, commit: string, history: readonly LedgerEntry[], target: string): Environment | undefined {
+  if (target !== "next") {
+    const environment = policy.environments.find((candidate) => candidate.name === target);
+    if (!environment) {
+      throw new ConfigurationError(
+        `expected "next" or one of the policy's environments (${policy.environments.map((candidate) => candidate.name).join(", ") || "none defined"}), found ${JSON.stringify(target)}`,
+        "--to",
+      );
+    }
+    return environment;
+  }
+  return policy.environments.find((environment) => !isComplete(history, commit, environment));
+}
+
+interface GateCheck {
+  blocked: string[];
+}
+
+function checkGates(input: PromotionInput, environment: Environment): GateCheck {
+  const blocked: string[] = [];
+  const valid: { source: string; report: GateReport }[] = [];
+  for (const { source, report } of input.reports) {
+    const parsed = GateReport.safeParse(report);
+    if (parsed.success) valid.push({ source, report: parsed.data });
+    else if (environment.requires.length > 0)
+      blocked.push(`${source} is not a gate report and was not counted: ${describeZodError(parsed.error, report).sentence}.`);
+  }
+  for (const gate of environment.requires) {
+    const forGate = valid.filter(({ report }) => report.predicate.gate === gate || report.predicate.gate === `${gate}-gate`);
+    const mine = forGate.filter(({ report }) => report.subject.some((subject) => subject.digest.gitCommit === input.commit));
+    if (mine.length === 0) {
+      const others = [...new Set(forGate.flatMap(({ report }) => report.subject.map((subject) => subject.digest.gitCommit ?? "no commit")))].map((commit) =>
+        short(commit),
+      );
+      blocked.push(
+        others.length > 0
+          ? `No ${gate} report for ${short(input.commit)}: the ones found are for ${others.join(", ")}, and a report only counts for the commit it judged.`
+          : `No ${gate} report for ${short(input.commit)}: run the ${gate} gate on this commit before promoting to ${environment.name}.`,
+      );
+      continue;
+    }
+    // The newest report for this commit decides.
+    const newest = [...mine].sort((a, b) => Date.parse(b.report.predicate.finishedAt) - Date.parse(a.report.predicate.finishedAt))[0] as (typeof mine)[number];
+    const { status, summary } = newest.report.predicate;
+    if (status === "fail" || status === "skipped")
+      blocked.push(`The ${gate} gate ${status === "fail" ? "failed" : "was skipped"} for ${short(input.commit)} (${newest.source}): ${summary}`);
+  }
+  return { blocked };
+}
+
+function bypassesOf(history: readonly LedgerEntry[], commit: string): string[] {
+  return history
+    .filter((entry) => entry.commit === commit && entry.bypass)
+    .map((entry) => {
+      const bypass = entry.bypass as NonNullable<LedgerEntry["bypass"]>;
+      return `${entry.environment} at ${entry.time}: requested by ${bypass.requestedBy}, approved by ${bypass.approvedBy}: ${bypass.reason}`;
+    });
+}
+
+function validateOverride(override: BreakGlass, now: Date): void {
+  if (!override.reason.trim()) throw new ConfigurationError("expected a reason for the break-glass override, found none", "override.reason");
+  if (override.approvedBy.trim().toLowerCase() === override.requestedBy.trim().toLowerCase()) {
+    throw new ConfigurationError(
+      `expected approval by a second person, found ${JSON.stringify(override.approvedBy)} approving their own request`,
+      "override.approvedBy",
+    );
+  }
+  const expires = Date.parse(override.expires);
+  if (Number.isNaN(expires) || expires <= now.getTime())
+    throw new ConfigurationError(`expected an expiry in the future, found ${JSON.stringify(override.expires)}`, "override.expires");
+}
+
+/**
+ * Decides whether `commit` may move to its target environment now: promote
+ * (at which traffic), wait (until when), hold (what is missing) or roll back
+ * (to which version). Every reason is a sentence; time comes from `now`.
+ */
+export function decidePromotion(input: PromotionInput): Promotion {
+  const { policy, commit, history, now } = input;
+  const environment = resolveTarget(policy, commit, history, input.target);
+  const earlier = bypassesOf(history, commit);
+  const result = (decision: PromotionDecision, fields: Partial<Promotion> & { reasons: string[] }): Promotion => ({
+    decision,
+    environment: environment?.name ?? policy.environments.at(-1)?.name ?? "",
+    trafficPercent: null,
+    waitUntil: null,
+    rollbackTo: null,
+    bypassed: earlier,
+    ...fields,
+  });
+  if (!environment) return result("hold", { reasons: [`${short(commit)} has reached every environment: there is nowhere further to promote it.`] });
+
+  const current = standing(history, commit, environment.name);
+  const progressive = Boolean(environment.canary || environment.rollout);
+
+  // A failing analysis of a running canary or rollout step wins over everything.
+  if (progressive && current?.event === "deployed" && input.analysis && input.analysis.status !== "pass") {
+    if (input.analysis.status === "inconclusive") {
+      return result("hold", {
+        reasons: [
+          `The analysis of ${short(commit)} in ${environment.name} is inconclusive (${input.analysis.metrics.join(", ") || "no data"}): a person must decide whether to continue or roll back.`,
+        ],
+      });
+    }
+    const previous = history
+      .filter((entry) => entry.environment === (environment.rollbackTo ?? environment.name) && entry.event === "deployed" && entry.commit !== commit)
+      .sort((a, b) => Date.parse(b.time) - Date.parse(a.time))[0];
+    return result("rollback", {
+      rollbackTo: previous?.commit ?? null,
+      trafficPercent: 0,
+      reasons: [
+        `The analysis of ${short(commit)} at ${current.traffic} % in ${environment.name} failed on ${input.analysis.metrics.join(", ")}: roll back${previous ? ` to ${short(previous.commit)}, the last version that ran there` : ", and redeploy the last good version (none is recorded here)"}.`,
+      ],
+    });
+  }
+
+  const holds: string[] = [];
+  const waits: { until: number; reason: string }[] = [];
+  if (current?.event === "rolled-back")
+    holds.push(`${short(commit)} was rolled back from ${environment.name} at ${current.time}: fix it and promote a new commit.`);
+  holds.push(...checkGates(input, environment).blocked);
+
+  for (const [previous, duration] of Object.entries(environment.after ?? {})) {
+    const soak = parseDuration(duration, `environments.${environment.name}.after.${previous}`);
+    const deployed = entriesFor(history, commit, previous).find((entry) => entry.event === "deployed");
+    const last = standing(history, commit, previous);
+    if (!deployed) holds.push(`${short(commit)} was never deployed to ${previous}, and ${environment.name} requires ${duration} there first.`);
+    else if (last?.event !== "deployed")
+      holds.push(`${short(commit)} is no longer running in ${previous} (${last?.event} at ${last?.time}): the ${duration} soak there does not count.`);
+    else {
+      const until = Date.parse(deployed.time) + soak;
+      if (until > now.getTime())
+        waits.push({
+          until,
+          reason: `${environment.name} requires ${duration} in ${previous}; ${short(commit)} has been there ${formatDuration(now.getTime() - Date.parse(deployed.time))} (since ${deployed.time}).`,
+        });
+    }
+  }
+
+  // Where the commit goes next inside this environment.
+  let traffic: number | undefined;
+  if (current?.event === "deployed") {
+    if (environment.rollout) {
+      const next = environment.rollout.steps.find((step) => step > current.traffic);
+      if (next === undefined) return result("hold", { reasons: [`${short(commit)} already runs at 100 % in ${environment.name}.`] });
+      const stepWait = parseDuration(environment.rollout.wait, `environments.${environment.name}.rollout.wait`);
+      const until = Date.parse(current.time) + stepWait;
+      if (until > now.getTime())
+        waits.push({
+          until,
+          reason: `The rollout waits ${environment.rollout.wait} between steps; ${short(commit)} reached ${current.traffic} % at ${current.time}.`,
+        });
+      traffic = next;
+    } else {
+      return result("hold", {
+        reasons: [
+          environment.canary
+            ? `${short(commit)} already runs as the ${environment.canary.traffic} % canary in ${environment.name}; it is watched for ${environment.canary.watch} before the next environment.`
+            : `${short(commit)} is already deployed to ${environment.name}.`,
+        ],
+      });
+    }
+  } else traffic = environment.rollout?.steps[0] ?? environment.canary?.traffic ?? 100;
+
+  let waitUntil = waits.reduce((latest, wait) => Math.max(latest, wait.until), now.getTime());
+  const freeze = environment.freeze ? { deny: environment.freeze.deny, allow: environment.freeze.allow } : undefined;
+  const frozen = freeze && closingRule(new Date(waitUntil), freeze);
+  if (freeze && frozen) {
+    const opening = nextOpening(new Date(waitUntil), freeze);
+    if (!opening) holds.push(`${environment.name} is frozen (${frozen}) with no opening in the next year.`);
+    else {
+      waits.push({
+        until: opening.getTime(),
+        reason: `${environment.name} is frozen ${waitUntil > now.getTime() ? "when the wait ends" : "now"} (${frozen}); the next window opens at ${opening.toISOString()}.`,
+      });
+      waitUntil = opening.getTime();
+    }
+  }
+
+  if (input.override && (holds.length > 0 || waits.length > 0)) {
+    validateOverride(input.override, now);
+    const bypass = `${environment.name} at ${now.toISOString()}: requested by ${input.override.requestedBy}, approved by ${input.override.approvedBy}: ${input.override.reason} (until ${input.override.expires})`;
+    return result("promote", {
+      trafficPercent: traffic,
+      bypassed: [...earlier, bypass],
+      reasons: [`Break-glass: promoted to ${environment.name} at ${traffic} % despite: ${[...holds, ...waits.map((wait) => wait.reason)].join(" ")}`],
+    });
+  }
+  if (holds.length > 0) return result("hold", { reasons: [...holds, ...waits.map((wait) => wait.reason)] });
+  if (waits.length > 0)
+    return result("wait", { waitUntil: new Date(waitUntil).toISOString(), trafficPercent: traffic, reasons: waits.map((wait) => wait.reason) });
+  const gates = environment.requires.length > 0 ? ` with ${environment.requires.join(", ")} passed for this commit` : "";
+  return result("promote", { trafficPercent: traffic, reasons: [`Promote ${short(commit)} to ${environment.name} at ${traffic} %${gates}.`] });
+}
+
+/**
+ * For every environment: where the commit could go now and, where it must
+ * wait, the earliest time. Records nothing.
+ */
+export function planPromotions(input: Omit<PromotionInput, "target" | "override">): Promotion[] {
+  return input.policy.environments.map((environment) => decidePromotion({ ...input, target: environment.name }));
+}
+
+/** The chain as a Mermaid flowchart, marking where the commit stands and where the decision points. */
+export function renderPromotionMermaid(policy: Policy, history: readonly LedgerEntry[], commit: string, promotion: Promotion): string {
+  const lines = ["```mermaid", "flowchart LR"];
+  policy.environments.forEach((environment, index) => {
+    const last = standing(history, commit, environment.name);
+    const state =
+      last?.event === "deployed"
+        ? last.traffic >= finalTraffic(environment)
+          ? "done"
+          : "partial"
+        : last?.event === "rolled-back"
+          ? "failed"
+          : environment.name === promotion.environment
+            ? promotion.decision
+            : "todo";
+    const label = `${environment.name}${last?.event === "deployed" && last.traffic < 100 ? ` ${last.traffic} %` : ""}`;
+    lines.push(`  ${environment.name.replace(/\W/g, "_")}["${label}"]:::${state}`);
+    const previous = policy.environments[index - 1];
+    if (previous) lines.push(`  ${previous.name.replace(/\W/g, "_")} --> ${environment.name.replace(/\W/g, "_")}`);
+  });
+  lines.push(
+    "  classDef done fill:#2da44e,color:#fff",
+    "  classDef partial fill:#9be9a8",
+    "  classDef promote fill:#0969da,color:#fff",
+    "  classDef wait fill:#bf8700,color:#fff",
+    "  classDef hold fill:#6e7781,color:#fff",
+    "  classDef rollback fill:#cf222e,color:#fff",
+    "  classDef failed fill:#cf222e,color:#fff",
+    "  classDef todo fill:#fff,stroke:#6e7781",
+    "```",
+  );
+  return lines.join("\n");
+}

@@ -1,0 +1,81 @@
+import { ConfigurationError } from "../errors.js";
+import type { Policy } from "../policy/schema.js";
+import { wallClock } from "./calendar.js";
+import { parseDuration } from "./duration.js";
+
+/** Gates release-gates ships or will ship; `customGates` adds a team's own. */
+export const KNOWN_GATES = ["coverage", "perf", "security", "observability", "signoff"] as const;
+
+export interface PolicyProblem {
+  path: string;
+  sentence: string;
+}
+
+/**
+ * Checks the environment chain before anything is decided: duplicate or
+ * unknown environments, soak cycles, rollout steps that never reach 100 %,
+ * unknown gates, bad durations and time zones. Every problem names its key path.
+ */
+export function lintPolicy(policy: Policy): PolicyProblem[] {
+  const problems: PolicyProblem[] = [];
+  const names = policy.environments.map((environment) => environment.name);
+  const gates = new Set<string>([...KNOWN_GATES, ...policy.customGates]);
+  policy.environments.forEach((environment, index) => {
+    const at = `environments[${index}]`;
+    if (names.indexOf(environment.name) !== index)
+      problems.push({ path: `${at}.name`, sentence: `expected each environment once, found ${JSON.stringify(environment.name)} again` });
+    environment.requires.forEach((gate, gateIndex) => {
+      if (!gates.has(gate)) {
+        problems.push({
+          path: `${at}.requires[${gateIndex}]`,
+          sentence: `expected a known gate (${[...gates].join(", ")}; add your own to customGates), found ${JSON.stringify(gate)}`,
+        });
+      }
+    });
+    for (const [previous, duration] of Object.entries(environment.after ?? {})) {
+      if (!names.includes(previous))
+        problems.push({ path: `${at}.after.${previous}`, sentence: `expected an environment of this policy, found ${JSON.stringify(previous)}` });
+      else if (names.indexOf(previous) >= index) {
+        problems.push({
+          path: `${at}.after.${previous}`,
+          sentence: `expected an environment that comes before ${environment.name}, found ${previous}, which comes after it: ${environment.name} could never be reached`,
+        });
+      }
+      try {
+        parseDuration(duration, `${at}.after.${previous}`);
+      } catch (error) {
+        problems.push({ path: `${at}.after.${previous}`, sentence: (error as ConfigurationError).detail });
+      }
+    }
+    const steps = environment.rollout?.steps;
+    if (steps && (steps.some((step, stepIndex) => stepIndex > 0 && step <= (steps[stepIndex - 1] as number)) || steps.at(-1) !== 100)) {
+      problems.push({ path: `${at}.rollout.steps`, sentence: `expected traffic percentages rising to 100, found [${steps.join(", ")}]` });
+    }
+    if (environment.rollbackTo !== undefined && !names.includes(environment.rollbackTo)) {
+      problems.push({ path: `${at}.rollbackTo`, sentence: `expected an environment of this policy, found ${JSON.stringify(environment.rollbackTo)}` });
+    }
+    for (const [kind, windows] of Object.entries({ deny: environment.freeze?.deny ?? [], allow: environment.freeze?.allow ?? [] })) {
+      windows.forEach((window, windowIndex) => {
+        try {
+          wallClock(new Date(0), window.timezone);
+        } catch (error) {
+          problems.push({ path: `${at}.freeze.${kind}[${windowIndex}].timezone`, sentence: (error as ConfigurationError).detail });
+        }
+        if (window.start >= window.end)
+          problems.push({ path: `${at}.freeze.${kind}[${windowIndex}]`, sentence: `expected start before end, found ${window.start}–${window.end}` });
+      });
+    }
+  });
+  return problems;
+}
+
+/** Throws the first problem as a configuration error (counting the others), or returns the policy. */
+export function assertPolicyValid(policy: Policy, source = "release-gates.yml"): Policy {
+  const [first, ...rest] = lintPolicy(policy);
+  if (first)
+    throw new ConfigurationError(
+      `${first.path}: ${first.sentence}${rest.length ? ` (and ${rest.length} more problem${rest.length > 1 ? "s" : ""})` : ""}`,
+      source,
+    );
+  return policy;
+}

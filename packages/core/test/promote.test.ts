@@ -1,0 +1,284 @@
+import { describe, expect, it } from "vitest";
+import { ConfigurationError } from "../src/errors.js";
+import { parsePolicy } from "../src/policy/load.js";
+import { inWindow, nextOpening } from "../src/promote/calendar.js";
+import { decidePromotion, type PromotionInput, planPromotions, renderPromotionMermaid } from "../src/promote/decide.js";
+import { formatDuration, parseDuration } from "../src/promote/duration.js";
+import { type LedgerEntry, ledgerLine, parseLedger } from "../src/promote/ledger.js";
+import { assertPolicyValid, lintPolicy } from "../src/promote/lint.js";
+import { buildReport } from "../src/report/build.js";
+import type { Check } from "../src/report/schema.js";
+
+const C = "c".repeat(40);
+const D = "d".repeat(40);
+
+const { policy } = parsePolicy(`
+environments:
+  - name: development
+  - name: staging
+    requires: [coverage]
+  - name: testnet
+    requires: [coverage, perf]
+    after: { staging: 1d }
+  - name: canary
+    requires: [coverage]
+    after: { testnet: 14d }
+    canary: { traffic: 5, watch: 24h }
+    rollbackTo: mainnet
+  - name: mainnet
+    requires: [coverage]
+    after: { canary: 48h }
+    rollout: { steps: [5, 25, 100], wait: 24h }
+    freeze:
+      deny:
+        - { days: [fri], timezone: Europe/Berlin, reason: no mainnet promotions on Fridays }
+        - { from: "2026-12-20", to: "2027-01-05", timezone: Europe/Berlin, reason: holiday freeze }
+`);
+
+function report(gate: string, commit: string, status: Check["status"] = "pass") {
+  return buildReport({
+    gate,
+    subject: [{ name: "acme/service", digest: { gitCommit: commit } }],
+    checks: [{ id: "x", status, measured: 1, threshold: 1, message: `${gate} says ${status}.` }],
+    findings: [],
+    details: {},
+    inputs: [],
+    policy: {},
+    startedAt: new Date("2026-11-01T00:00:00Z"),
+    finishedAt: new Date("2026-11-01T00:01:00Z"),
+  });
+}
+
+const passing = [
+  { source: "coverage-report.json", report: report("coverage-gate", C) },
+  { source: "perf-report.json", report: report("perf-gate", C) },
+];
+const entry = (environment: string, time: string, fields: Partial<LedgerEntry> = {}): LedgerEntry => ({
+  commit: C,
+  environment,
+  time,
+  event: "deployed",
+  traffic: 100,
+  ...fields,
+});
+
+function decide(fields: Partial<PromotionInput>) {
+  return decidePromotion({ policy, commit: C, target: "next", reports: passing, history: [], now: new Date("2026-11-24T10:00:00Z"), ...fields });
+}
+
+describe("the decision table", () => {
+  it("a new commit goes to the first environment", () => {
+    expect(decide({})).toMatchObject({ decision: "promote", environment: "development", trafficPercent: 100 });
+  });
+
+  it("a required gate without a report for this commit holds, naming the commits that do have one", () => {
+    const history = [entry("development", "2026-11-20T00:00:00Z")];
+    expect(decide({ history, reports: [] })).toMatchObject({
+      decision: "hold",
+      environment: "staging",
+      reasons: ["No coverage report for cccccccccccc: run the coverage gate on this commit before promoting to staging."],
+    });
+    const other = decide({ history, reports: [{ source: "old.json", report: report("coverage-gate", D) }] });
+    expect(other.reasons[0]).toBe(
+      "No coverage report for cccccccccccc: the ones found are for dddddddddddd, and a report only counts for the commit it judged.",
+    );
+  });
+
+  it("a failed gate and a file that is not a gate report hold, each named", () => {
+    const history = [entry("development", "2026-11-20T00:00:00Z")];
+    const result = decide({
+      history,
+      reports: [
+        { source: "coverage-report.json", report: report("coverage-gate", C, "fail") },
+        { source: "notes.json", report: { hello: "world" } },
+      ],
+    });
+    expect(result.decision).toBe("hold");
+    expect(result.reasons).toEqual([
+      expect.stringMatching(/^notes\.json is not a gate report and was not counted: /),
+      "The coverage gate failed for cccccccccccc (coverage-report.json): coverage-gate failed 1 of 1 checks: coverage-gate says fail.",
+    ]);
+  });
+
+  it("soak time not yet met waits until it is, and is met to the minute", () => {
+    const history = [entry("development", "2026-11-20T00:00:00Z"), entry("staging", "2026-11-24T00:00:00Z")];
+    const early = decide({ history, now: new Date("2026-11-24T10:00:00Z") });
+    expect(early).toMatchObject({ decision: "wait", environment: "testnet", waitUntil: "2026-11-25T00:00:00.000Z", trafficPercent: 100 });
+    expect(early.reasons).toEqual(["testnet requires 1d in staging; cccccccccccc has been there 10h (since 2026-11-24T00:00:00Z)."]);
+    expect(decide({ history, now: new Date("2026-11-25T00:00:00Z") })).toMatchObject({ decision: "promote", environment: "testnet" });
+  });
+
+  it("two weeks on testnet before the canary, which then gets 5 % of the traffic", () => {
+    const history = [entry("development", "2026-11-01T00:00:00Z"), entry("staging", "2026-11-01T01:00:00Z"), entry("testnet", "2026-11-02T00:00:00Z")];
+    expect(decide({ history, now: new Date("2026-11-15T23:59:00Z") })).toMatchObject({
+      decision: "wait",
+      environment: "canary",
+      waitUntil: "2026-11-16T00:00:00.000Z",
+    });
+    expect(decide({ history, now: new Date("2026-11-16T00:00:00Z") })).toMatchObject({ decision: "promote", environment: "canary", trafficPercent: 5 });
+  });
+
+  it("a failing canary analysis rolls back to the version mainnet runs, naming the metrics", () => {
+    const history = [
+      { ...entry("mainnet", "2026-10-01T00:00:00Z"), commit: D },
+      entry("testnet", "2026-11-01T00:00:00Z"),
+      entry("canary", "2026-11-16T00:00:00Z", { traffic: 5 }),
+    ];
+    const result = decide({ history, target: "canary", analysis: { status: "fail", metrics: ["error-rate", "p95-latency"] } });
+    expect(result).toMatchObject({ decision: "rollback", environment: "canary", rollbackTo: D, trafficPercent: 0 });
+    expect(result.reasons[0]).toBe(
+      "The analysis of cccccccccccc at 5 % in canary failed on error-rate, p95-latency: roll back to dddddddddddd, the last version that ran there.",
+    );
+    expect(decide({ history, target: "canary", analysis: { status: "inconclusive", metrics: [] } }).decision).toBe("hold");
+  });
+
+  it("a canary already running is watched, not promoted again", () => {
+    const history = [entry("testnet", "2026-11-01T00:00:00Z"), entry("canary", "2026-11-16T00:00:00Z", { traffic: 5 })];
+    expect(decide({ history, target: "canary" }).reasons[0]).toBe(
+      "cccccccccccc already runs as the 5 % canary in canary; it is watched for 24h before the next environment.",
+    );
+  });
+
+  it("mainnet rolls out 5 → 25 → 100 % with a day between steps", () => {
+    const base = [entry("canary", "2026-11-16T00:00:00Z", { traffic: 5 })];
+    const tuesday = new Date("2026-11-24T10:00:00Z");
+    expect(decide({ history: base, target: "mainnet", now: tuesday })).toMatchObject({ decision: "promote", trafficPercent: 5 });
+    const atFive = [...base, entry("mainnet", "2026-11-24T00:00:00Z", { traffic: 5 })];
+    expect(decide({ history: atFive, target: "mainnet", now: tuesday })).toMatchObject({
+      decision: "wait",
+      trafficPercent: 25,
+      waitUntil: "2026-11-25T00:00:00.000Z",
+    });
+    expect(decide({ history: atFive, target: "mainnet", now: new Date("2026-11-25T00:00:00Z") })).toMatchObject({ decision: "promote", trafficPercent: 25 });
+    const done = [...atFive, entry("mainnet", "2026-11-25T00:00:00Z", { traffic: 100 })];
+    expect(decide({ history: done, target: "mainnet" }).decision).toBe("hold");
+  });
+
+  it("no mainnet promotions on Fridays in Berlin: the decision says when the window opens", () => {
+    const history = [entry("canary", "2026-11-16T00:00:00Z", { traffic: 5 })];
+    // Friday 27 November 2026, 10:00 in Berlin (09:00 UTC).
+    const friday = decide({ history, target: "mainnet", now: new Date("2026-11-27T09:00:00Z") });
+    expect(friday).toMatchObject({ decision: "wait", waitUntil: "2026-11-27T23:00:00.000Z" });
+    expect(friday.reasons.at(-1)).toBe("mainnet is frozen now (no mainnet promotions on Fridays); the next window opens at 2026-11-27T23:00:00.000Z.");
+    // In the holiday freeze the next window is 6 January, Berlin time.
+    expect(decide({ history, target: "mainnet", now: new Date("2026-12-22T12:00:00Z") })).toMatchObject({
+      decision: "wait",
+      waitUntil: "2027-01-05T23:00:00.000Z",
+    });
+  });
+
+  it("break-glass needs a second person, a reason and an expiry, and is listed in every later decision", () => {
+    const history = [entry("development", "2026-11-20T00:00:00Z")];
+    const override = { requestedBy: "alice", approvedBy: "bob", reason: "hotfix for an outage", expires: "2026-11-25T00:00:00Z" };
+    const forced = decide({ history, reports: [], override });
+    expect(forced).toMatchObject({ decision: "promote", environment: "staging" });
+    expect(forced.bypassed).toEqual([
+      "staging at 2026-11-24T10:00:00.000Z: requested by alice, approved by bob: hotfix for an outage (until 2026-11-25T00:00:00Z)",
+    ]);
+    expect(() => decide({ history, reports: [], override: { ...override, approvedBy: "Alice" } })).toThrow(/expected approval by a second person/);
+    expect(() => decide({ history, reports: [], override: { ...override, expires: "2026-11-01T00:00:00Z" } })).toThrow(/expected an expiry in the future/);
+    const later = [...history, entry("staging", "2026-11-24T10:00:00Z", { bypass: override })];
+    expect(decide({ history: later, now: new Date("2026-11-26T00:00:00Z") }).bypassed).toEqual([
+      "staging at 2026-11-24T10:00:00Z: requested by alice, approved by bob: hotfix for an outage",
+    ]);
+  });
+
+  it("a commit rolled back from an environment is held there", () => {
+    const history = [entry("development", "2026-11-20T00:00:00Z"), entry("staging", "2026-11-21T00:00:00Z", { event: "rolled-back" })];
+    expect(decide({ history, target: "staging" }).reasons[0]).toBe(
+      "cccccccccccc was rolled back from staging at 2026-11-21T00:00:00Z: fix it and promote a new commit.",
+    );
+  });
+
+  it("plan shows every environment without recording anything, and the chain draws as Mermaid", () => {
+    const history = [entry("development", "2026-11-20T00:00:00Z"), entry("staging", "2026-11-24T00:00:00Z")];
+    const plan = planPromotions({ policy, commit: C, reports: passing, history, now: new Date("2026-11-24T10:00:00Z") });
+    expect(plan.map((step) => [step.environment, step.decision])).toEqual([
+      ["development", "hold"],
+      ["staging", "hold"],
+      ["testnet", "wait"],
+      ["canary", "hold"],
+      ["mainnet", "hold"],
+    ]);
+    const chart = renderPromotionMermaid(policy, history, C, plan[2] as (typeof plan)[number]);
+    expect(chart).toContain('staging["staging"]:::done');
+    expect(chart).toContain('testnet["testnet"]:::wait');
+    expect(chart).toContain("staging --> testnet");
+  });
+
+  it("an unknown target is a configuration error listing the environments", () => {
+    expect(() => decide({ target: "prod" })).toThrow(
+      '--to: expected "next" or one of the policy\'s environments (development, staging, testnet, canary, mainnet), found "prod"',
+    );
+  });
+});
+
+describe("policy lint", () => {
+  it.each([
+    [
+      "environments:\n  - name: a\n    after: { b: 1d }\n  - name: b\n",
+      "environments[0].after.b: expected an environment that comes before a, found b, which comes after it: a could never be reached",
+    ],
+    ["environments:\n  - name: a\n    after: { nowhere: 1d }\n", 'environments[0].after.nowhere: expected an environment of this policy, found "nowhere"'],
+    [
+      "environments:\n  - name: a\n    rollout: { steps: [5, 25], wait: 1h }\n",
+      "environments[0].rollout.steps: expected traffic percentages rising to 100, found [5, 25]",
+    ],
+    [
+      "environments:\n  - name: a\n    rollout: { steps: [50, 25, 100], wait: 1h }\n",
+      "environments[0].rollout.steps: expected traffic percentages rising to 100, found [50, 25, 100]",
+    ],
+    [
+      "environments:\n  - name: a\n    requires: [coverag]\n",
+      'environments[0].requires[0]: expected a known gate (coverage, perf, security, observability, signoff; add your own to customGates), found "coverag"',
+    ],
+    ["environments:\n  - name: a\n  - name: a\n", 'environments[1].name: expected each environment once, found "a" again'],
+    [
+      "environments:\n  - name: a\n    freeze: { deny: [{ days: [fri], timezone: Mars/Olympus }] }\n",
+      'environments[0].freeze.deny[0].timezone: expected an IANA time zone such as Europe/Berlin, found "Mars/Olympus"',
+    ],
+    ["environments:\n  - name: a\n    rollbackTo: b\n", 'environments[0].rollbackTo: expected an environment of this policy, found "b"'],
+  ])("%#: %s", (text, message) => {
+    const problems = lintPolicy(parsePolicy(text).policy);
+    expect(`${problems[0]?.path}: ${problems[0]?.sentence}`).toBe(message);
+    expect(() => assertPolicyValid(parsePolicy(text).policy)).toThrow(ConfigurationError);
+  });
+
+  it("the release process chain lints clean, and custom gates may be required", () => {
+    expect(lintPolicy(policy)).toEqual([]);
+    expect(lintPolicy(parsePolicy("customGates: [load-balancer]\nenvironments:\n  - name: a\n    requires: [load-balancer]\n").policy)).toEqual([]);
+  });
+
+  it("bad duration units are refused when the policy is read", () => {
+    expect(() => parsePolicy("environments:\n  - name: a\n  - name: b\n    after: { a: 2y }\n")).toThrow(
+      /after\.a: expected a duration such as 30m, 24h or 14d/,
+    );
+  });
+});
+
+describe("durations, calendars and the ledger", () => {
+  it("durations parse and print", () => {
+    expect([parseDuration("14d", "x"), parseDuration("30m", "x"), parseDuration("2w", "x")]).toEqual([1_209_600_000, 1_800_000, 1_209_600_000]);
+    expect(() => parseDuration("2 weeks", "after.testnet")).toThrow(
+      'after.testnet: expected a duration such as 30m, 24h or 14d (units ms, s, m, h, d, w), found "2 weeks"',
+    );
+    expect([formatDuration(90 * 60_000), formatDuration(26 * 3_600_000), formatDuration(30_000)]).toEqual(["1h 30m", "1d 2h", "1m"]);
+  });
+
+  it("calendar windows are read in their own time zone, across daylight saving time", () => {
+    const window = { days: ["mon" as const], start: "09:00", end: "17:00", timezone: "America/New_York" };
+    expect(inWindow(new Date("2026-11-23T14:00:00Z"), window)).toBe(true); // 09:00 EST
+    expect(inWindow(new Date("2026-11-23T13:59:00Z"), window)).toBe(false);
+    expect(inWindow(new Date("2026-07-06T13:00:00Z"), window)).toBe(true); // 09:00 EDT
+    expect(nextOpening(new Date("2026-11-23T12:00:00Z"), { deny: [], allow: [window] })?.toISOString()).toBe("2026-11-23T14:00:00.000Z");
+  });
+
+  it("the ledger is NDJSON with each line validated", () => {
+    const line = ledgerLine({ time: "2026-11-24T00:00:00Z", commit: C, environment: "staging", event: "deployed" });
+    expect(parseLedger(line + line)).toHaveLength(2);
+    expect(JSON.parse(line)).toMatchObject({ traffic: 100 });
+    expect(() => parseLedger(`${line}{"time":"yesterday","commit":"${C}","environment":"x","event":"deployed"}\n`, "ledger.ndjson")).toThrow(
+      /^ledger\.ndjson, line 2: time: expected/,
+    );
+  });
+});
