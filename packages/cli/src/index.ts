@@ -1,7 +1,8 @@
 import { ConfigurationError, describeInternalError, TOOL_VERSION } from "@release-gates/core";
-import { COVERAGE_HELP, coverageCommand } from "./coverage-command.js";
+import { coverageCommand } from "./coverage-command.js";
 import type { CommandIo } from "./io.js";
-import { PERF_HELP, perfCommand } from "./perf-command.js";
+import { perfCommand } from "./perf-command.js";
+import { planCommand, promoteCommand } from "./promote-command.js";
 
 export type { CommandIo } from "./io.js";
 
@@ -10,6 +11,8 @@ const HELP = `Usage: release-gates <command> [options]
 Commands:
   coverage    coverage gate: thresholds, patch coverage, drop against the base branch
   perf        perf gate: k6 thresholds, expected traffic, regressions against a baseline, resources
+  promote     decide whether a commit may move to the next environment (soak, gates, freeze, rollout)
+  plan        where a commit could go now, environment by environment, and when
 
 Run \`release-gates <command> --help\` for a command's options.
 Exit codes: 0 pass, 1 gate failed, 2 bad usage or unreadable input, 3 internal error.
@@ -18,6 +21,8 @@ Exit codes: 0 pass, 1 gate failed, 2 bad usage or unreadable input, 3 internal e
 const COMMANDS: Record<string, { run: (args: readonly string[], io: CommandIo) => Promise<number>; gate: string }> = {
   coverage: { run: coverageCommand, gate: "coverage-gate" },
   perf: { run: perfCommand, gate: "perf-gate" },
+  promote: { run: promoteCommand, gate: "promote" },
+  plan: { run: planCommand, gate: "promote" },
 };
 
 /** The whole CLI as a function: argv in, exit code out. */

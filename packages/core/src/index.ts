@@ -21,6 +21,7 @@ export * from "./promote/decide.js";
 export * from "./promote/duration.js";
 export * from "./promote/ledger.js";
 export * from "./promote/lint.js";
+export * from "./promote/render.js";
 export * from "./render/annotations.js";
 export * from "./render/markdown.js";
 export * from "./render/text.js";

@@ -13,3 +13,4 @@ export * from "./local/git.js";
 export * from "./local/zip.js";
 export * from "./perf-run.js";
 export * from "./prometheus.js";
+export * from "./promote-run.js";

@@ -46,6 +46,8 @@ export interface Promotion {
   reasons: string[];
   /** Break-glass overrides on this commit, this one included. */
   bypassed: string[];
+  /** This decision was forced by a break-glass override. */
+  breakGlass: boolean;
 }
 
 const short = (commit: string) => commit.slice(0, 12);
@@ -159,6 +161,7 @@ export function decidePromotion(input: PromotionInput): Promotion {
     waitUntil: null,
     rollbackTo: null,
     bypassed: earlier,
+    breakGlass: false,
     ...fields,
   });
   if (!environment) return result("hold", { reasons: [`${short(commit)} has reached every environment: there is nowhere further to promote it.`] });
@@ -256,6 +259,7 @@ export function decidePromotion(input: PromotionInput): Promotion {
     return result("promote", {
       trafficPercent: traffic,
       bypassed: [...earlier, bypass],
+      breakGlass: true,
       reasons: [`Break-glass: promoted to ${environment.name} at ${traffic} % despite: ${[...holds, ...waits.map((wait) => wait.reason)].join(" ")}`],
     });
   }

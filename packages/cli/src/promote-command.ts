@@ -1,0 +1,138 @@
+import { resolve } from "node:path";
+import { ConfigurationError, renderPlanMarkdown, renderPlanText, renderPromotionMarkdown, renderPromotionText } from "@release-gates/core";
+import { DEFAULT_LEDGER, runPlan, runPromote } from "@release-gates/platform";
+import { choiceOption, type OptionSpec, parseCommandLine } from "./args.js";
+import { type CommandIo, writeOutput } from "./io.js";
+
+const COMMON: OptionSpec = {
+  commit: { type: "string" },
+  reports: { type: "string" },
+  ledger: { type: "string" },
+  policy: { type: "string" },
+  now: { type: "string" },
+  format: { type: "string" },
+  cwd: { type: "string" },
+  help: { type: "boolean", short: "h" },
+};
+
+const COMMON_HELP = `  --commit SHA        the commit (default: git HEAD)
+  --reports DIR       directory of gate reports (*.json, searched recursively); only reports whose subject is the commit count
+  --ledger FILE       deployment history, an append-only NDJSON file (default: ${DEFAULT_LEDGER})
+  --policy FILE       policy file (default: release-gates.yml)
+  --now ISO-8601      decide as of this time (replays a decision); default: the clock
+  --format F          text (default), markdown or json
+  --cwd DIR           project directory (default: the current directory)`;
+
+export const PROMOTE_HELP = `Usage: release-gates promote --to ENV|next [options]
+
+Decides whether the commit may move to the environment: promote (at which traffic),
+wait (until when), hold (what is missing) or rollback (to which version), with every reason.
+
+Options:
+  --to ENV|next       target environment, or the first one the commit has not fully reached
+${COMMON_HELP}
+  --record            append the decision to the ledger when it promotes or rolls back
+  --report-out FILE   also write the decision as JSON here
+  --summary-out FILE  also write the Markdown summary (with the chain as a Mermaid diagram)
+  Break-glass (all four, approved by a second person): --override-reason TEXT --requested-by NAME
+                      --approved-by NAME --override-expires ISO-8601
+
+Exit codes: 0 promote, 1 wait / hold / rollback, 2 bad usage or unreadable input, 3 internal error.
+`;
+
+export const PLAN_HELP = `Usage: release-gates plan [options]
+
+Shows, for every environment, where the commit could go now and, where it must wait,
+the earliest time (soak, freeze window, rollout step). Records nothing.
+
+Options:
+${COMMON_HELP}
+
+Exit codes: 0, 2 bad usage or unreadable input, 3 internal error.
+`;
+
+function clock(value: unknown): Date {
+  if (value === undefined) return new Date();
+  const time = Date.parse(String(value));
+  if (Number.isNaN(time) || !/^\d{4}-\d{2}-\d{2}T/.test(String(value)))
+    throw new ConfigurationError(`expected an ISO-8601 time such as 2026-11-26T09:00:00Z, found ${JSON.stringify(value)}`, "--now");
+  return new Date(time);
+}
+
+export async function promoteCommand(args: readonly string[], io: CommandIo): Promise<number> {
+  const values = parseCommandLine(args, {
+    ...COMMON,
+    to: { type: "string" },
+    record: { type: "boolean" },
+    "report-out": { type: "string" },
+    "summary-out": { type: "string" },
+    "override-reason": { type: "string" },
+    "requested-by": { type: "string" },
+    "approved-by": { type: "string" },
+    "override-expires": { type: "string" },
+  });
+  if (values.help) {
+    io.stdout(PROMOTE_HELP);
+    return 0;
+  }
+  if (typeof values.to !== "string") throw new ConfigurationError('expected the target environment or "next", found none', "--to");
+  const format = choiceOption(values.format, "--format", ["text", "markdown", "json"] as const, "text");
+  const overrideFlags = ["override-reason", "requested-by", "approved-by", "override-expires"] as const;
+  const given = overrideFlags.filter((flag) => typeof values[flag] === "string");
+  if (given.length > 0 && given.length < overrideFlags.length) {
+    throw new ConfigurationError(
+      `expected all of --${overrideFlags.join(", --")} for a break-glass override, found only --${given.join(", --")}`,
+      "break-glass",
+    );
+  }
+  const cwd = resolve(io.cwd, typeof values.cwd === "string" ? values.cwd : ".");
+  const { promotion, context } = await runPromote({
+    cwd,
+    policyPath: values.policy as string | undefined,
+    commit: values.commit as string | undefined,
+    reportsDir: values.reports as string | undefined,
+    ledgerPath: values.ledger as string | undefined,
+    now: clock(values.now),
+    target: values.to,
+    record: values.record === true,
+    override:
+      given.length === overrideFlags.length
+        ? {
+            reason: values["override-reason"] as string,
+            requestedBy: values["requested-by"] as string,
+            approvedBy: values["approved-by"] as string,
+            expires: values["override-expires"] as string,
+          }
+        : undefined,
+  });
+  const markdown = renderPromotionMarkdown(context.policy, context.history, context.commit, promotion);
+  if (typeof values["report-out"] === "string")
+    await writeOutput(resolve(io.cwd, values["report-out"]), `${JSON.stringify({ commit: context.commit, ...promotion }, null, 2)}\n`);
+  if (typeof values["summary-out"] === "string") await writeOutput(resolve(io.cwd, values["summary-out"]), markdown);
+  if (format === "json") io.stdout(`${JSON.stringify({ commit: context.commit, ...promotion }, null, 2)}\n`);
+  else if (format === "markdown") io.stdout(markdown);
+  else io.stdout(renderPromotionText(promotion));
+  return promotion.decision === "promote" ? 0 : 1;
+}
+
+export async function planCommand(args: readonly string[], io: CommandIo): Promise<number> {
+  const values = parseCommandLine(args, COMMON);
+  if (values.help) {
+    io.stdout(PLAN_HELP);
+    return 0;
+  }
+  const format = choiceOption(values.format, "--format", ["text", "markdown", "json"] as const, "text");
+  const cwd = resolve(io.cwd, typeof values.cwd === "string" ? values.cwd : ".");
+  const { plan, context } = await runPlan({
+    cwd,
+    policyPath: values.policy as string | undefined,
+    commit: values.commit as string | undefined,
+    reportsDir: values.reports as string | undefined,
+    ledgerPath: values.ledger as string | undefined,
+    now: clock(values.now),
+  });
+  if (format === "json") io.stdout(`${JSON.stringify({ commit: context.commit, plan }, null, 2)}\n`);
+  else if (format === "markdown") io.stdout(renderPlanMarkdown(plan));
+  else io.stdout(`plan for ${context.commit.slice(0, 12)}\n${renderPlanText(plan)}`);
+  return 0;
+}

@@ -1,0 +1,54 @@
+import type { Policy } from "../policy/schema.js";
+import { escapeCell } from "../render/markdown.js";
+import type { Promotion } from "./decide.js";
+import { renderPromotionMermaid } from "./decide.js";
+import type { LedgerEntry } from "./ledger.js";
+
+const ICON = { promote: "🚀", wait: "⏳", hold: "✋", rollback: "↩️" } as const;
+
+function headline(promotion: Promotion): string {
+  switch (promotion.decision) {
+    case "promote":
+      return `promote to ${promotion.environment} at ${promotion.trafficPercent} %`;
+    case "wait":
+      return `wait for ${promotion.environment} until ${promotion.waitUntil}`;
+    case "hold":
+      return `hold: ${promotion.environment} is not possible now`;
+    case "rollback":
+      return `roll back ${promotion.environment}${promotion.rollbackTo ? ` to ${promotion.rollbackTo.slice(0, 12)}` : ""}`;
+  }
+}
+
+/** The job summary of a promote decision: the decision, its reasons, the chain and any break-glass. */
+export function renderPromotionMarkdown(policy: Policy, history: readonly LedgerEntry[], commit: string, promotion: Promotion): string {
+  const parts = [
+    `## ${ICON[promotion.decision]} promote ${commit.slice(0, 12)}: ${headline(promotion)}`,
+    "",
+    ...promotion.reasons.map((reason) => `- ${reason}`),
+    "",
+    renderPromotionMermaid(policy, history, commit, promotion),
+  ];
+  if (promotion.bypassed.length > 0) parts.push("", "### Break-glass overrides on this commit", "", ...promotion.bypassed.map((bypass) => `- ⚠️ ${bypass}`));
+  return `${parts.join("\n")}\n`;
+}
+
+/** A plain decision for terminals and CI logs. */
+export function renderPromotionText(promotion: Promotion): string {
+  const lines = [`${promotion.decision.toUpperCase()}: ${headline(promotion)}`, ...promotion.reasons.map((reason) => `- ${reason}`)];
+  for (const bypass of promotion.bypassed) lines.push(`! bypassed: ${bypass}`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** `release-gates plan`: one row per environment. */
+export function renderPlanMarkdown(plan: readonly Promotion[]): string {
+  const rows = plan.map(
+    (step) =>
+      `| ${step.environment} | ${ICON[step.decision]} ${step.decision} | ${step.trafficPercent ?? ""} | ${step.waitUntil ?? ""} | ${escapeCell(step.reasons.join(" "))} |`,
+  );
+  return ["| Environment | Now | Traffic % | Earliest | Why |", "| --- | --- | --- | --- | --- |", ...rows, ""].join("\n");
+}
+
+export function renderPlanText(plan: readonly Promotion[]): string {
+  const width = Math.max(...plan.map((step) => step.environment.length), 11);
+  return `${plan.map((step) => `${step.environment.padEnd(width)}  ${step.decision.padEnd(8)}  ${step.waitUntil ?? ""}${step.waitUntil ? "  " : ""}${step.reasons[0] ?? ""}`).join("\n")}\n`;
+}

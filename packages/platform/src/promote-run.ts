@@ -1,0 +1,116 @@
+import { appendFile, mkdir, readdir, readFile } from "node:fs/promises";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import {
+  assertPolicyValid,
+  type BreakGlass,
+  type CanaryAnalysis,
+  ConfigurationError,
+  decidePromotion,
+  type LedgerEntry,
+  ledgerLine,
+  type Policy,
+  type Promotion,
+  parseLedger,
+  planPromotions,
+} from "@release-gates/core";
+import { loadPolicy } from "./coverage-run.js";
+import { headCommit, isGitWorkTree } from "./local/git.js";
+
+export const DEFAULT_LEDGER = "release-gates/ledger.ndjson";
+
+export interface PromoteRequest {
+  cwd: string;
+  policyPath?: string;
+  /** The commit to promote; git's HEAD when absent. */
+  commit?: string;
+  /** A directory of gate report files (searched recursively for *.json). */
+  reportsDir?: string;
+  ledgerPath?: string;
+  now: Date;
+  analysis?: CanaryAnalysis;
+  override?: BreakGlass;
+}
+
+export interface PromoteContext {
+  policy: Policy;
+  commit: string;
+  reports: { source: string; report: unknown }[];
+  history: LedgerEntry[];
+  ledgerPath: string;
+}
+
+async function jsonFiles(directory: string): Promise<string[]> {
+  const entries = await readdir(directory, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") throw new ConfigurationError("expected a directory of gate reports, found no such directory", directory);
+    throw error;
+  });
+  const files: string[] = [];
+  for (const entry of entries) {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) files.push(...(await jsonFiles(path)));
+    else if (entry.isFile() && entry.name.endsWith(".json")) files.push(path);
+  }
+  return files.sort();
+}
+
+/** Everything a promote decision reads: the linted policy, the commit, its reports and the history. */
+export async function gatherPromoteContext(request: PromoteRequest): Promise<PromoteContext> {
+  const cwd = resolve(request.cwd);
+  const loaded = await loadPolicy(cwd, request.policyPath);
+  const policy = assertPolicyValid(loaded.policy, loaded.source);
+  if (policy.environments.length === 0)
+    throw new ConfigurationError("expected an environments chain to promote along, found none", loaded.source ?? "release-gates.yml");
+  const commit = request.commit ?? ((await isGitWorkTree(cwd)) ? await headCommit(cwd) : undefined);
+  if (!commit || !/^[0-9a-f]{7,64}$/.test(commit))
+    throw new ConfigurationError(`expected a commit SHA, found ${JSON.stringify(commit ?? "none (not a git repository)")}`, "--commit");
+
+  const reports: { source: string; report: unknown }[] = [];
+  if (request.reportsDir) {
+    const directory = resolve(cwd, request.reportsDir);
+    for (const file of await jsonFiles(directory)) {
+      const source = relative(cwd, file).split(sep).join("/");
+      let report: unknown;
+      try {
+        report = JSON.parse(await readFile(file, "utf8"));
+      } catch {
+        report = undefined; // named as "not a gate report" in the decision, never silently skipped
+      }
+      reports.push({ source, report });
+    }
+  }
+  const ledgerPath = resolve(cwd, request.ledgerPath ?? DEFAULT_LEDGER);
+  const text = await readFile(ledgerPath, "utf8").catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return "";
+    throw error;
+  });
+  const history = parseLedger(text, relative(cwd, ledgerPath).split(sep).join("/"));
+  return { policy, commit, reports, history, ledgerPath };
+}
+
+/** Decides one promotion and, with `record`, appends what it decided to the ledger. */
+export async function runPromote(request: PromoteRequest & { target: string; record: boolean }): Promise<{ promotion: Promotion; context: PromoteContext }> {
+  const context = await gatherPromoteContext(request);
+  const promotion = decidePromotion({ ...context, target: request.target, now: request.now, analysis: request.analysis, override: request.override });
+  if (request.record && (promotion.decision === "promote" || promotion.decision === "rollback")) {
+    const entry = {
+      time: request.now.toISOString(),
+      commit: context.commit,
+      environment: promotion.environment,
+      event: promotion.decision === "promote" ? ("deployed" as const) : ("rolled-back" as const),
+      ...(promotion.decision === "promote" && promotion.trafficPercent ? { traffic: promotion.trafficPercent } : {}),
+      ...(request.override && promotion.bypassed.length > context.history.filter((entry) => entry.commit === context.commit && entry.bypass).length
+        ? { bypass: request.override }
+        : {}),
+      note: promotion.reasons[0],
+    };
+    await mkdir(dirname(context.ledgerPath), { recursive: true });
+    await appendFile(context.ledgerPath, ledgerLine(entry));
+    context.history.push(parseLedger(ledgerLine(entry))[0] as LedgerEntry);
+  }
+  return { promotion, context };
+}
+
+export async function runPlan(request: PromoteRequest): Promise<{ plan: Promotion[]; context: PromoteContext }> {
+  const context = await gatherPromoteContext(request);
+  return { plan: planPromotions({ ...context, now: request.now, analysis: request.analysis }), context };
+}
