@@ -7,14 +7,11 @@ import { join } from "node:path";
 
 const PROMETHEUS = "/usr/bin/prometheus";
 
-/** A test exporter on loopback: a service's CPU and memory gauges, values chosen by the test. */
-export async function startExporter(values: () => { cpuPercent: number; memoryBytes: number }): Promise<{ port: number; close(): Promise<void> }> {
+/** A test exporter on loopback serving Prometheus text exposition the test writes (one call per scrape). */
+export async function startExporter(exposition: () => string): Promise<{ port: number; close(): Promise<void> }> {
   const server: Server = createServer((_request, response) => {
-    const { cpuPercent, memoryBytes } = values();
     response.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
-    response.end(
-      `# TYPE sample_cpu_percent gauge\nsample_cpu_percent{service="sample"} ${cpuPercent}\n# TYPE sample_memory_bytes gauge\nsample_memory_bytes{service="sample"} ${memoryBytes}\n`,
-    );
+    response.end(exposition());
   });
   await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
   return { port: (server.address() as AddressInfo).port, close: () => new Promise((done) => server.close(() => done())) };

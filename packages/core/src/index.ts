@@ -16,6 +16,7 @@ export * from "./perf/stats.js";
 export * from "./perf/summary.js";
 export * from "./policy/load.js";
 export * from "./policy/schema.js";
+export * from "./promote/analysis.js";
 export * from "./promote/calendar.js";
 export * from "./promote/decide.js";
 export * from "./promote/duration.js";

@@ -124,12 +124,25 @@ describe("the decision table", () => {
       entry("testnet", "2026-11-01T00:00:00Z"),
       entry("canary", "2026-11-16T00:00:00Z", { traffic: 5 }),
     ];
-    const result = decide({ history, target: "canary", analysis: { status: "fail", metrics: ["error-rate", "p95-latency"] } });
+    // Whatever the target: a failing canary rolls back before anything moves on.
+    const result = decide({
+      history,
+      target: "next",
+      analysis: { environment: "canary", status: "fail", metrics: ["error-rate: the canary measured 0.2, breaking ≤ 0.05."] },
+    });
     expect(result).toMatchObject({ decision: "rollback", environment: "canary", rollbackTo: D, trafficPercent: 0 });
-    expect(result.reasons[0]).toBe(
-      "The analysis of cccccccccccc at 5 % in canary failed on error-rate, p95-latency: roll back to dddddddddddd, the last version that ran there.",
+    expect(result.reasons).toEqual([
+      "The analysis of cccccccccccc at 5 % in canary failed: roll back to dddddddddddd, the last version that ran in mainnet.",
+      "error-rate: the canary measured 0.2, breaking ≤ 0.05.",
+    ]);
+    expect(decide({ history, target: "canary", analysis: { environment: "canary", status: "inconclusive", metrics: [] } }).decision).toBe("hold");
+    expect(decide({ history, target: "mainnet", analysis: { environment: "canary", status: "running", metrics: [] } }).reasons[0]).toBe(
+      "The analysis of cccccccccccc in canary is still measuring: promotion waits for its verdict.",
     );
-    expect(decide({ history, target: "canary", analysis: { status: "inconclusive", metrics: [] } }).decision).toBe("hold");
+    expect(decide({ history, target: "mainnet", analysis: { environment: "canary", status: "pass", metrics: [] } })).toMatchObject({
+      decision: "promote",
+      trafficPercent: 5,
+    });
   });
 
   it("a canary already running is watched, not promoted again", () => {
@@ -181,6 +194,37 @@ describe("the decision table", () => {
     expect(decide({ history: later, now: new Date("2026-11-26T00:00:00Z") }).bypassed).toEqual([
       "staging at 2026-11-24T10:00:00Z: requested by alice, approved by bob: hotfix for an outage",
     ]);
+  });
+
+  it("a soak that requires health holds on firing alerts or missing traffic, and counts when healthy", () => {
+    const { policy: healthy } = parsePolicy(`
+prometheus: { url: http://127.0.0.1:9090 }
+environments:
+  - name: testnet
+    health: { alerts: 'ALERTS{alertstate="firing",env="{{environment}}"}', traffic: 'sum(rate(requests_total{env="{{environment}}"}[5m]))', minTraffic: 1 }
+  - name: mainnet
+    after: { testnet: 1d }
+`);
+    const history = [entry("testnet", "2026-11-20T00:00:00Z")];
+    const run = (soakHealth?: Map<string, { alerts: string[]; traffic: number | undefined }>) =>
+      decidePromotion({ policy: healthy, commit: C, target: "mainnet", reports: [], history, now: new Date("2026-11-24T00:00:00Z"), soakHealth });
+    expect(run().reasons).toEqual([
+      "The health of testnet during the soak was not measured: the policy requires it (no firing alerts, traffic), so the 1d there does not count yet.",
+    ]);
+    expect(run(new Map([["testnet", { alerts: ["HighErrorRate"], traffic: 5 }]])).reasons).toEqual([
+      "Alerts fired in testnet while cccccccccccc soaked there: HighErrorRate.",
+    ]);
+    expect(run(new Map([["testnet", { alerts: [], traffic: undefined }]])).reasons).toEqual([
+      "testnet recorded no traffic while cccccccccccc soaked there: a soak without traffic is no-data, not a pass.",
+    ]);
+    expect(run(new Map([["testnet", { alerts: [], traffic: 0.2 }]])).reasons).toEqual([
+      "testnet averaged 0.2 requests/s during the soak, below the 1/s that makes it count.",
+    ]);
+    expect(run(new Map([["testnet", { alerts: [], traffic: 3 }]])).decision).toBe("promote");
+    expect(lintPolicy(parsePolicy("environments:\n  - name: a\n    health: { traffic: x }\n").policy)[0]).toEqual({
+      path: "environments[0].health",
+      sentence: "expected prometheus.url in the policy to query, found none",
+    });
   });
 
   it("a commit rolled back from an environment is held there", () => {
@@ -280,5 +324,86 @@ describe("durations, calendars and the ledger", () => {
     expect(() => parseLedger(`${line}{"time":"yesterday","commit":"${C}","environment":"x","event":"deployed"}\n`, "ledger.ndjson")).toThrow(
       /^ledger\.ndjson, line 2: time: expected/,
     );
+  });
+});
+
+describe("canary analysis verdicts", () => {
+  const analysis = {
+    interval: "1m",
+    count: 3,
+    failureLimit: 1,
+    inconclusiveLimit: 1,
+    variants: { canary: "canary", stable: "stable" },
+    metrics: [
+      { name: "error-rate", query: 'x{variant="{{variant}}"}', max: 0.05, maxIncreasePercent: 50 },
+      { name: "p95", query: "y", maxIncreasePercent: 20 },
+    ],
+  };
+  const intervals = (pairs: [number | undefined, number | undefined][]) => pairs.map(([canary, stable], index) => ({ timeMs: index * 60_000, canary, stable }));
+
+  it("passes after enough good intervals, is running before, and fails past the failure limit", async () => {
+    const { judgeAnalysis } = await import("../src/promote/analysis.js");
+    const good = new Map([
+      [
+        "error-rate",
+        intervals([
+          [0.01, 0.01],
+          [0.012, 0.01],
+          [0.011, 0.01],
+        ]),
+      ],
+      [
+        "p95",
+        intervals([
+          [100, 100],
+          [110, 100],
+          [119, 100],
+        ]),
+      ],
+    ]);
+    expect(judgeAnalysis(analysis, good).status).toBe("pass");
+    expect(judgeAnalysis(analysis, new Map([...good].map(([name, values]) => [name, values.slice(0, 2)]))).status).toBe("running");
+    const bad = new Map([
+      ...good,
+      [
+        "error-rate",
+        intervals([
+          [0.2, 0.01],
+          [0.01, 0.01],
+          [0.3, 0.01],
+        ]),
+      ],
+    ]);
+    const verdict = judgeAnalysis(analysis, bad);
+    expect(verdict.status).toBe("fail");
+    expect(verdict.metrics[0]?.summary).toBe(
+      "error-rate: the canary measured 0.3 against the stable version's 0.01, breaking ≤ 0.05, ≤ stable + 50 % (1 good, 2 failed, 0 without data of 3 intervals; 1 failures allowed).",
+    );
+  });
+
+  it("intervals without data make it inconclusive rather than a pass", async () => {
+    const { judgeAnalysis } = await import("../src/promote/analysis.js");
+    const empty = new Map([
+      [
+        "error-rate",
+        intervals([
+          [undefined, 0.01],
+          [Number.NaN, 0.01],
+          [0.01, 0.01],
+        ]),
+      ],
+      [
+        "p95",
+        intervals([
+          [100, undefined],
+          [100, 100],
+          [100, 100],
+          [100, 100],
+        ]),
+      ],
+    ]);
+    const verdict = judgeAnalysis(analysis, empty);
+    expect(verdict.status).toBe("inconclusive");
+    expect(verdict.metrics.map((metric) => metric.status)).toEqual(["inconclusive", "pass"]);
   });
 });

@@ -6,15 +6,18 @@ import {
   type CanaryAnalysis,
   ConfigurationError,
   decidePromotion,
+  judgeAnalysis,
   type LedgerEntry,
   ledgerLine,
   type Policy,
   type Promotion,
+  parseDuration,
   parseLedger,
   planPromotions,
 } from "@release-gates/core";
 import { loadPolicy } from "./coverage-run.js";
 import { headCommit, isGitWorkTree } from "./local/git.js";
+import { measureCanary, measureSoakHealth, type SoakHealth } from "./prometheus.js";
 
 export const DEFAULT_LEDGER = "release-gates/ledger.ndjson";
 
@@ -87,10 +90,54 @@ export async function gatherPromoteContext(request: PromoteRequest): Promise<Pro
   return { policy, commit, reports, history, ledgerPath };
 }
 
+/**
+ * What Prometheus says about the commit: the analysis of the furthest canary
+ * or rollout step it runs in, and the health of every environment it soaked
+ * in. Nothing is queried when the policy names no Prometheus.
+ */
+export async function observe(context: PromoteContext, now: Date): Promise<{ analysis?: CanaryAnalysis; soakHealth: Map<string, SoakHealth> }> {
+  const soakHealth = new Map<string, SoakHealth>();
+  const url = context.policy.prometheus?.url;
+  if (!url) return { soakHealth };
+  const mine = (environment: string) =>
+    context.history
+      .filter((entry) => entry.commit === context.commit && entry.environment === environment)
+      .sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
+  let analysis: CanaryAnalysis | undefined;
+  for (const environment of context.policy.environments) {
+    const entries = mine(environment.name);
+    const last = entries.at(-1);
+    const first = entries.find((entry) => entry.event === "deployed");
+    const values = { environment: environment.name, commit: context.commit };
+    if (environment.health && first && last?.event === "deployed") {
+      soakHealth.set(environment.name, await measureSoakHealth(url, environment.health, Date.parse(first.time), now.getTime(), values));
+    }
+    const config = environment.canary?.analysis ?? environment.rollout?.analysis;
+    if (config && last?.event === "deployed" && (environment.canary || last.traffic < 100)) {
+      const step = parseDuration(config.interval, `environments.${environment.name}.analysis.interval`) / 1000;
+      const verdict = judgeAnalysis(config, await measureCanary(url, config, step, Date.parse(last.time), now.getTime(), values));
+      analysis = {
+        environment: environment.name,
+        status: verdict.status,
+        metrics: verdict.metrics.filter((metric) => metric.status === verdict.status || verdict.status === "pass").map((metric) => metric.summary),
+      };
+    }
+  }
+  return { analysis, soakHealth };
+}
+
 /** Decides one promotion and, with `record`, appends what it decided to the ledger. */
 export async function runPromote(request: PromoteRequest & { target: string; record: boolean }): Promise<{ promotion: Promotion; context: PromoteContext }> {
   const context = await gatherPromoteContext(request);
-  const promotion = decidePromotion({ ...context, target: request.target, now: request.now, analysis: request.analysis, override: request.override });
+  const observed = await observe(context, request.now);
+  const promotion = decidePromotion({
+    ...context,
+    target: request.target,
+    now: request.now,
+    analysis: request.analysis ?? observed.analysis,
+    soakHealth: observed.soakHealth,
+    override: request.override,
+  });
   if (request.record && (promotion.decision === "promote" || promotion.decision === "rollback")) {
     const entry = {
       time: request.now.toISOString(),
@@ -112,5 +159,6 @@ export async function runPromote(request: PromoteRequest & { target: string; rec
 
 export async function runPlan(request: PromoteRequest): Promise<{ plan: Promotion[]; context: PromoteContext }> {
   const context = await gatherPromoteContext(request);
-  return { plan: planPromotions({ ...context, now: request.now, analysis: request.analysis }), context };
+  const observed = await observe(context, request.now);
+  return { plan: planPromotions({ ...context, now: request.now, analysis: request.analysis ?? observed.analysis, soakHealth: observed.soakHealth }), context };
 }

@@ -16,7 +16,7 @@ let windowStart = 0;
 beforeAll(async () => {
   exporter = await startExporter(() => {
     scrapes += 1;
-    return { cpuPercent: 30 + (scrapes % 3) * 20, memoryBytes: 200_000_000 + scrapes * 1_000_000 };
+    return `sample_cpu_percent{service="sample"} ${30 + (scrapes % 3) * 20}\nsample_memory_bytes{service="sample"} ${200_000_000 + scrapes * 1_000_000}\n`;
   });
   windowStart = Date.now();
   prometheus = await startPrometheus([`127.0.0.1:${exporter.port}`]);

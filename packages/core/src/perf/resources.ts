@@ -91,23 +91,31 @@ const prometheusMatrix = z.object({
  * are one service's, not a sum the reader did not ask for.
  */
 export function seriesFromPrometheus(answer: unknown, query: string): { timeMs: number; value: number }[] {
-  const parsed = prometheusMatrix.safeParse(answer);
-  if (!parsed.success)
-    throw new ConfigurationError(
-      `expected a Prometheus range-query matrix for ${JSON.stringify(query)}, found: ${describeZodError(parsed.error, answer).sentence}`,
-      "prometheus",
-    );
-  const series = parsed.data.data.result;
+  const series = allSeriesFromPrometheus(answer, query);
   if (series.length > 1) {
     throw new ConfigurationError(
       `expected one series from ${JSON.stringify(query)}, found ${series.length}: aggregate the query (for example max(…) or sum(…))`,
       "prometheus",
     );
   }
-  return (series[0]?.values ?? []).flatMap(([seconds, raw]) => {
-    const value = Number(raw);
-    return Number.isFinite(value) ? [{ timeMs: seconds * 1000, value }] : [];
-  });
+  return series[0]?.values ?? [];
+}
+
+/** Every series of a Prometheus `query_range` answer, with its labels; NaN samples are left out. */
+export function allSeriesFromPrometheus(answer: unknown, query: string): { labels: Record<string, string>; values: { timeMs: number; value: number }[] }[] {
+  const parsed = prometheusMatrix.safeParse(answer);
+  if (!parsed.success)
+    throw new ConfigurationError(
+      `expected a Prometheus range-query matrix for ${JSON.stringify(query)}, found: ${describeZodError(parsed.error, answer).sentence}`,
+      "prometheus",
+    );
+  return parsed.data.data.result.map((series) => ({
+    labels: series.metric,
+    values: series.values.flatMap(([seconds, raw]) => {
+      const value = Number(raw);
+      return Number.isFinite(value) ? [{ timeMs: seconds * 1000, value }] : [];
+    }),
+  }));
 }
 
 /** CPU and memory series, joined on time, as the resource checks read them. */

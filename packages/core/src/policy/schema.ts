@@ -150,6 +150,39 @@ export const CalendarWindow = z.strictObject({
   reason: z.string().min(1).optional(),
 });
 
+/** One comparison of a canary analysis: a PromQL template and the condition each interval must meet. */
+export const AnalysisMetric = z
+  .strictObject({
+    name: z.string().min(1),
+    /** PromQL giving one series; {{variant}} becomes the canary's or the stable version's label value. */
+    query: z.string().min(1),
+    /** The canary's value must stay at or under this. */
+    max: z.number().optional(),
+    /** The canary's value must stay at or over this. */
+    min: z.number().optional(),
+    /** The canary may exceed the stable version by at most this percentage (needs both series). */
+    maxIncreasePercent: z.number().min(0).optional(),
+  })
+  .refine(
+    (metric) => metric.max !== undefined || metric.min !== undefined || metric.maxIncreasePercent !== undefined,
+    "at least one of max, min or maxIncreasePercent",
+  );
+
+/** How a canary or rollout step is judged, interval by interval (as Argo Rollouts and Flagger analyses do). */
+export const Analysis = z.strictObject({
+  interval: Duration.default("5m"),
+  /** Successful measurements needed before the analysis passes. */
+  count: z.number().int().positive().default(3),
+  /** Failed measurements tolerated; one more rolls back. */
+  failureLimit: z.number().int().min(0).default(0),
+  /** Measurements without data tolerated; one more makes the analysis inconclusive. */
+  inconclusiveLimit: z.number().int().min(0).default(1),
+  variants: z
+    .strictObject({ canary: z.string().min(1).default("canary"), stable: z.string().min(1).default("stable") })
+    .default({ canary: "canary", stable: "stable" }),
+  metrics: z.array(AnalysisMetric).min(1),
+});
+
 export const Environment = z.strictObject({
   name: EnvironmentName,
   /** Gates whose reports for this commit must pass before it may enter this environment. */
@@ -160,12 +193,24 @@ export const Environment = z.strictObject({
     .strictObject({
       traffic: z.number().gt(0).max(100),
       watch: Duration,
+      analysis: Analysis.optional(),
     })
     .optional(),
   rollout: z
     .strictObject({
       steps: z.array(z.number().gt(0).max(100)).min(1),
       wait: Duration,
+      analysis: Analysis.optional(),
+    })
+    .optional(),
+  /** Soak that requires health, not only time: checked on Prometheus over the soak window in this environment. */
+  health: z
+    .strictObject({
+      /** PromQL that is non-empty while an alert for the service fires, e.g. ALERTS{alertstate="firing",service="api"}. */
+      alerts: z.string().min(1).optional(),
+      /** PromQL giving the service's request rate; a soak without traffic proves nothing. */
+      traffic: z.string().min(1).optional(),
+      minTraffic: z.number().min(0).default(0),
     })
     .optional(),
   /** Promotions into this environment are refused inside `deny` windows and, when `allow` is given, outside all of them. */
@@ -179,6 +224,8 @@ export const Environment = z.strictObject({
 /** `release-gates.yml`: the whole release policy. */
 export const Policy = z.strictObject({
   version: z.literal(1).default(1),
+  /** The Prometheus that canary analyses and soak health checks query. */
+  prometheus: z.strictObject({ url: z.url() }).optional(),
   /** Gates of your own (reports with `predicate.gate` "<name>-gate") that environments may require. */
   customGates: z.array(GateName).default([]),
   gates: GateSettings.default(GateSettings.parse({})),
@@ -191,5 +238,6 @@ export type MetricThresholds = z.infer<typeof MetricThresholds>;
 export type PerfSettings = z.infer<typeof PerfSettings>;
 export type CalendarWindow = z.infer<typeof CalendarWindow>;
 export type Environment = z.infer<typeof Environment>;
+export type Analysis = z.infer<typeof Analysis>;
 export type Policy = z.infer<typeof Policy>;
 export type PolicyInput = z.input<typeof Policy>;

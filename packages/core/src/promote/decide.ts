@@ -10,8 +10,10 @@ export type PromotionDecision = "promote" | "wait" | "hold" | "rollback";
 
 /** The verdict of the canary or rollout-step analysis running for this commit, if any. */
 export interface CanaryAnalysis {
-  status: "pass" | "fail" | "inconclusive";
-  /** The comparisons that failed (or could not be decided), for the reasons. */
+  /** The environment whose canary or rollout step was analysed. */
+  environment: string;
+  status: "pass" | "fail" | "inconclusive" | "running";
+  /** One sentence per comparison that decided the status. */
   metrics: string[];
 }
 
@@ -32,6 +34,8 @@ export interface PromotionInput {
   history: readonly LedgerEntry[];
   now: Date;
   analysis?: CanaryAnalysis;
+  /** How each environment fared while this commit soaked there (from Prometheus), for environments with `health`. */
+  soakHealth?: ReadonlyMap<string, { alerts: string[]; traffic: number | undefined }>;
   override?: BreakGlass;
 }
 
@@ -123,6 +127,27 @@ function checkGates(input: PromotionInput, environment: Environment): GateCheck 
   return { blocked };
 }
 
+/** A soak with health requirements: no alerts fired and real traffic, measured over the soak. */
+function soakHealthProblems(input: PromotionInput, previous: string, duration: string): string[] {
+  const health = input.policy.environments.find((candidate) => candidate.name === previous)?.health;
+  if (!health) return [];
+  const measured = input.soakHealth?.get(previous);
+  if (!measured)
+    return [
+      `The health of ${previous} during the soak was not measured: the policy requires it (no firing alerts, traffic), so the ${duration} there does not count yet.`,
+    ];
+  const problems: string[] = [];
+  if (measured.alerts.length > 0) problems.push(`Alerts fired in ${previous} while ${short(input.commit)} soaked there: ${measured.alerts.join(", ")}.`);
+  if (health.traffic && measured.traffic === undefined)
+    problems.push(`${previous} recorded no traffic while ${short(input.commit)} soaked there: a soak without traffic is no-data, not a pass.`);
+  else if (health.traffic && measured.traffic !== undefined && measured.traffic < health.minTraffic) {
+    problems.push(
+      `${previous} averaged ${Math.round(measured.traffic * 1000) / 1000} requests/s during the soak, below the ${health.minTraffic}/s that makes it count.`,
+    );
+  }
+  return problems;
+}
+
 function bypassesOf(history: readonly LedgerEntry[], commit: string): string[] {
   return history
     .filter((entry) => entry.commit === commit && entry.bypass)
@@ -167,27 +192,44 @@ export function decidePromotion(input: PromotionInput): Promotion {
   if (!environment) return result("hold", { reasons: [`${short(commit)} has reached every environment: there is nowhere further to promote it.`] });
 
   const current = standing(history, commit, environment.name);
-  const progressive = Boolean(environment.canary || environment.rollout);
 
-  // A failing analysis of a running canary or rollout step wins over everything.
-  if (progressive && current?.event === "deployed" && input.analysis && input.analysis.status !== "pass") {
-    if (input.analysis.status === "inconclusive") {
+  // A failing analysis of a running canary or rollout step wins over everything, whatever the target.
+  const analysis = input.analysis;
+  const analysed = analysis && policy.environments.find((candidate) => candidate.name === analysis.environment);
+  const running = analysed && standing(history, commit, analysed.name);
+  if (analysis && analysed && running?.event === "deployed") {
+    if (analysis.status === "fail") {
+      const previous = history
+        .filter((entry) => entry.environment === (analysed.rollbackTo ?? analysed.name) && entry.event === "deployed" && entry.commit !== commit)
+        .sort((a, b) => Date.parse(b.time) - Date.parse(a.time))[0];
+      return {
+        ...result("rollback", {
+          rollbackTo: previous?.commit ?? null,
+          trafficPercent: 0,
+          reasons: [
+            `The analysis of ${short(commit)} at ${running.traffic} % in ${analysed.name} failed: roll back${previous ? ` to ${short(previous.commit)}, the last version that ran ${previous.environment === analysed.name ? "there" : `in ${previous.environment}`}` : ", and redeploy the last good version (none is recorded here)"}.`,
+            ...analysis.metrics,
+          ],
+        }),
+        environment: analysed.name,
+      };
+    }
+    if (analysis.status === "inconclusive") {
+      return {
+        ...result("hold", {
+          reasons: [
+            `The analysis of ${short(commit)} in ${analysed.name} is inconclusive: a person must decide whether to continue or roll back.`,
+            ...analysis.metrics,
+          ],
+        }),
+        environment: analysed.name,
+      };
+    }
+    if (analysis.status === "running" && (environment.name !== analysed.name || environment.rollout)) {
       return result("hold", {
-        reasons: [
-          `The analysis of ${short(commit)} in ${environment.name} is inconclusive (${input.analysis.metrics.join(", ") || "no data"}): a person must decide whether to continue or roll back.`,
-        ],
+        reasons: [`The analysis of ${short(commit)} in ${analysed.name} is still measuring: promotion waits for its verdict.`, ...analysis.metrics],
       });
     }
-    const previous = history
-      .filter((entry) => entry.environment === (environment.rollbackTo ?? environment.name) && entry.event === "deployed" && entry.commit !== commit)
-      .sort((a, b) => Date.parse(b.time) - Date.parse(a.time))[0];
-    return result("rollback", {
-      rollbackTo: previous?.commit ?? null,
-      trafficPercent: 0,
-      reasons: [
-        `The analysis of ${short(commit)} at ${current.traffic} % in ${environment.name} failed on ${input.analysis.metrics.join(", ")}: roll back${previous ? ` to ${short(previous.commit)}, the last version that ran there` : ", and redeploy the last good version (none is recorded here)"}.`,
-      ],
-    });
   }
 
   const holds: string[] = [];
@@ -204,6 +246,7 @@ export function decidePromotion(input: PromotionInput): Promotion {
     else if (last?.event !== "deployed")
       holds.push(`${short(commit)} is no longer running in ${previous} (${last?.event} at ${last?.time}): the ${duration} soak there does not count.`);
     else {
+      holds.push(...soakHealthProblems(input, previous, duration));
       const until = Date.parse(deployed.time) + soak;
       if (until > now.getTime())
         waits.push({

@@ -47,6 +47,21 @@ export function lintPolicy(policy: Policy): PolicyProblem[] {
         problems.push({ path: `${at}.after.${previous}`, sentence: (error as ConfigurationError).detail });
       }
     }
+    for (const [path, uses] of [
+      [`${at}.canary.analysis`, environment.canary?.analysis],
+      [`${at}.rollout.analysis`, environment.rollout?.analysis],
+      [`${at}.health`, environment.health],
+    ] as const) {
+      if (uses && !policy.prometheus) problems.push({ path, sentence: "expected prometheus.url in the policy to query, found none" });
+    }
+    for (const [metricIndex, metric] of (environment.canary?.analysis?.metrics ?? []).entries()) {
+      if (!metric.query.includes("{{variant}}")) {
+        problems.push({
+          path: `${at}.canary.analysis.metrics[${metricIndex}].query`,
+          sentence: `expected a {{variant}} placeholder so canary and stable can be told apart, found ${JSON.stringify(metric.query)}`,
+        });
+      }
+    }
     const steps = environment.rollout?.steps;
     if (steps && (steps.some((step, stepIndex) => stepIndex > 0 && step <= (steps[stepIndex - 1] as number)) || steps.at(-1) !== 100)) {
       problems.push({ path: `${at}.rollout.steps`, sentence: `expected traffic percentages rising to 100, found [${steps.join(", ")}]` });
