@@ -35,7 +35,7 @@ demo_requests_per_second{env="testnet"} 12
     const answer = await fetch(`${prometheus.url}/api/v1/query_range?query=${query}&start=${started / 1000}&end=${Date.now() / 1000}&step=1`).then((response) =>
       response.json(),
     );
-    if ((answer.data?.result?.[0]?.values?.length ?? 0) >= 4) break;
+    if (((answer as { data?: { result?: { values?: unknown[] }[] } }).data?.result?.[0]?.values?.length ?? 0) >= 4) break;
     await new Promise((done) => setTimeout(done, 250));
   }
 }, 60_000);
