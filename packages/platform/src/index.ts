@@ -7,6 +7,7 @@ export * from "./github/publish.js";
 export * from "./github/pull-request.js";
 export * from "./gitlab/client.js";
 export * from "./gitlab/context.js";
+export * from "./history.js";
 export * from "./http/rest.js";
 export * from "./local/files.js";
 export * from "./local/git.js";

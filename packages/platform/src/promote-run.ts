@@ -1,5 +1,5 @@
-import { appendFile, mkdir, readdir, readFile } from "node:fs/promises";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { readdir, readFile } from "node:fs/promises";
+import { join, relative, resolve, sep } from "node:path";
 import {
   assertPolicyValid,
   type BreakGlass,
@@ -7,15 +7,14 @@ import {
   ConfigurationError,
   decidePromotion,
   judgeAnalysis,
-  type LedgerEntry,
-  ledgerLine,
+  LedgerEntry,
   type Policy,
   type Promotion,
   parseDuration,
-  parseLedger,
   planPromotions,
 } from "@release-gates/core";
 import { loadPolicy } from "./coverage-run.js";
+import { type DeploymentHistory, LedgerHistory } from "./history.js";
 import { headCommit, isGitWorkTree } from "./local/git.js";
 import { measureCanary, measureSoakHealth, type SoakHealth } from "./prometheus.js";
 
@@ -29,6 +28,8 @@ export interface PromoteRequest {
   /** A directory of gate report files (searched recursively for *.json). */
   reportsDir?: string;
   ledgerPath?: string;
+  /** Where the history lives; the local ledger (`ledgerPath`) when absent. */
+  history?: DeploymentHistory;
   now: Date;
   analysis?: CanaryAnalysis;
   override?: BreakGlass;
@@ -39,7 +40,7 @@ export interface PromoteContext {
   commit: string;
   reports: { source: string; report: unknown }[];
   history: LedgerEntry[];
-  ledgerPath: string;
+  store: DeploymentHistory;
 }
 
 async function jsonFiles(directory: string): Promise<string[]> {
@@ -82,12 +83,9 @@ export async function gatherPromoteContext(request: PromoteRequest): Promise<Pro
     }
   }
   const ledgerPath = resolve(cwd, request.ledgerPath ?? DEFAULT_LEDGER);
-  const text = await readFile(ledgerPath, "utf8").catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT") return "";
-    throw error;
-  });
-  const history = parseLedger(text, relative(cwd, ledgerPath).split(sep).join("/"));
-  return { policy, commit, reports, history, ledgerPath };
+  const store = request.history ?? new LedgerHistory(ledgerPath, relative(cwd, ledgerPath).split(sep).join("/"));
+  const history = await store.read(policy.environments.map((environment) => environment.name));
+  return { policy, commit, reports, history, store };
 }
 
 /**
@@ -150,9 +148,9 @@ export async function runPromote(request: PromoteRequest & { target: string; rec
         : {}),
       note: promotion.reasons[0],
     };
-    await mkdir(dirname(context.ledgerPath), { recursive: true });
-    await appendFile(context.ledgerPath, ledgerLine(entry));
-    context.history.push(parseLedger(ledgerLine(entry))[0] as LedgerEntry);
+    const recorded = LedgerEntry.parse(entry);
+    await context.store.record(recorded);
+    context.history.push(recorded);
   }
   return { promotion, context };
 }
