@@ -1,11 +1,30 @@
 import { resolve } from "node:path";
-import { ConfigurationError, renderPlanMarkdown, renderPlanText, renderPromotionMarkdown, renderPromotionText } from "@release-gates/core";
-import { DEFAULT_LEDGER, runPlan, runPromote } from "@release-gates/platform";
+import {
+  ConfigurationError,
+  parseRecordedAnalysis,
+  renderPlanMarkdown,
+  renderPlanText,
+  renderPromotionMarkdown,
+  renderPromotionText,
+} from "@release-gates/core";
+import {
+  DEFAULT_LEDGER,
+  type DeploymentHistory,
+  GitHubClient,
+  GitHubDeploymentHistory,
+  GitLabClient,
+  GitLabDeploymentHistory,
+  readTextFile,
+  runPlan,
+  runPromote,
+} from "@release-gates/platform";
 import { choiceOption, type OptionSpec, parseCommandLine } from "./args.js";
 import { type CommandIo, writeOutput } from "./io.js";
 
 const COMMON: OptionSpec = {
   commit: { type: "string" },
+  history: { type: "string" },
+  analysis: { type: "string" },
   reports: { type: "string" },
   ledger: { type: "string" },
   policy: { type: "string" },
@@ -17,7 +36,11 @@ const COMMON: OptionSpec = {
 
 const COMMON_HELP = `  --commit SHA        the commit (default: git HEAD)
   --reports DIR       directory of gate reports (*.json, searched recursively); only reports whose subject is the commit count
-  --ledger FILE       deployment history, an append-only NDJSON file (default: ${DEFAULT_LEDGER})
+  --history H         where the deployment history lives: ledger (default), github or gitlab
+                      (github: GITHUB_REPOSITORY, GITHUB_API_URL and GITHUB_TOKEN; gitlab: the CI_* variables and
+                      RELEASE_GATES_GITLAB_TOKEN, or CI_JOB_TOKEN to read)
+  --ledger FILE       the ledger, an append-only NDJSON file (default: ${DEFAULT_LEDGER})
+  --analysis FILE     recorded canary measurements to judge instead of querying Prometheus
   --policy FILE       policy file (default: release-gates.yml)
   --now ISO-8601      decide as of this time (replays a decision); default: the clock
   --format F          text (default), markdown or json
@@ -34,6 +57,7 @@ ${COMMON_HELP}
   --record            append the decision to the ledger when it promotes or rolls back
   --report-out FILE   also write the decision as JSON here
   --summary-out FILE  also write the Markdown summary (with the chain as a Mermaid diagram)
+  --dotenv-out FILE   also write DECISION, ENVIRONMENT, TRAFFIC_PERCENT, WAIT_UNTIL, ROLLBACK_TO (GitLab dotenv report)
   Break-glass (all four, approved by a second person): --override-reason TEXT --requested-by NAME
                       --approved-by NAME --override-expires ISO-8601
 
@@ -51,6 +75,33 @@ ${COMMON_HELP}
 Exit codes: 0, 2 bad usage or unreadable input, 3 internal error.
 `;
 
+/** The history adapter named by --history, from the CI platform's variables. */
+function historyFrom(values: Record<string, unknown>, env: NodeJS.ProcessEnv): DeploymentHistory | undefined {
+  const kind = choiceOption(values.history, "--history", ["ledger", "github", "gitlab"] as const, "ledger");
+  if (kind === "github") {
+    if (!env.GITHUB_REPOSITORY || !env.GITHUB_TOKEN)
+      throw new ConfigurationError("expected GITHUB_REPOSITORY and GITHUB_TOKEN in the environment, found them unset", "--history github");
+    return new GitHubDeploymentHistory(new GitHubClient(env.GITHUB_API_URL ?? "https://api.github.com", env.GITHUB_TOKEN), env.GITHUB_REPOSITORY);
+  }
+  if (kind === "gitlab") {
+    const token = env.RELEASE_GATES_GITLAB_TOKEN ?? env.CI_JOB_TOKEN;
+    if (!env.CI_API_V4_URL || !env.CI_PROJECT_ID || !token)
+      throw new ConfigurationError(
+        "expected CI_API_V4_URL, CI_PROJECT_ID and a token (RELEASE_GATES_GITLAB_TOKEN or CI_JOB_TOKEN), found them unset",
+        "--history gitlab",
+      );
+    const client = new GitLabClient(env.CI_API_V4_URL, token, env.RELEASE_GATES_GITLAB_TOKEN ? "private-token" : "job-token");
+    return new GitLabDeploymentHistory(client, env.CI_PROJECT_ID, env.CI_COMMIT_REF_NAME ?? "main");
+  }
+  return undefined;
+}
+
+async function recorded(values: Record<string, unknown>, cwd: string) {
+  if (typeof values.analysis !== "string") return undefined;
+  const { text } = await readTextFile(resolve(cwd, values.analysis), values.analysis, "recorded canary measurements (JSON)");
+  return parseRecordedAnalysis(text, values.analysis);
+}
+
 function clock(value: unknown): Date {
   if (value === undefined) return new Date();
   const time = Date.parse(String(value));
@@ -66,6 +117,7 @@ export async function promoteCommand(args: readonly string[], io: CommandIo): Pr
     record: { type: "boolean" },
     "report-out": { type: "string" },
     "summary-out": { type: "string" },
+    "dotenv-out": { type: "string" },
     "override-reason": { type: "string" },
     "requested-by": { type: "string" },
     "approved-by": { type: "string" },
@@ -92,6 +144,8 @@ export async function promoteCommand(args: readonly string[], io: CommandIo): Pr
     commit: values.commit as string | undefined,
     reportsDir: values.reports as string | undefined,
     ledgerPath: values.ledger as string | undefined,
+    history: historyFrom(values, io.env),
+    recordedAnalysis: await recorded(values, cwd),
     now: clock(values.now),
     target: values.to,
     record: values.record === true,
@@ -109,6 +163,16 @@ export async function promoteCommand(args: readonly string[], io: CommandIo): Pr
   if (typeof values["report-out"] === "string")
     await writeOutput(resolve(io.cwd, values["report-out"]), `${JSON.stringify({ commit: context.commit, ...promotion }, null, 2)}\n`);
   if (typeof values["summary-out"] === "string") await writeOutput(resolve(io.cwd, values["summary-out"]), markdown);
+  if (typeof values["dotenv-out"] === "string") {
+    const dotenv = [
+      `DECISION=${promotion.decision}`,
+      `ENVIRONMENT=${promotion.environment}`,
+      `TRAFFIC_PERCENT=${promotion.trafficPercent ?? ""}`,
+      `WAIT_UNTIL=${promotion.waitUntil ?? ""}`,
+      `ROLLBACK_TO=${promotion.rollbackTo ?? ""}`,
+    ];
+    await writeOutput(resolve(io.cwd, values["dotenv-out"]), `${dotenv.join("\n")}\n`);
+  }
   if (format === "json") io.stdout(`${JSON.stringify({ commit: context.commit, ...promotion }, null, 2)}\n`);
   else if (format === "markdown") io.stdout(markdown);
   else io.stdout(renderPromotionText(promotion));
@@ -129,6 +193,8 @@ export async function planCommand(args: readonly string[], io: CommandIo): Promi
     commit: values.commit as string | undefined,
     reportsDir: values.reports as string | undefined,
     ledgerPath: values.ledger as string | undefined,
+    history: historyFrom(values, io.env),
+    recordedAnalysis: await recorded(values, cwd),
     now: clock(values.now),
   });
   if (format === "json") io.stdout(`${JSON.stringify({ commit: context.commit, plan }, null, 2)}\n`);

@@ -221,10 +221,23 @@ environments:
       "testnet averaged 0.2 requests/s during the soak, below the 1/s that makes it count.",
     ]);
     expect(run(new Map([["testnet", { alerts: [], traffic: 3 }]])).decision).toBe("promote");
-    expect(lintPolicy(parsePolicy("environments:\n  - name: a\n    health: { traffic: x }\n").policy)[0]).toEqual({
-      path: "environments[0].health",
-      sentence: "expected prometheus.url in the policy to query, found none",
-    });
+  });
+
+  it("an analysis the policy asks for and nobody ran holds, rather than passing", () => {
+    const { policy: analysed } = parsePolicy(`
+environments:
+  - name: canary
+    canary:
+      traffic: 5
+      watch: 1h
+      analysis: { metrics: [{ name: error-rate, query: 'x{v="{{variant}}"}', max: 0.05 }] }
+  - name: mainnet
+    after: { canary: 1h }
+`);
+    const history = [entry("canary", "2026-11-20T00:00:00Z", { traffic: 5 })];
+    expect(decidePromotion({ policy: analysed, commit: C, target: "mainnet", reports: [], history, now: new Date("2026-11-24T00:00:00Z") }).reasons).toEqual([
+      "The analysis of cccccccccccc in canary has not run: configure prometheus.url in the policy or give recorded measurements (--analysis).",
+    ]);
   });
 
   it("a commit rolled back from an environment is held there", () => {

@@ -1,6 +1,8 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import {
+  type AnalysisInterval,
+  type AnalysisVerdict,
   assertPolicyValid,
   type BreakGlass,
   type CanaryAnalysis,
@@ -32,6 +34,8 @@ export interface PromoteRequest {
   history?: DeploymentHistory;
   now: Date;
   analysis?: CanaryAnalysis;
+  /** Canary measurements recorded earlier, judged instead of querying Prometheus. */
+  recordedAnalysis?: { environment: string; measurements: Map<string, AnalysisInterval[]> };
   override?: BreakGlass;
 }
 
@@ -93,8 +97,20 @@ export async function gatherPromoteContext(request: PromoteRequest): Promise<Pro
  * or rollout step it runs in, and the health of every environment it soaked
  * in. Nothing is queried when the policy names no Prometheus.
  */
-export async function observe(context: PromoteContext, now: Date): Promise<{ analysis?: CanaryAnalysis; soakHealth: Map<string, SoakHealth> }> {
+export async function observe(
+  context: PromoteContext,
+  now: Date,
+  recorded?: PromoteRequest["recordedAnalysis"],
+): Promise<{ analysis?: CanaryAnalysis; soakHealth: Map<string, SoakHealth> }> {
   const soakHealth = new Map<string, SoakHealth>();
+  if (recorded) {
+    const environment = context.policy.environments.find((candidate) => candidate.name === recorded.environment);
+    const config = environment?.canary?.analysis ?? environment?.rollout?.analysis;
+    if (!config)
+      throw new ConfigurationError(`expected an environment with a canary or rollout analysis, found ${JSON.stringify(recorded.environment)}`, "--analysis");
+    const verdict = judgeAnalysis(config, recorded.measurements);
+    return { analysis: toAnalysis(recorded.environment, verdict), soakHealth };
+  }
   const url = context.policy.prometheus?.url;
   if (!url) return { soakHealth };
   const mine = (environment: string) =>
@@ -113,21 +129,25 @@ export async function observe(context: PromoteContext, now: Date): Promise<{ ana
     const config = environment.canary?.analysis ?? environment.rollout?.analysis;
     if (config && last?.event === "deployed" && (environment.canary || last.traffic < 100)) {
       const step = parseDuration(config.interval, `environments.${environment.name}.analysis.interval`) / 1000;
-      const verdict = judgeAnalysis(config, await measureCanary(url, config, step, Date.parse(last.time), now.getTime(), values));
-      analysis = {
-        environment: environment.name,
-        status: verdict.status,
-        metrics: verdict.metrics.filter((metric) => metric.status === verdict.status || verdict.status === "pass").map((metric) => metric.summary),
-      };
+      analysis = toAnalysis(environment.name, judgeAnalysis(config, await measureCanary(url, config, step, Date.parse(last.time), now.getTime(), values)));
     }
   }
   return { analysis, soakHealth };
 }
 
+/** The metrics that decided a verdict, as sentences for the decision's reasons. */
+function toAnalysis(environment: string, verdict: AnalysisVerdict): CanaryAnalysis {
+  return {
+    environment,
+    status: verdict.status,
+    metrics: verdict.metrics.filter((metric) => metric.status === verdict.status || verdict.status === "pass").map((metric) => metric.summary),
+  };
+}
+
 /** Decides one promotion and, with `record`, appends what it decided to the ledger. */
 export async function runPromote(request: PromoteRequest & { target: string; record: boolean }): Promise<{ promotion: Promotion; context: PromoteContext }> {
   const context = await gatherPromoteContext(request);
-  const observed = await observe(context, request.now);
+  const observed = await observe(context, request.now, request.recordedAnalysis);
   const promotion = decidePromotion({
     ...context,
     target: request.target,
@@ -157,6 +177,6 @@ export async function runPromote(request: PromoteRequest & { target: string; rec
 
 export async function runPlan(request: PromoteRequest): Promise<{ plan: Promotion[]; context: PromoteContext }> {
   const context = await gatherPromoteContext(request);
-  const observed = await observe(context, request.now);
+  const observed = await observe(context, request.now, request.recordedAnalysis);
   return { plan: planPromotions({ ...context, now: request.now, analysis: request.analysis ?? observed.analysis, soakHealth: observed.soakHealth }), context };
 }

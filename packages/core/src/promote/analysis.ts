@@ -1,4 +1,7 @@
+import { z } from "zod";
+import { ConfigurationError } from "../errors.js";
 import type { Analysis } from "../policy/schema.js";
+import { describeZodError } from "../validation.js";
 
 /** One interval of one comparison: the canary's and the stable version's value, either may be missing. */
 export interface AnalysisInterval {
@@ -84,4 +87,36 @@ export function judgeAnalysis(analysis: Analysis, measurements: ReadonlyMap<stri
         ? "running"
         : "pass";
   return { status, metrics };
+}
+
+/**
+ * Canary measurements recorded earlier (an audit, a replay, the demo):
+ * `{ "environment": "canary", "metrics": { "error-rate": [{ "time": "…", "canary": 0.2, "stable": 0.01 }] } }`.
+ */
+export const RecordedAnalysis = z.strictObject({
+  environment: z.string().min(1),
+  metrics: z.record(
+    z.string(),
+    z.array(z.strictObject({ time: z.iso.datetime({ offset: true }), canary: z.number().nullable(), stable: z.number().nullable() })),
+  ),
+});
+
+export function parseRecordedAnalysis(text: string, source: string): { environment: string; measurements: Map<string, AnalysisInterval[]> } {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigurationError(`expected recorded canary measurements in JSON, found invalid JSON (${(error as Error).message})`, source);
+  }
+  const result = RecordedAnalysis.safeParse(data);
+  if (!result.success) throw new ConfigurationError(describeZodError(result.error, data).sentence, source);
+  return {
+    environment: result.data.environment,
+    measurements: new Map(
+      Object.entries(result.data.metrics).map(([name, intervals]) => [
+        name,
+        intervals.map((interval) => ({ timeMs: Date.parse(interval.time), canary: interval.canary ?? undefined, stable: interval.stable ?? undefined })),
+      ]),
+    ),
+  };
 }

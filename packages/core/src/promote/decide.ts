@@ -234,6 +234,17 @@ export function decidePromotion(input: PromotionInput): Promotion {
 
   const holds: string[] = [];
   const waits: { until: number; reason: string }[] = [];
+  // An analysis the policy asks for and nobody ran is not a pass (fail closed).
+  for (const progressive of policy.environments) {
+    const config = progressive.canary?.analysis ?? progressive.rollout?.analysis;
+    const there = standing(history, commit, progressive.name);
+    const partial = progressive.canary ? true : (there?.traffic ?? 100) < 100;
+    if (config && there?.event === "deployed" && partial && analysis?.environment !== progressive.name) {
+      holds.push(
+        `The analysis of ${short(commit)} in ${progressive.name} has not run: configure prometheus.url in the policy or give recorded measurements (--analysis).`,
+      );
+    }
+  }
   if (current?.event === "rolled-back")
     holds.push(`${short(commit)} was rolled back from ${environment.name} at ${current.time}: fix it and promote a new commit.`);
   holds.push(...checkGates(input, environment).blocked);

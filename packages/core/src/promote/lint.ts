@@ -47,13 +47,6 @@ export function lintPolicy(policy: Policy): PolicyProblem[] {
         problems.push({ path: `${at}.after.${previous}`, sentence: (error as ConfigurationError).detail });
       }
     }
-    for (const [path, uses] of [
-      [`${at}.canary.analysis`, environment.canary?.analysis],
-      [`${at}.rollout.analysis`, environment.rollout?.analysis],
-      [`${at}.health`, environment.health],
-    ] as const) {
-      if (uses && !policy.prometheus) problems.push({ path, sentence: "expected prometheus.url in the policy to query, found none" });
-    }
     for (const [metricIndex, metric] of (environment.canary?.analysis?.metrics ?? []).entries()) {
       if (!metric.query.includes("{{variant}}")) {
         problems.push({

@@ -1,9 +1,13 @@
 import { RestClient } from "../http/rest.js";
 
-/** The GitLab REST API (CI_API_V4_URL), authenticated as the running job. */
+/**
+ * The GitLab REST API (CI_API_V4_URL), authenticated as the running job
+ * (`job-token`, enough to read) or with a project access token
+ * (`private-token`, needed to create deployments).
+ */
 export class GitLabClient extends RestClient {
-  constructor(apiUrl: string, jobToken: string, retryDelayMs?: number) {
-    super("GitLab", apiUrl, { "job-token": jobToken }, retryDelayMs);
+  constructor(apiUrl: string, token: string, kind: "job-token" | "private-token" = "job-token", retryDelayMs?: number) {
+    super("GitLab", apiUrl, { [kind]: token }, retryDelayMs);
   }
 }
 
