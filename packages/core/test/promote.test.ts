@@ -91,11 +91,12 @@ describe("the decision table", () => {
       reports: [
         { source: "coverage-report.json", report: report("coverage-gate", C, "fail") },
         { source: "notes.json", report: { hello: "world" } },
+        { source: "broken.json", report: { ...report("perf-gate", C), predicate: { gate: "perf-gate" } } },
       ],
     });
     expect(result.decision).toBe("hold");
     expect(result.reasons).toEqual([
-      expect.stringMatching(/^notes\.json is not a gate report and was not counted: /),
+      expect.stringMatching(/^broken\.json is not a gate report and was not counted: predicate\.status: expected/),
       "The coverage gate failed for cccccccccccc (coverage-report.json): coverage-gate failed 1 of 1 checks: coverage-gate says fail.",
     ]);
   });

@@ -1,6 +1,6 @@
 import { ConfigurationError } from "../errors.js";
 import type { Environment, Policy } from "../policy/schema.js";
-import { GateReport } from "../report/schema.js";
+import { GateReport, REPORT_PREDICATE_TYPE } from "../report/schema.js";
 import { describeZodError } from "../validation.js";
 import { closingRule, nextOpening } from "./calendar.js";
 import { formatDuration, parseDuration } from "./duration.js";
@@ -99,6 +99,9 @@ function checkGates(input: PromotionInput, environment: Environment): GateCheck 
   const blocked: string[] = [];
   const valid: { source: string; report: GateReport }[] = [];
   for (const { source, report } of input.reports) {
+    // Other JSON files beside the reports (a decision written earlier, a package.json) are not reports at all;
+    // a file that says it is a gate report but is malformed is named.
+    if (!report || typeof report !== "object" || (report as { predicateType?: unknown }).predicateType !== REPORT_PREDICATE_TYPE) continue;
     const parsed = GateReport.safeParse(report);
     if (parsed.success) valid.push({ source, report: parsed.data });
     else if (environment.requires.length > 0)

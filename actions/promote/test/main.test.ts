@@ -1,0 +1,79 @@
+import { cpSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeEach, describe, expect, it } from "vitest";
+import { useInProcessRunner } from "../../../test/support/action-runner.js";
+import { type RecordedRequest, startFakeApi } from "../../../test/support/github-api.js";
+import { run } from "../src/main.js";
+
+// run() in process with the real @actions/core, on the sample service's chain, reports and ledger.
+const B = "b7e2d94c1a3f5068e2d4c6b8a0f1e3d5c7b9a2e4";
+const sample = new URL("../../../examples/sample-service", import.meta.url).pathname;
+let workspace: string;
+const runner = useInProcessRunner();
+
+beforeEach(() => {
+  workspace = mkdtempSync(join(tmpdir(), "rg-promote-action-"));
+  cpSync(join(sample, "release-gates.yml"), join(workspace, "release-gates.yml"));
+  cpSync(join(sample, "release-gates"), join(workspace, "release-gates"), { recursive: true });
+});
+
+describe("promote action, in process", () => {
+  it("with the ledger as history: a wait decision with its outputs and the chain in the summary", async () => {
+    runner.inputs({
+      "working-directory": workspace,
+      history: "ledger",
+      commit: B,
+      to: "next",
+      reports: "release-gates/reports",
+      now: "2026-11-26T09:00:00Z",
+      record: "true",
+    });
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    expect(runner.outputs()).toMatchObject({ decision: "wait", environment: "canary", "traffic-percent": "5", "rollback-to": "" });
+    expect(runner.outputs()["wait-until"]).toBe("2026-12-07T09:00:00.000Z");
+    expect(runner.summary()).toMatch(/^## ⏳ promote b7e2d94c1a3f: wait for canary until 2026-12-07T09:00:00\.000Z/);
+    expect(runner.summary()).toContain("```mermaid");
+  });
+
+  it("with GitHub deployments as history: a new commit is promoted and recorded as a deployment", async () => {
+    const C = "e".repeat(40);
+    const api = await startFakeApi(({ method, path }) => {
+      if (method === "GET" && path.startsWith("/repos/acme/app/deployments?environment=")) return { status: 200, body: [] };
+      if (method === "POST" && path === "/repos/acme/app/deployments") return { status: 201, body: { id: 5 } };
+      if (method === "POST" && path === "/repos/acme/app/deployments/5/statuses") return { status: 201, body: { state: "success" } };
+      return undefined;
+    });
+    try {
+      runner.inputs({
+        "working-directory": workspace,
+        history: "github",
+        "github-token": "t",
+        commit: C,
+        to: "next",
+        now: "2026-11-26T09:00:00Z",
+        record: "true",
+      });
+      process.env.GITHUB_API_URL = api.url;
+      await run();
+    } finally {
+      await api.close();
+    }
+    expect(runner.outputs()).toMatchObject({ decision: "promote", environment: "development", "traffic-percent": "100" });
+    expect(api.requests.filter((request: RecordedRequest) => request.method === "POST").map((request) => request.path)).toEqual([
+      "/repos/acme/app/deployments",
+      "/repos/acme/app/deployments/5/statuses",
+    ]);
+  });
+
+  it("half a break-glass request is refused in one sentence", async () => {
+    runner.inputs({ "working-directory": workspace, history: "ledger", commit: B, "override-reason": "hotfix", record: "false" });
+    await run();
+    expect(process.exitCode).toBe(1);
+    expect(runner.stdout()).toContain(
+      "::error::inputs: expected all of override-reason, requested-by, approved-by, override-expires for a break-glass override, found only override-reason",
+    );
+    expect(readFileSync(join(workspace, "release-gates/ledger.ndjson"), "utf8")).not.toContain("hotfix");
+  });
+});
