@@ -63,6 +63,8 @@ const pipeline = (repo: TestRepo, variables: Record<string, string> = {}) =>
     },
   );
 
+/** A job's log as gitlab-ci-local keeps it: complete even when its own stdout is cut at exit. */
+const jobLog = (repo: TestRepo, job = "coverage-gate") => readFileSync(join(repo.dir, ".gitlab-ci-local/output", `${job}.log`), "utf8");
 const artifact = (repo: TestRepo, path: string) => join(repo.dir, ".gitlab-ci-local/artifacts/coverage-gate", path);
 
 describe("coverage-gate GitLab component from the release tree", () => {
@@ -71,14 +73,13 @@ describe("coverage-gate GitLab component from the release tree", () => {
     repo.commit("sample service");
     const result = await pipeline(repo);
     expect(result.code, result.stdout + result.stderr).toBe(0);
-    expect(readFileSync(join(repo.dir, ".gitlab-ci-local/output/coverage-gate.log"), "utf8")).toMatch(/^Coverage: 89\.23%$/m);
-    // gitlab-ci-local applies the component's `coverage:` regex as GitLab would.
-    expect(result.stdout).toMatch(/PASS +coverage-gate +89\.23% coverage/);
+    // The component's `coverage:` regex, applied to the job log as GitLab applies it.
+    const job = parse(readFileSync(join(repo.dir, ".gitlab-ci-local/expanded-gitlab-ci.yml"), "utf8"))["coverage-gate"];
+    expect(new RegExp(job.coverage.slice(1, -1), "m").exec(jobLog(repo))?.[0]).toBe("Coverage: 89.23%");
     const report = expectValidReport(JSON.parse(readFileSync(artifact(repo, "release-gates/coverage-report.json"), "utf8")));
     expect(report.predicate.status).toBe("pass");
     expect(readFileSync(artifact(repo, "release-gates/coverage.cobertura.xml"), "utf8")).toContain('filename="src/cart.js"');
     expect(readFileSync(artifact(repo, "release-gates/coverage-summary.md"), "utf8")).toMatch(/^## ✅ coverage-gate: pass/);
-    const job = parse(readFileSync(join(repo.dir, ".gitlab-ci-local/expanded-gitlab-ci.yml"), "utf8"))["coverage-gate"];
     expect(job.artifacts.reports.coverage_report).toEqual({ coverage_format: "cobertura", path: "release-gates/coverage.cobertura.xml" });
   });
 
@@ -98,9 +99,8 @@ describe("coverage-gate GitLab component from the release tree", () => {
     repo.commit("isKnown");
     const result = await pipeline(repo, { CI_MERGE_REQUEST_DIFF_BASE_SHA: base, CI_MERGE_REQUEST_IID: "4" });
     expect(result.code).not.toBe(0);
-    expect(result.stdout).toMatch(/coverage-gate > FAIL +patch +\d+(\.\d+)? % +>= 80 %/);
-    expect(result.stdout).toContain(`Patch coverage against ${base.slice(0, 12)}:`);
-    expect(result.stdout).toMatch(/FAIL +coverage-gate/);
+    expect(jobLog(repo)).toMatch(/^FAIL +patch +\d+(\.\d+)? % +>= 80 %/m);
+    expect(jobLog(repo)).toContain(`Patch coverage against ${base.slice(0, 12)}:`);
     const report = expectValidReport(JSON.parse(readFileSync(artifact(repo, "release-gates/coverage-report.json"), "utf8")));
     expect(report.predicate.findings.find((finding) => finding.id === "patch.uncovered")?.location).toMatchObject({ path: "src/currency.js" });
   });
@@ -113,7 +113,7 @@ describe("coverage-gate GitLab component from the release tree", () => {
       repo.commit("sample service");
       const result = await pipeline(repo, { CI_API_V4_URL: `${gitlab.url}/api/v4`, CI_DEFAULT_BRANCH: "main", CI_JOB_TOKEN: "job-token" });
       expect(result.code).not.toBe(0);
-      expect(result.stdout).toMatch(/coverage-gate > FAIL +drop\.lines/);
+      expect(jobLog(repo)).toMatch(/^FAIL +drop\.lines/m);
       expect(gitlab.requests).toHaveLength(1);
       expect(gitlab.requests[0]?.path).toMatch(/^\/api\/v4\/projects\/[^/]+\/jobs\/artifacts\/main\/raw\/coverage\/lcov\.info\?job=unit-tests$/);
       expect(gitlab.requests[0]?.jobToken).toBe("job-token");
@@ -130,6 +130,6 @@ describe("coverage-gate GitLab component from the release tree", () => {
     expect(result.code).not.toBe(0);
     expect(existsSync(join(repo.dir, "pwned"))).toBe(false);
     expect(existsSync(join(repo.dir, "pwned2"))).toBe(false);
-    expect(result.stdout).toMatch(/No coverage report matched coverage\/lcov\.info;touch\$\{IFS\}pwned;\$\(touch\$\{IFS\}pwned2\)/);
+    expect(jobLog(repo)).toMatch(/No coverage report matched coverage\/lcov\.info;touch\$\{IFS\}pwned;\$\(touch\$\{IFS\}pwned2\)/);
   });
 });

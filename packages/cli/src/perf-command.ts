@@ -1,6 +1,5 @@
 import { resolve } from "node:path";
 import {
-  ConfigurationError,
   type PerfDetails,
   type PerfSettings,
   parseThresholdAssignments,

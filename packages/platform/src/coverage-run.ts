@@ -1,7 +1,6 @@
 import { readFile, stat } from "node:fs/promises";
-import { basename, relative, resolve, sep } from "node:path";
+import { relative, resolve, sep } from "node:path";
 import {
-  buildReport,
   type ChangedLines,
   ConfigurationError,
   type CoverageEvaluation,
@@ -15,7 +14,6 @@ import {
   parsePolicy,
   resolveCoveragePaths,
   resolveCoverageSettings,
-  sha256,
 } from "@release-gates/core";
 import { gateReport } from "./gate-report.js";
 import { expandGlobs, listFiles, type ReadCoverageReport, readCoverageReport } from "./local/files.js";

@@ -1,7 +1,6 @@
 import { stat } from "node:fs/promises";
-import { basename, relative, resolve, sep } from "node:path";
+import { relative, resolve, sep } from "node:path";
 import {
-  buildReport,
   ConfigurationError,
   createK6ResultsParser,
   evaluatePerf,

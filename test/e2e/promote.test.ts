@@ -1,0 +1,138 @@
+import { cpSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { parseLedger } from "../../packages/core/src/promote/ledger.js";
+import { createTestRepo, type TestRepo } from "../support/git-repo.js";
+import { type RecordedRequest, startFakeApi } from "../support/github-api.js";
+import { cleanEnv, gitlabCiLocal, node24, releaseTree, repoRoot, requireReleaseTree, requireTestTools, runBundledAction, runProcess } from "./support.js";
+
+/**
+ * promote as users get it, on the sample service's chain: its real gate
+ * reports, its ledger, and recorded measurements of a bad canary.
+ */
+const B = "b7e2d94c1a3f5068e2d4c6b8a0f1e3d5c7b9a2e4";
+const C = "c3d9a1e7b5f2048c6e8a0d2f4b6c8e0a1c3e5f79";
+const NOW = "2026-11-26T09:00:00Z";
+let repo: TestRepo;
+
+beforeAll(() => {
+  requireReleaseTree();
+  requireTestTools();
+  repo = createTestRepo({});
+  const sample = join(repoRoot, "examples/sample-service");
+  cpSync(join(sample, "release-gates.yml"), join(repo.dir, "release-gates.yml"));
+  cpSync(join(sample, "release-gates"), join(repo.dir, "release-gates"), { recursive: true });
+  repo.commit("chain, reports and ledger");
+});
+afterAll(() => repo?.remove());
+
+describe("release-gates promote and plan, CLI bundle", () => {
+  const cli = (args: string[]) => runProcess(process.execPath, [join(releaseTree, "cli/dist/index.js"), ...args], { cwd: repo.dir, env: cleanEnv() });
+  const chain = ["--reports", "release-gates/reports", "--now", NOW];
+
+  it("exit 1 and the reason when the commit must wait for its soak; exit 0 for plan", async () => {
+    const wait = await cli(["promote", "--to", "next", "--commit", B, ...chain]);
+    expect(wait).toMatchObject({ code: 1, stdout: expect.stringMatching(/^WAIT: wait for canary until 2026-12-07T09:00:00\.000Z\n/) });
+    const plan = await cli(["plan", "--commit", B, ...chain, "--format", "markdown"]);
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain("| canary | ⏳ wait | 5 | 2026-12-07T09:00:00.000Z |");
+  });
+
+  it("a bad canary is rolled back to what mainnet runs, and the rollback is recorded", async () => {
+    const result = await cli([
+      "promote",
+      "--to",
+      "next",
+      "--commit",
+      C,
+      "--analysis",
+      "release-gates/canary-analysis.json",
+      "--record",
+      "--dotenv-out",
+      "out/promote.env",
+      ...chain,
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^ROLLBACK: roll back canary to a1f0c3e58d2b\n/);
+    expect(readFileSync(join(repo.dir, "out/promote.env"), "utf8")).toBe(
+      "DECISION=rollback\nENVIRONMENT=canary\nTRAFFIC_PERCENT=0\nWAIT_UNTIL=\nROLLBACK_TO=a1f0c3e58d2b47a69e0c1d7b3f5a8e2c4b6d9f10\n",
+    );
+    const ledger = parseLedger(readFileSync(join(repo.dir, "release-gates/ledger.ndjson"), "utf8"));
+    expect(ledger.at(-1)).toMatchObject({ commit: C, environment: "canary", event: "rolled-back" });
+  });
+});
+
+describe("promote action bundle", () => {
+  it("reads and records GitHub deployments, with outputs and the chain in the summary (Node 24)", async () => {
+    const deployments = [
+      { id: 1, sha: B, environment: "development", created_at: "2026-11-20T09:00:00Z", payload: {} },
+      { id: 2, sha: B, environment: "staging", created_at: "2026-11-21T09:00:00Z", payload: {} },
+    ];
+    const api = await startFakeApi(({ method, path }) => {
+      const list = /^\/repos\/acme\/service\/deployments\?environment=(\w+)&per_page=100$/.exec(path);
+      if (method === "GET" && list) return { status: 200, body: deployments.filter((deployment) => deployment.environment === list[1]) };
+      const statuses = /^\/repos\/acme\/service\/deployments\/(\d+)\/statuses\?per_page=100$/.exec(path);
+      if (method === "GET" && statuses) return { status: 200, body: [{ state: "success", created_at: deployments[Number(statuses[1]) - 1]?.created_at }] };
+      if (method === "POST" && path === "/repos/acme/service/deployments") return { status: 201, body: { id: 3 } };
+      if (method === "POST" && path === "/repos/acme/service/deployments/3/statuses") return { status: 201, body: { state: "success" } };
+      return undefined;
+    });
+    try {
+      const result = await runBundledAction("promote", {
+        node: node24,
+        workspace: repo.dir,
+        eventName: "workflow_dispatch",
+        event: { inputs: { to: "next" } },
+        apiUrl: api.url,
+        sha: B,
+        inputs: { reports: "release-gates/reports", now: NOW },
+      });
+      expect(result.code, result.stdout).toBe(0);
+      expect(result.outputs).toMatchObject({ decision: "promote", environment: "testnet", "traffic-percent": "100" });
+      expect(result.summary).toMatch(/^## 🚀 promote b7e2d94c1a3f: promote to testnet at 100 %/);
+      const recorded = api.requests.filter((request: RecordedRequest) => request.method === "POST");
+      expect(recorded[0]?.body).toMatchObject({ ref: B, environment: "testnet", payload: { "release-gates": { event: "deployed", traffic: 100 } } });
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+describe("promote GitLab component", () => {
+  it("decides through gitlab-ci-local and hands the decision to later jobs as a dotenv report", async () => {
+    const packDir = join(repo.dir, ".pack");
+    mkdirSync(packDir, { recursive: true });
+    const packed = await runProcess("npm", ["pack", "--pack-destination", packDir, "--silent"], { cwd: join(releaseTree, "cli"), env: cleanEnv() });
+    expect(packed.code, packed.stderr).toBe(0);
+    const cache = join(repo.dir, ".gitlab-ci-local/includes/gitlab.example.com/acme/release-gates/1.0.0");
+    mkdirSync(cache, { recursive: true });
+    cpSync(join(releaseTree, "templates"), join(cache, "templates"), { recursive: true });
+    repo.git("remote", "add", "origin", "https://gitlab.example.com/acme/service.git");
+    repo.write({
+      ".gitignore": ".gitlab-ci-local/\n.pack/\n",
+      ".gitlab-ci.yml": stringify({
+        stages: ["deploy"],
+        include: [
+          {
+            component: "gitlab.example.com/acme/release-gates/promote@1.0.0",
+            inputs: { "cli-package": join(packDir, packed.stdout.trim().split("\n").pop() as string), reports: "release-gates/reports", record: false },
+          },
+        ],
+        deploy: { stage: "deploy", needs: ["promote"], script: ['echo "decision=$DECISION environment=$ENVIRONMENT"'] },
+      }),
+    });
+    repo.commit("pipeline");
+    // A new commit: nothing is recorded for it, so it goes to the first environment.
+    const result = await runProcess(node24, [gitlabCiLocal, "--force-shell-executor", "--no-color"], {
+      cwd: repo.dir,
+      env: cleanEnv({ HOME: repo.dir }),
+      timeoutMs: 150_000,
+    });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    // gitlab-ci-local may exit before its stdout drains; the job logs are complete.
+    const log = (job: string) => readFileSync(join(repo.dir, ".gitlab-ci-local/output", `${job}.log`), "utf8");
+    expect(log("promote")).toMatch(/^PROMOTE: promote to development at 100 %$/m);
+    expect(log("deploy")).toMatch(/^decision=promote environment=development$/m);
+  });
+});
