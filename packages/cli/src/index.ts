@@ -1,5 +1,6 @@
 import { ConfigurationError, describeInternalError, TOOL_VERSION } from "@release-gates/core";
 import { coverageCommand } from "./coverage-command.js";
+import { initCommand } from "./init-command.js";
 import type { CommandIo } from "./io.js";
 import { perfCommand } from "./perf-command.js";
 import { planCommand, promoteCommand } from "./promote-command.js";
@@ -13,6 +14,7 @@ Commands:
   perf        perf gate: k6 thresholds, expected traffic, regressions against a baseline, resources
   promote     decide whether a commit may move to the next environment (soak, gates, freeze, rollout)
   plan        where a commit could go now, environment by environment, and when
+  init        write release-gates.yml with the release process's chain
 
 Run \`release-gates <command> --help\` for a command's options.
 Exit codes: 0 pass, 1 gate failed, 2 bad usage or unreadable input, 3 internal error.
@@ -23,6 +25,7 @@ const COMMANDS: Record<string, { run: (args: readonly string[], io: CommandIo) =
   perf: { run: perfCommand, gate: "perf-gate" },
   promote: { run: promoteCommand, gate: "promote" },
   plan: { run: planCommand, gate: "promote" },
+  init: { run: initCommand, gate: "init" },
 };
 
 /** The whole CLI as a function: argv in, exit code out. */

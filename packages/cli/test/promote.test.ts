@@ -110,6 +110,19 @@ describe("release-gates promote and plan, in process", () => {
     expect(result.stderr).toMatch(message);
   });
 
+  it("init writes the release process's chain, and will not overwrite a policy", async () => {
+    const empty = mkdtempSync(join(tmpdir(), "rg-init-"));
+    try {
+      const run = (args: string[]) => main(args, { cwd: empty, env: {}, stdout: () => {}, stderr: () => {} });
+      expect(await run(["init"])).toBe(0);
+      expect(readFileSync(join(empty, "release-gates.yml"), "utf8")).toContain("after: { testnet: 14d }");
+      expect(await run(["init"])).toBe(2);
+      expect(await run(["init", "--force"])).toBe(0);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
   it("a policy whose chain cannot work is refused before deciding", async () => {
     writeFileSync(join(dir, "release-gates.yml"), "environments:\n  - name: a\n    rollout: { steps: [5, 50], wait: 1h }\n");
     const result = await cli(["promote", "--to", "next", "--commit", C]);

@@ -23,6 +23,7 @@ export * from "./promote/duration.js";
 export * from "./promote/ledger.js";
 export * from "./promote/lint.js";
 export * from "./promote/render.js";
+export * from "./promote/template.js";
 export * from "./render/annotations.js";
 export * from "./render/markdown.js";
 export * from "./render/text.js";

@@ -421,3 +421,12 @@ describe("canary analysis verdicts", () => {
     expect(verdict.metrics.map((metric) => metric.status)).toEqual(["inconclusive", "pass"]);
   });
 });
+
+describe("the shipped release-process template", () => {
+  it("parses and lints clean", async () => {
+    const { RELEASE_PROCESS_TEMPLATE } = await import("../src/promote/template.js");
+    const { policy: template } = parsePolicy(RELEASE_PROCESS_TEMPLATE);
+    expect(lintPolicy(template)).toEqual([]);
+    expect(template.environments.map((environment) => environment.name)).toEqual(["development", "staging", "testnet", "canary", "mainnet"]);
+  });
+});
