@@ -1,12 +1,22 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { expectValidReport } from "../../packages/core/test/report-contract.js";
 import { createTestRepo, type TestRepo } from "../support/git-repo.js";
 import { startFileServer } from "../support/github-api.js";
-import { cleanEnv, gitlabCiLocal, node24, releaseTree, repoRoot, requireReleaseTree, requireTestTools, runProcess } from "./support.js";
+import {
+  asGitLabProject,
+  COMPONENT_PROJECT,
+  COMPONENT_VERSION,
+  cleanEnv,
+  jobLog as readJobLog,
+  repoRoot,
+  requireReleaseTree,
+  requireTestTools,
+  runGitLabPipeline,
+  runProcess,
+} from "./support.js";
 
 /**
  * The coverage-gate component from the release tree, included with
@@ -17,9 +27,6 @@ import { cleanEnv, gitlabCiLocal, node24, releaseTree, repoRoot, requireReleaseT
  * release tree's bundled package, packed to a tarball, as `npm exec` would
  * fetch it from the registry.
  */
-const COMPONENT = "gitlab.example.com/acme/release-gates/coverage-gate@1.0.0";
-let cliTarball: string;
-let packDir: string;
 const repos: TestRepo[] = [];
 
 beforeAll(async () => {
@@ -27,49 +34,33 @@ beforeAll(async () => {
   requireTestTools();
   const which = await runProcess("sh", ["-c", "command -v rsync"], { cwd: repoRoot });
   if (which.code !== 0) throw new Error("gitlab-ci-local needs rsync: apt-get install -y rsync (.ci/run does)");
-  packDir = mkdtempSync(join(tmpdir(), "rg-pack-"));
-  const packed = await runProcess("npm", ["pack", "--pack-destination", packDir, "--silent"], { cwd: join(releaseTree, "cli"), env: cleanEnv() });
-  expect(packed.code, packed.stderr).toBe(0);
-  cliTarball = join(packDir, packed.stdout.trim().split("\n").pop() as string);
 }, 120_000);
 
 afterAll(() => {
   for (const repo of repos) repo.remove();
-  rmSync(packDir, { recursive: true, force: true });
 });
 
-function project(inputs: Record<string, string>): TestRepo {
+async function project(inputs: Record<string, string>): Promise<TestRepo> {
   const repo = createTestRepo({}, join(repoRoot, "examples/sample-service"));
   repos.push(repo);
-  repo.git("remote", "add", "origin", "https://gitlab.example.com/acme/service.git");
-  const cache = join(repo.dir, ".gitlab-ci-local/includes/gitlab.example.com/acme/release-gates/1.0.0");
-  mkdirSync(cache, { recursive: true });
-  cpSync(join(releaseTree, "templates"), join(cache, "templates"), { recursive: true });
+  const { cliPackage } = await asGitLabProject(repo);
   repo.write({
-    ".gitignore": ".gitlab-ci-local/\nrelease-gates/\n",
-    ".gitlab-ci.yml": stringify({ stages: ["test"], include: [{ component: COMPONENT, inputs: { "cli-package": cliTarball, ...inputs } }] }),
+    ".gitignore": ".gitlab-ci-local/\n.pack/\nrelease-gates/\n",
+    ".gitlab-ci.yml": stringify({
+      stages: ["test"],
+      include: [{ component: `${COMPONENT_PROJECT}/coverage-gate@${COMPONENT_VERSION}`, inputs: { "cli-package": cliPackage, ...inputs } }],
+    }),
   });
   return repo;
 }
 
-const pipeline = (repo: TestRepo, variables: Record<string, string> = {}) =>
-  runProcess(
-    node24,
-    [gitlabCiLocal, "--force-shell-executor", "--no-color", ...Object.entries(variables).flatMap(([name, value]) => ["--variable", `${name}=${value}`])],
-    {
-      cwd: repo.dir,
-      env: cleanEnv({ HOME: repo.dir }),
-      timeoutMs: 150_000,
-    },
-  );
-
-/** A job's log as gitlab-ci-local keeps it: complete even when its own stdout is cut at exit. */
-const jobLog = (repo: TestRepo, job = "coverage-gate") => readFileSync(join(repo.dir, ".gitlab-ci-local/output", `${job}.log`), "utf8");
+const pipeline = runGitLabPipeline;
+const jobLog = (repo: TestRepo) => readJobLog(repo, "coverage-gate");
 const artifact = (repo: TestRepo, path: string) => join(repo.dir, ".gitlab-ci-local/artifacts/coverage-gate", path);
 
 describe("coverage-gate GitLab component from the release tree", () => {
   it("passes on the sample service, prints the coverage line GitLab reads, and keeps the reports", async () => {
-    const repo = project({ threshold: "lines=80" });
+    const repo = await project({ threshold: "lines=80" });
     repo.commit("sample service");
     const result = await pipeline(repo);
     expect(result.code, result.stdout + result.stderr).toBe(0);
@@ -84,7 +75,7 @@ describe("coverage-gate GitLab component from the release tree", () => {
   });
 
   it("in a merge request pipeline, untested changed lines fail the job against the MR's diff base", async () => {
-    const repo = project({ "patch-threshold": "80" });
+    const repo = await project({ "patch-threshold": "80" });
     const base = repo.commit("sample service");
     writeFileSync(
       join(repo.dir, "src/currency.js"),
@@ -109,7 +100,7 @@ describe("coverage-gate GitLab component from the release tree", () => {
     // The base had every line covered: the sample service's coverage is lower, so the drop fails.
     const gitlab = await startFileServer(Buffer.from("SF:src/cart.js\nDA:1,1\nend_of_record\nSF:src/pricing.js\nDA:1,1\nend_of_record\n"));
     try {
-      const repo = project({ "base-artifact-job": "unit-tests", "base-artifact-path": "coverage/lcov.info" });
+      const repo = await project({ "base-artifact-job": "unit-tests", "base-artifact-path": "coverage/lcov.info" });
       repo.commit("sample service");
       const result = await pipeline(repo, { CI_API_V4_URL: `${gitlab.url}/api/v4`, CI_DEFAULT_BRANCH: "main", CI_JOB_TOKEN: "job-token" });
       expect(result.code).not.toBe(0);
@@ -124,7 +115,7 @@ describe("coverage-gate GitLab component from the release tree", () => {
 
   it("an input is never run as shell: a command in it is a (missing) report path", async () => {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal "${IFS}" typed into a GitLab input
-    const repo = project({ report: "coverage/lcov.info;touch${IFS}pwned;$(touch${IFS}pwned2)" });
+    const repo = await project({ report: "coverage/lcov.info;touch${IFS}pwned;$(touch${IFS}pwned2)" });
     repo.commit("sample service");
     const result = await pipeline(repo);
     expect(result.code).not.toBe(0);

@@ -5,7 +5,21 @@ import { stringify } from "yaml";
 import { parseK6Summary } from "../../packages/core/src/perf/summary.js";
 import { expectValidReport } from "../../packages/core/test/report-contract.js";
 import { createTestRepo, type TestRepo } from "../support/git-repo.js";
-import { cleanEnv, gitlabCiLocal, node24, releaseTree, repoRoot, requireReleaseTree, requireTestTools, runBundledAction, runProcess } from "./support.js";
+import {
+  asGitLabProject,
+  COMPONENT_PROJECT,
+  COMPONENT_VERSION,
+  cleanEnv,
+  jobLog,
+  node24,
+  releaseTree,
+  repoRoot,
+  requireReleaseTree,
+  requireTestTools,
+  runBundledAction,
+  runGitLabPipeline,
+  runProcess,
+} from "./support.js";
 
 /**
  * The perf gate as users get it: the action bundle, the CLI bundle and the
@@ -113,23 +127,16 @@ describe("release-gates perf CLI bundle", () => {
 
 describe("perf-gate GitLab component", () => {
   it("runs through gitlab-ci-local and leaves GitLab's load_performance report in the legacy shape", async () => {
-    const packDir = join(repo.dir, ".pack");
-    mkdirSync(packDir, { recursive: true });
-    const packed = await runProcess("npm", ["pack", "--pack-destination", packDir, "--silent"], { cwd: join(releaseTree, "cli"), env: cleanEnv() });
-    expect(packed.code, packed.stderr).toBe(0);
-    const cache = join(repo.dir, ".gitlab-ci-local/includes/gitlab.example.com/acme/release-gates/1.0.0");
-    mkdirSync(cache, { recursive: true });
-    cpSync(join(releaseTree, "templates"), join(cache, "templates"), { recursive: true });
-    repo.git("remote", "add", "origin", "https://gitlab.example.com/acme/service.git");
+    const { cliPackage } = await asGitLabProject(repo);
     repo.write({
       ".gitignore": ".gitlab-ci-local/\n.pack/\nrelease-gates/\n",
       ".gitlab-ci.yml": stringify({
         stages: ["test"],
         include: [
           {
-            component: "gitlab.example.com/acme/release-gates/perf-gate@1.0.0",
+            component: `${COMPONENT_PROJECT}/perf-gate@${COMPONENT_VERSION}`,
             inputs: {
-              "cli-package": join(packDir, packed.stdout.trim().split("\n").pop() as string),
+              "cli-package": cliPackage,
               summary: "perf/summary.json",
               threshold: "http_req_duration=p(95)<500; http_req_failed=rate<0.5",
               "min-rps": "10",
@@ -139,14 +146,9 @@ describe("perf-gate GitLab component", () => {
       }),
     });
     repo.commit("pipeline");
-    const result = await runProcess(node24, [gitlabCiLocal, "--force-shell-executor", "--no-color"], {
-      cwd: repo.dir,
-      env: cleanEnv({ HOME: repo.dir }),
-      timeoutMs: 150_000,
-    });
+    const result = await runGitLabPipeline(repo);
     expect(result.code, result.stdout + result.stderr).toBe(1);
-    // gitlab-ci-local may exit before its stdout drains; the job log is complete.
-    const log = readFileSync(join(repo.dir, ".gitlab-ci-local/output/perf-gate.log"), "utf8");
+    const log = jobLog(repo, "perf-gate");
     expect(log).toMatch(/^FAIL +threshold:checks:rate>0\.99/m);
     expect(log).toMatch(/^PASS +threshold:http_req_failed:rate<0\.5/m);
     const artifacts = join(repo.dir, ".gitlab-ci-local/artifacts/perf-gate/release-gates");

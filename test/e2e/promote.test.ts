@@ -1,11 +1,25 @@
-import { cpSync, mkdirSync, readFileSync } from "node:fs";
+import { cpSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { parseLedger } from "../../packages/core/src/promote/ledger.js";
 import { createTestRepo, type TestRepo } from "../support/git-repo.js";
 import { type RecordedRequest, startFakeApi } from "../support/github-api.js";
-import { cleanEnv, gitlabCiLocal, node24, releaseTree, repoRoot, requireReleaseTree, requireTestTools, runBundledAction, runProcess } from "./support.js";
+import {
+  asGitLabProject,
+  COMPONENT_PROJECT,
+  COMPONENT_VERSION,
+  cleanEnv,
+  jobLog,
+  node24,
+  releaseTree,
+  repoRoot,
+  requireReleaseTree,
+  requireTestTools,
+  runBundledAction,
+  runGitLabPipeline,
+  runProcess,
+} from "./support.js";
 
 /**
  * promote as users get it, on the sample service's chain: its real gate
@@ -101,22 +115,15 @@ describe("promote action bundle", () => {
 
 describe("promote GitLab component", () => {
   it("decides through gitlab-ci-local and hands the decision to later jobs as a dotenv report", async () => {
-    const packDir = join(repo.dir, ".pack");
-    mkdirSync(packDir, { recursive: true });
-    const packed = await runProcess("npm", ["pack", "--pack-destination", packDir, "--silent"], { cwd: join(releaseTree, "cli"), env: cleanEnv() });
-    expect(packed.code, packed.stderr).toBe(0);
-    const cache = join(repo.dir, ".gitlab-ci-local/includes/gitlab.example.com/acme/release-gates/1.0.0");
-    mkdirSync(cache, { recursive: true });
-    cpSync(join(releaseTree, "templates"), join(cache, "templates"), { recursive: true });
-    repo.git("remote", "add", "origin", "https://gitlab.example.com/acme/service.git");
+    const { cliPackage } = await asGitLabProject(repo);
     repo.write({
       ".gitignore": ".gitlab-ci-local/\n.pack/\n",
       ".gitlab-ci.yml": stringify({
         stages: ["deploy"],
         include: [
           {
-            component: "gitlab.example.com/acme/release-gates/promote@1.0.0",
-            inputs: { "cli-package": join(packDir, packed.stdout.trim().split("\n").pop() as string), reports: "release-gates/reports", record: false },
+            component: `${COMPONENT_PROJECT}/promote@${COMPONENT_VERSION}`,
+            inputs: { "cli-package": cliPackage, reports: "release-gates/reports", record: false },
           },
         ],
         deploy: { stage: "deploy", needs: ["promote"], script: ['echo "decision=$DECISION environment=$ENVIRONMENT"'] },
@@ -124,15 +131,9 @@ describe("promote GitLab component", () => {
     });
     repo.commit("pipeline");
     // A new commit: nothing is recorded for it, so it goes to the first environment.
-    const result = await runProcess(node24, [gitlabCiLocal, "--force-shell-executor", "--no-color"], {
-      cwd: repo.dir,
-      env: cleanEnv({ HOME: repo.dir }),
-      timeoutMs: 150_000,
-    });
+    const result = await runGitLabPipeline(repo);
     expect(result.code, result.stdout + result.stderr).toBe(0);
-    // gitlab-ci-local may exit before its stdout drains; the job logs are complete.
-    const log = (job: string) => readFileSync(join(repo.dir, ".gitlab-ci-local/output", `${job}.log`), "utf8");
-    expect(log("promote")).toMatch(/^PROMOTE: promote to development at 100 %$/m);
-    expect(log("deploy")).toMatch(/^decision=promote environment=development$/m);
+    expect(jobLog(repo, "promote")).toMatch(/^PROMOTE: promote to development at 100 %$/m);
+    expect(jobLog(repo, "deploy")).toMatch(/^decision=promote environment=development$/m);
   });
 });

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -98,4 +98,44 @@ export async function runBundledAction(
     [...readFileSync(files.output, "utf8").matchAll(/^([\w-]+)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm)].map(([, name, , value]) => [name, value as string]),
   );
   return { ...result, outputs, summary: readFileSync(files.summary, "utf8") };
+}
+
+/** Where the tests pretend the release-gates component project lives. */
+export const COMPONENT_PROJECT = "gitlab.example.com/acme/release-gates";
+export const COMPONENT_VERSION = "1.0.0";
+
+/**
+ * Makes a test repository a GitLab project for gitlab-ci-local: an origin on
+ * the pretend GitLab, the include cache seeded with the release tree's
+ * templates/ (where gitlab-ci-local would have downloaded the components),
+ * and the release tree's CLI packed as the tarball `npm exec` installs.
+ */
+export async function asGitLabProject(repo: { dir: string; git(...args: string[]): string }): Promise<{ cliPackage: string }> {
+  const packDir = join(repo.dir, ".pack");
+  mkdirSync(packDir, { recursive: true });
+  const packed = await runProcess("npm", ["pack", "--pack-destination", packDir, "--silent"], { cwd: join(releaseTree, "cli"), env: cleanEnv() });
+  if (packed.code !== 0) throw new Error(`npm pack of the release tree's CLI failed: ${packed.stderr}`);
+  const cache = join(repo.dir, ".gitlab-ci-local/includes", COMPONENT_PROJECT, COMPONENT_VERSION);
+  mkdirSync(cache, { recursive: true });
+  cpSync(join(releaseTree, "templates"), join(cache, "templates"), { recursive: true });
+  repo.git("remote", "add", "origin", `https://${COMPONENT_PROJECT.split("/")[0]}/acme/service.git`);
+  return { cliPackage: join(packDir, packed.stdout.trim().split("\n").pop() as string) };
+}
+
+/** Runs the project's pipeline with gitlab-ci-local's shell executor under Node 24. */
+export function runGitLabPipeline(repo: { dir: string }, variables: Record<string, string> = {}): Promise<ProcessResult> {
+  return runProcess(
+    node24,
+    [gitlabCiLocal, "--force-shell-executor", "--no-color", ...Object.entries(variables).flatMap(([name, value]) => ["--variable", `${name}=${value}`])],
+    {
+      cwd: repo.dir,
+      env: cleanEnv({ HOME: repo.dir }),
+      timeoutMs: 150_000,
+    },
+  );
+}
+
+/** A job's log as gitlab-ci-local keeps it: complete even when its own stdout is cut at exit. */
+export function jobLog(repo: { dir: string }, job: string): string {
+  return readFileSync(join(repo.dir, ".gitlab-ci-local/output", `${job}.log`), "utf8");
 }

@@ -14,6 +14,7 @@ import {
   GitHubDeploymentHistory,
   GitLabClient,
   GitLabDeploymentHistory,
+  type PromoteRequest,
   readTextFile,
   runPlan,
   runPromote,
@@ -110,6 +111,21 @@ function clock(value: unknown): Date {
   return new Date(time);
 }
 
+/** What promote and plan both read from their common flags. */
+async function commonRequest(values: Record<string, unknown>, io: CommandIo): Promise<PromoteRequest> {
+  const cwd = resolve(io.cwd, typeof values.cwd === "string" ? values.cwd : ".");
+  return {
+    cwd,
+    policyPath: values.policy as string | undefined,
+    commit: values.commit as string | undefined,
+    reportsDir: values.reports as string | undefined,
+    ledgerPath: values.ledger as string | undefined,
+    history: historyFrom(values, io.env),
+    recordedAnalysis: await recorded(values, cwd),
+    now: clock(values.now),
+  };
+}
+
 export async function promoteCommand(args: readonly string[], io: CommandIo): Promise<number> {
   const values = parseCommandLine(args, {
     ...COMMON,
@@ -137,16 +153,8 @@ export async function promoteCommand(args: readonly string[], io: CommandIo): Pr
       "break-glass",
     );
   }
-  const cwd = resolve(io.cwd, typeof values.cwd === "string" ? values.cwd : ".");
   const { promotion, context } = await runPromote({
-    cwd,
-    policyPath: values.policy as string | undefined,
-    commit: values.commit as string | undefined,
-    reportsDir: values.reports as string | undefined,
-    ledgerPath: values.ledger as string | undefined,
-    history: historyFrom(values, io.env),
-    recordedAnalysis: await recorded(values, cwd),
-    now: clock(values.now),
+    ...(await commonRequest(values, io)),
     target: values.to,
     record: values.record === true,
     override:
@@ -186,17 +194,7 @@ export async function planCommand(args: readonly string[], io: CommandIo): Promi
     return 0;
   }
   const format = choiceOption(values.format, "--format", ["text", "markdown", "json"] as const, "text");
-  const cwd = resolve(io.cwd, typeof values.cwd === "string" ? values.cwd : ".");
-  const { plan, context } = await runPlan({
-    cwd,
-    policyPath: values.policy as string | undefined,
-    commit: values.commit as string | undefined,
-    reportsDir: values.reports as string | undefined,
-    ledgerPath: values.ledger as string | undefined,
-    history: historyFrom(values, io.env),
-    recordedAnalysis: await recorded(values, cwd),
-    now: clock(values.now),
-  });
+  const { plan, context } = await runPlan(await commonRequest(values, io));
   if (format === "json") io.stdout(`${JSON.stringify({ commit: context.commit, plan }, null, 2)}\n`);
   else if (format === "markdown") io.stdout(renderPlanMarkdown(plan));
   else io.stdout(`plan for ${context.commit.slice(0, 12)}\n${renderPlanText(plan)}`);
