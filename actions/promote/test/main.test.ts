@@ -67,6 +67,30 @@ describe("promote action, in process", () => {
     ]);
   });
 
+  it("a token without deployments: write says so instead of reporting a bug", async () => {
+    const api = await startFakeApi(({ method }) =>
+      method === "GET" ? { status: 200, body: [] } : { status: 403, body: { message: "Resource not accessible by integration" } },
+    );
+    try {
+      runner.inputs({
+        "working-directory": workspace,
+        history: "github",
+        "github-token": "t",
+        commit: "e".repeat(40),
+        now: "2026-11-26T09:00:00Z",
+        record: "true",
+      });
+      process.env.GITHUB_API_URL = api.url;
+      await run();
+    } finally {
+      await api.close();
+    }
+    expect(process.exitCode).toBe(1);
+    expect(runner.stdout()).toContain(
+      "::error::GitHub API POST /repos/acme/app/deployments answered 403: Resource not accessible by integration. The token lacks a permission this step needs (for promote: permissions: deployments: write)",
+    );
+  });
+
   it("half a break-glass request is refused in one sentence", async () => {
     runner.inputs({ "working-directory": workspace, history: "ledger", commit: B, "override-reason": "hotfix", record: "false" });
     await run();

@@ -127,6 +127,24 @@ describe("GitLab deployments as the history", () => {
   });
 });
 
+describe("GitLab deployments: errors", () => {
+  it("a 5xx is retried, a 403 on recording (a job token cannot create deployments) is an API error to explain", async () => {
+    let calls = 0;
+    api = await startFakeApi(({ method }) => {
+      if (method === "GET") return (calls += 1) === 1 ? { status: 503, body: { message: "503 Service Unavailable" } } : { status: 200, body: [] };
+      return { status: 403, body: { message: "403 Forbidden" } };
+    });
+    const history = new GitLabDeploymentHistory(new GitLabClient(`${api.url}/api/v4`, "job-token", "job-token", 1), "42", "main");
+    expect(await history.read(["staging"])).toEqual([]);
+    expect(calls).toBe(2);
+    const denied = await history
+      .record({ time: "2026-11-25T00:00:00Z", commit: C, environment: "staging", event: "deployed", traffic: 100 })
+      .catch((error) => error);
+    expect(denied).toBeInstanceOf(ApiError);
+    expect(denied.message).toBe("GitLab API POST /projects/42/deployments answered 403: 403 Forbidden");
+  });
+});
+
 describe("the local ledger as the history", () => {
   it("appends lines and reads them back; a missing file is an empty history", async () => {
     const dir = mkdtempSync(join(tmpdir(), "rg-ledger-"));

@@ -87,6 +87,11 @@ export async function runGateAction(gate: string, body: () => Promise<void>): Pr
     await body();
   } catch (error) {
     if (error instanceof ConfigurationError) core.setFailed(error.message);
-    else core.setFailed(describeInternalError(gate, error));
+    else if (error instanceof ApiError && error.isPermissionProblem) {
+      // Not a bug: the workflow's token cannot do what this step needs.
+      core.setFailed(
+        `${error.message}. The token lacks a permission this step needs (for promote: permissions: deployments: write), or the repository is not reachable with it.`,
+      );
+    } else core.setFailed(describeInternalError(gate, error));
   }
 }
