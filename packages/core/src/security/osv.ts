@@ -1,0 +1,202 @@
+import semver from "semver";
+import { z } from "zod";
+import { ConfigurationError } from "../errors.js";
+import { describeZodError } from "../validation.js";
+import type { Component } from "./sbom.js";
+import { cvss3BaseScore, normaliseSeverity, ratingOf, type Severity } from "./severity.js";
+
+const event = z.looseObject({
+  introduced: z.string().optional(),
+  fixed: z.string().optional(),
+  last_affected: z.string().optional(),
+  limit: z.string().optional(),
+});
+
+const Advisory = z.looseObject({
+  id: z.string().min(1),
+  modified: z.string().optional(),
+  withdrawn: z.string().optional(),
+  aliases: z.array(z.string()).nullish(),
+  summary: z.string().optional(),
+  severity: z.array(z.looseObject({ type: z.string(), score: z.string() })).nullish(),
+  affected: z
+    .array(
+      z.looseObject({
+        package: z.looseObject({ ecosystem: z.string(), name: z.string() }),
+        ranges: z.array(z.looseObject({ type: z.string(), events: z.array(event) })).nullish(),
+        versions: z.array(z.string()).nullish(),
+      }),
+    )
+    .default([]),
+  database_specific: z.looseObject({ severity: z.string().optional() }).nullish(),
+});
+export type OsvAdvisory = z.infer<typeof Advisory>;
+
+/** One OSV advisory (JSON), validated loosely: real GitHub advisories carry legacy oddities such as `fixed: ""`. */
+export function parseOsvAdvisory(text: string, source: string): OsvAdvisory {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigurationError(`expected an OSV advisory in JSON, found invalid JSON (${(error as Error).message})`, source);
+  }
+  const result = Advisory.safeParse(data);
+  if (!result.success) throw new ConfigurationError(`expected an OSV advisory: ${describeZodError(result.error, data).sentence}`, source);
+  return result.data;
+}
+
+export interface AdvisorySeverity {
+  severity: Severity;
+  score?: number;
+  /** What the rating was read from. */
+  source: "cvss3" | "database" | "none";
+}
+
+/**
+ * Severity from the CVSS v3 vector when there is one, else GitHub's
+ * `database_specific.severity` (many real advisories have no vector at all:
+ * a CVSS-only reading would let real criticals through), else unknown.
+ * CVSS v4 vectors are not scored here; advisories that carry one carry the
+ * database rating too.
+ */
+export function advisorySeverity(advisory: OsvAdvisory): AdvisorySeverity {
+  for (const entry of advisory.severity ?? []) {
+    if (entry.type !== "CVSS_V3") continue;
+    const score = cvss3BaseScore(entry.score);
+    if (score !== undefined) return { severity: ratingOf(score), score, source: "cvss3" };
+  }
+  const database = normaliseSeverity(advisory.database_specific?.severity);
+  return database === "unknown" ? { severity: "unknown", source: "none" } : { severity: database, source: "database" };
+}
+
+/**
+ * Orders two versions of an ecosystem, or undefined when either cannot be
+ * read. npm versions are semver; other ecosystems are compared as semver
+ * when both versions parse as such (most do), and are otherwise undecided,
+ * which the gate reports instead of guessing.
+ */
+function compareVersions(a: string, b: string): number | undefined {
+  const [x, y] = [semver.valid(a, { loose: true }), semver.valid(b, { loose: true })];
+  return x && y ? semver.compare(x, y) : undefined;
+}
+
+/**
+ * Whether `version` is affected by one range, walking its events in version
+ * order as the OSV specification says: introduced opens, fixed and limit
+ * close (exclusive), last_affected closes after itself (inclusive). An empty
+ * `fixed` (legacy GitHub data) means no fix.
+ */
+function inRange(version: string, events: z.infer<typeof event>[]): boolean | undefined {
+  let affected = false;
+  const at = (value: string) => (value === "0" ? 1 : compareVersions(version, value));
+  const sorted = [...events].sort((a, b) => {
+    const left = a.introduced ?? a.fixed ?? a.last_affected ?? a.limit ?? "0";
+    const right = b.introduced ?? b.fixed ?? b.last_affected ?? b.limit ?? "0";
+    if (left === "0" || right === "0") return left === right ? 0 : left === "0" ? -1 : 1;
+    return compareVersions(left, right) ?? 0;
+  });
+  for (const step of sorted) {
+    if (step.introduced !== undefined) {
+      const comparison = at(step.introduced);
+      if (comparison === undefined) return undefined;
+      if (comparison >= 0) affected = true;
+    } else if (step.fixed) {
+      const comparison = at(step.fixed);
+      if (comparison === undefined) return undefined;
+      if (comparison >= 0) affected = false;
+    } else if (step.last_affected !== undefined) {
+      const comparison = at(step.last_affected);
+      if (comparison === undefined) return undefined;
+      if (comparison > 0) affected = false;
+    } else if (step.limit !== undefined) {
+      const comparison = at(step.limit);
+      if (comparison === undefined) return undefined;
+      if (comparison >= 0) affected = false;
+    }
+  }
+  return affected;
+}
+
+export interface AdvisoryHit {
+  advisory: string;
+  /** Other ids of the same vulnerability (CVE, other GHSA) — and of advisories merged into this hit. */
+  aliases: string[];
+  summary: string;
+  component: Component;
+  severity: AdvisorySeverity;
+  /** The first fixed version of the range this version falls in, when there is one. */
+  fixedIn: string | undefined;
+}
+
+export interface MatchResult {
+  hits: AdvisoryHit[];
+  /** Components whose version the advisories' ranges could not be compared with. */
+  undecided: { component: Component; advisory: string }[];
+  /** Components of a purl type no advisory database here covers. */
+  unknownEcosystem: Component[];
+}
+
+/**
+ * Matches components against advisories offline: by ecosystem and name,
+ * then each range's events and the explicit `versions` list. Withdrawn
+ * advisories never match; advisories sharing an alias (GHSA and CVE) are one hit.
+ */
+export function matchAdvisories(components: readonly Component[], advisories: readonly OsvAdvisory[]): MatchResult {
+  const byPackage = new Map<string, { advisory: OsvAdvisory; affected: OsvAdvisory["affected"][number] }[]>();
+  for (const advisory of advisories) {
+    if (advisory.withdrawn) continue;
+    for (const affected of advisory.affected) {
+      const key = `${affected.package.ecosystem}\u0000${affected.package.name}`;
+      const list = byPackage.get(key);
+      if (list) list.push({ advisory, affected });
+      else byPackage.set(key, [{ advisory, affected }]);
+    }
+  }
+  const hits: AdvisoryHit[] = [];
+  const undecided: MatchResult["undecided"] = [];
+  const unknownEcosystem: Component[] = [];
+  for (const component of components) {
+    if (!component.ecosystem) {
+      if (component.purl) unknownEcosystem.push(component);
+      continue;
+    }
+    if (!component.version) continue;
+    const seen = new Map<string, AdvisoryHit>();
+    for (const { advisory, affected } of byPackage.get(`${component.ecosystem}\u0000${component.name}`) ?? []) {
+      let matched = affected.versions?.includes(component.version) ?? false;
+      let fixedIn: string | undefined;
+      for (const range of affected.ranges ?? []) {
+        if (matched) break;
+        if (range.type !== "SEMVER" && range.type !== "ECOSYSTEM") continue;
+        const result = inRange(component.version, range.events);
+        if (result === undefined) {
+          undecided.push({ component, advisory: advisory.id });
+          continue;
+        }
+        if (result) {
+          matched = true;
+          fixedIn = range.events.find((step) => step.fixed)?.fixed || undefined;
+        }
+      }
+      if (!matched) continue;
+      // One hit per vulnerability: an advisory whose id or alias was already hit merges into it.
+      const names = [advisory.id, ...(advisory.aliases ?? [])];
+      const existing = names.map((name) => seen.get(name)).find(Boolean);
+      if (existing) {
+        for (const name of names) if (name !== existing.advisory && !existing.aliases.includes(name)) existing.aliases.push(name);
+        continue;
+      }
+      const hit: AdvisoryHit = {
+        advisory: advisory.id,
+        aliases: [...(advisory.aliases ?? [])],
+        summary: advisory.summary ?? advisory.id,
+        component,
+        severity: advisorySeverity(advisory),
+        fixedIn,
+      };
+      for (const name of names) seen.set(name, hit);
+      hits.push(hit);
+    }
+  }
+  return { hits, undecided, unknownEcosystem };
+}

@@ -1,0 +1,72 @@
+export const SEVERITIES = ["critical", "high", "medium", "low", "unknown"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+const WEIGHTS = {
+  AV: { N: 0.85, A: 0.62, L: 0.55, P: 0.2 },
+  AC: { L: 0.77, H: 0.44 },
+  UI: { N: 0.85, R: 0.62 },
+  CIA: { H: 0.56, L: 0.22, N: 0 },
+} as const;
+
+/** CVSS 3.1's Roundup: the smallest one-decimal number ≥ the input, free of floating-point noise. */
+function roundUp(value: number): number {
+  const integer = Math.round(value * 100000);
+  return integer % 10000 === 0 ? integer / 100000 : (Math.floor(integer / 10000) + 1) / 10;
+}
+
+/**
+ * The CVSS 3.0/3.1 base score of a vector (`CVSS:3.1/AV:N/AC:L/…`), per the
+ * FIRST specification, or undefined when the vector is not a complete v3 base vector.
+ */
+export function cvss3BaseScore(vector: string): number | undefined {
+  const parts = Object.fromEntries(
+    vector
+      .split("/")
+      .slice(1)
+      .map((part) => part.split(":") as [string, string]),
+  );
+  if (!/^CVSS:3\.[01]\//.test(vector)) return undefined;
+  const av = WEIGHTS.AV[parts.AV as keyof typeof WEIGHTS.AV];
+  const ac = WEIGHTS.AC[parts.AC as keyof typeof WEIGHTS.AC];
+  const ui = WEIGHTS.UI[parts.UI as keyof typeof WEIGHTS.UI];
+  const scope = parts.S;
+  const pr = { N: 0.85, L: scope === "C" ? 0.68 : 0.62, H: scope === "C" ? 0.5 : 0.27 }[parts.PR as "N" | "L" | "H"];
+  const [c, i, a] = [parts.C, parts.I, parts.A].map((value) => WEIGHTS.CIA[value as keyof typeof WEIGHTS.CIA]);
+  if ([av, ac, ui, pr, c, i, a].some((weight) => weight === undefined) || (scope !== "U" && scope !== "C")) return undefined;
+  const iss = 1 - (1 - (c as number)) * (1 - (i as number)) * (1 - (a as number));
+  const impact = scope === "U" ? 6.42 * iss : 7.52 * (iss - 0.029) - 3.25 * (iss - 0.02) ** 15;
+  const exploitability = 8.22 * (av as number) * (ac as number) * (pr as number) * (ui as number);
+  if (impact <= 0) return 0;
+  return roundUp(Math.min(scope === "U" ? impact + exploitability : 1.08 * (impact + exploitability), 10));
+}
+
+/** The qualitative rating of a CVSS score (critical ≥ 9, high ≥ 7, medium ≥ 4, low > 0). */
+export function ratingOf(score: number): Severity {
+  if (score >= 9) return "critical";
+  if (score >= 7) return "high";
+  if (score >= 4) return "medium";
+  return score > 0 ? "low" : "unknown";
+}
+
+/** GitHub's words (MODERATE) and others' (MEDIUM) mapped onto one scale. */
+export function normaliseSeverity(word: string | undefined): Severity {
+  switch (word?.toUpperCase()) {
+    case "CRITICAL":
+      return "critical";
+    case "HIGH":
+      return "high";
+    case "MODERATE":
+    case "MEDIUM":
+      return "medium";
+    case "LOW":
+      return "low";
+    default:
+      return "unknown";
+  }
+}
+
+/** `a` at least as severe as `b` (unknown ranks with critical: it blocks unless accepted). */
+export function atLeast(a: Severity, b: Severity): boolean {
+  const rank = { unknown: 4, critical: 4, high: 3, medium: 2, low: 1 } as const;
+  return rank[a] >= rank[b];
+}

@@ -1,0 +1,184 @@
+import { readdirSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { type AdvisoryHit, matchAdvisories, type OsvAdvisory, parseOsvAdvisory } from "../src/security/osv.js";
+import { osvPackage, parsePurl } from "../src/security/purl.js";
+import { parseSbom } from "../src/security/sbom.js";
+import { cvss3BaseScore, normaliseSeverity } from "../src/security/severity.js";
+import { fixture, fixturePath } from "./helpers.js";
+
+const advisories: OsvAdvisory[] = readdirSync(fixturePath("security/advisories")).map((file) => parseOsvAdvisory(fixture(`security/advisories/${file}`), file));
+const pairs = (hits: AdvisoryHit[]) => hits.map((hit) => `${hit.advisory} ${hit.component.name}@${hit.component.version}`).sort();
+
+describe("matching real SBOMs against real GitHub advisories", () => {
+  // The expected pairs are the corpus's SOURCES.md list, worked out there with OSV's own
+  // IsVulnerable over the npm ECOSYSTEM ranges; here they are recomputed and compared.
+  it("Juice Shop 14.1.1 (cyclonedx-npm, 1101 components): the 15 known pairs, and none of the negative controls", () => {
+    const sbom = parseSbom(fixture("security/sbom/juice-shop-14.1.1.flat.cdx-1.6.json"));
+    expect(sbom).toMatchObject({ format: "cyclonedx", specVersion: "1.6" });
+    expect(sbom.components).toHaveLength(1101);
+    const { hits } = matchAdvisories(sbom.components, advisories);
+    expect(pairs(hits)).toEqual(
+      [
+        "GHSA-35jh-r3h4-6jhm lodash@2.4.2",
+        "GHSA-3h5v-q93c-6h6q ws@7.4.6",
+        "GHSA-5mrr-rgp6-x4gr marsdb@0.6.11",
+        "GHSA-6g6m-m6h5-w9gf express-jwt@0.1.3",
+        "GHSA-8cf7-32gw-wr33 jsonwebtoken@0.1.0",
+        "GHSA-8cf7-32gw-wr33 jsonwebtoken@0.4.0",
+        "GHSA-8hfj-j24r-96c4 moment@2.0.0",
+        "GHSA-c7hr-j4mj-j2w6 jsonwebtoken@0.1.0",
+        "GHSA-c7hr-j4mj-j2w6 jsonwebtoken@0.4.0",
+        "GHSA-cchq-frgv-rjh5 vm2@3.9.11",
+        "GHSA-jf85-cpcp-j695 lodash@2.4.2",
+        "GHSA-p6mc-m468-83gw lodash@2.4.2",
+        "GHSA-pxg6-pf52-xh8x cookie@0.4.1",
+        "GHSA-pxg6-pf52-xh8x cookie@0.6.0",
+        "GHSA-qw6h-vgh9-j6wx express@4.19.2",
+      ].sort(),
+    );
+    expect(hits.find((hit) => hit.advisory === "GHSA-3h5v-q93c-6h6q")?.fixedIn).toBe("7.5.10");
+    expect(hits.find((hit) => hit.advisory === "GHSA-5mrr-rgp6-x4gr")?.fixedIn).toBeUndefined();
+    expect(hits.find((hit) => hit.advisory === "GHSA-35jh-r3h4-6jhm")?.component.path).toMatch(/node_modules\/lodash$/);
+  });
+
+  it.each([
+    ["bom.cdx.json", "cyclonedx"],
+    ["npm-sbom.cdx.json", "cyclonedx"],
+    ["npm-sbom.spdx.json", "spdx"],
+  ])("audit-demo %s: 13 pairs, minimist@0.0.8 marked as a dev dependency", (file, format) => {
+    const sbom = parseSbom(fixture(`security/generated/audit-demo/${file}`));
+    expect(sbom.format).toBe(format);
+    const { hits } = matchAdvisories(sbom.components, advisories);
+    expect(pairs(hits)).toHaveLength(13);
+    const minimist = hits.find((hit) => hit.component.name === "minimist");
+    expect(minimist).toMatchObject({ advisory: "GHSA-xvch-5gv4-984h", component: { version: "0.0.8", development: true } });
+    expect(hits.filter((hit) => hit.component.development)).toHaveLength(1);
+  });
+
+  it("negative controls: a workspaces monorepo and a dev-dependencies demo match nothing; an empty SPDX has no components", () => {
+    for (const file of ["local-workspaces.bare.cdx-1.6.json", "dev-dependencies.bare.cdx-1.6.json"]) {
+      expect(matchAdvisories(parseSbom(fixture(`security/sbom/${file}`)).components, advisories).hits).toEqual([]);
+    }
+    expect(parseSbom(fixture("security/sbom/cra-sbom-demo.trivy-0.71.2.empty.spdx.json")).components).toEqual([]);
+    const dev = parseSbom(fixture("security/sbom/dev-dependencies.bare.cdx-1.6.json")).components;
+    expect(
+      dev
+        .filter((component) => component.development)
+        .map((component) => component.name)
+        .sort(),
+    ).toEqual(["@types/node", "@types/uuid", "undici-types", "uuid"]);
+  });
+});
+
+describe("severity", () => {
+  const byId = (id: string) => advisories.find((advisory) => advisory.id === id) as OsvAdvisory;
+
+  it.each([
+    // By hand with the FIRST CVSS 3.1 equations: AV:N .85, AC:H .44, PR:N .85, UI:R .62 → 1.617 exploitability;
+    // C/I/A:L → ISS .5254, impact 3.373; roundup(4.99) = 5.0.
+    ["CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:U/C:L/I:L/A:L", 5.0],
+    ["CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", 9.8],
+    ["CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H", 10],
+    ["CVSS:3.1/AV:N/AC:L/PR:H/UI:N/S:U/C:H/I:H/A:H", 7.2],
+    ["CVSS:3.0/AV:L/AC:L/PR:L/UI:N/S:U/C:N/I:N/A:N", 0],
+  ])("%s scores %d", (vector, score) => {
+    expect(cvss3BaseScore(vector)).toBe(score);
+  });
+
+  it("without any CVSS, GitHub's own rating is used: jsonwebtoken <4.2.2 is critical, not unknown", async () => {
+    const { advisorySeverity } = await import("../src/security/osv.js");
+    expect(advisorySeverity(byId("GHSA-c7hr-j4mj-j2w6"))).toEqual({ severity: "critical", source: "database" });
+    expect(advisorySeverity(byId("GHSA-8cf7-32gw-wr33"))).toEqual({ severity: "medium", source: "database" });
+    expect(advisorySeverity(byId("GHSA-qw6h-vgh9-j6wx"))).toEqual({ severity: "medium", score: 5, source: "cvss3" });
+    expect(advisorySeverity(byId("GHSA-pxg6-pf52-xh8x")).severity).toBe("low");
+    expect(advisorySeverity({ id: "X", affected: [] } as OsvAdvisory)).toEqual({ severity: "unknown", source: "none" });
+    expect([normaliseSeverity("MODERATE"), normaliseSeverity("Medium"), normaliseSeverity(undefined)]).toEqual(["medium", "medium", "unknown"]);
+  });
+});
+
+describe("OSV range edge cases", () => {
+  const component = (name: string, version: string) => ({
+    name,
+    version,
+    purl: `pkg:npm/${name}@${version}`,
+    ecosystem: "npm",
+    development: false,
+    licenses: [],
+    path: undefined,
+  });
+  const hitsFor = (name: string, versions: string[], extra: OsvAdvisory[] = advisories) =>
+    versions.map((version) => matchAdvisories([component(name, version)], extra).hits.map((hit) => hit.advisory));
+
+  it("introduced 0 with an empty fixed (legacy GitHub data) means every version, no fix", () => {
+    expect(hitsFor("marsdb", ["0.0.1", "0.6.11", "9.9.9"])).toEqual([["GHSA-5mrr-rgp6-x4gr"], ["GHSA-5mrr-rgp6-x4gr"], ["GHSA-5mrr-rgp6-x4gr"]]);
+  });
+
+  it("last_affected is inclusive", () => {
+    expect(hitsFor("vm2", ["3.9.19", "3.9.20"])).toEqual([["GHSA-cchq-frgv-rjh5"], []]);
+  });
+
+  it("several ranges (backported fixes) each apply to their own line", () => {
+    expect(hitsFor("ws", ["5.2.3", "5.2.4", "6.2.2", "7.5.10", "8.17.0", "8.17.1"])).toEqual([
+      ["GHSA-3h5v-q93c-6h6q"],
+      [],
+      ["GHSA-3h5v-q93c-6h6q"],
+      [],
+      ["GHSA-3h5v-q93c-6h6q"],
+      [],
+    ]);
+  });
+
+  it("pre-releases: 5.0.0-beta.1 is inside [5.0.0-alpha.1, 5.0.0), 5.0.0 and 4.20.0 are not", () => {
+    expect(hitsFor("express", ["5.0.0-beta.1", "5.0.0", "4.20.0", "4.19.2"])).toEqual([["GHSA-qw6h-vgh9-j6wx"], [], [], ["GHSA-qw6h-vgh9-j6wx"]]);
+  });
+
+  it("two affected entries for one package, with negative controls at their fixes", () => {
+    expect(hitsFor("minimist", ["0.0.8", "0.2.4", "1.2.5", "1.2.8"])).toEqual([["GHSA-xvch-5gv4-984h"], [], ["GHSA-xvch-5gv4-984h"], []]);
+  });
+
+  it("a withdrawn advisory never matches, a limit closes a range, explicit versions match, shared aliases are one hit", () => {
+    const synthetic = (id: string, fields: Partial<OsvAdvisory>): OsvAdvisory =>
+      ({
+        id,
+        affected: [{ package: { ecosystem: "npm", name: "left-pad" }, ranges: [{ type: "SEMVER", events: [{ introduced: "0" }] }] }],
+        ...fields,
+      }) as OsvAdvisory;
+    const withdrawn = synthetic("GHSA-withdrawn", { withdrawn: "2024-01-01T00:00:00Z" });
+    const limited = synthetic("GHSA-limited", {
+      affected: [{ package: { ecosystem: "npm", name: "left-pad" }, ranges: [{ type: "SEMVER", events: [{ introduced: "1.0.0" }, { limit: "2.0.0" }] }] }],
+    });
+    const listed = synthetic("GHSA-listed", { affected: [{ package: { ecosystem: "npm", name: "left-pad" }, versions: ["3.0.0"] }] });
+    const cveA = synthetic("GHSA-aaaa", { aliases: ["CVE-2099-0001"] });
+    const cveB = synthetic("OSV-bbbb", { aliases: ["CVE-2099-0001"] });
+    expect(hitsFor("left-pad", ["1.5.0", "2.0.0", "3.0.0"], [withdrawn, limited, listed])).toEqual([["GHSA-limited"], [], ["GHSA-listed"]]);
+    const merged = matchAdvisories([component("left-pad", "1.0.0")], [cveA, cveB]).hits;
+    expect(merged).toHaveLength(1);
+    expect(merged[0]?.aliases).toEqual(["CVE-2099-0001", "OSV-bbbb"]);
+  });
+
+  it("purls: scopes, subpaths and types OSV does not know", () => {
+    expect(parsePurl("pkg:npm/%40babel/core@7.24.7#packages/core")).toEqual({
+      type: "npm",
+      namespace: "@babel",
+      name: "core",
+      version: "7.24.7",
+      subpath: "packages/core",
+    });
+    expect(osvPackage(parsePurl("pkg:maven/org.slf4j/slf4j-api@2.0.9"))).toEqual({ ecosystem: "Maven", name: "org.slf4j:slf4j-api" });
+    expect(osvPackage(parsePurl("pkg:generic/openssl@3.0.0"))).toBeUndefined();
+    expect(() => parsePurl("npm:lodash")).toThrow('expected a package URL such as pkg:npm/lodash@4.17.21, found "npm:lodash"');
+    const result = matchAdvisories([{ ...component("openssl", "3.0.0"), purl: "pkg:generic/openssl@3.0.0", ecosystem: undefined }], advisories);
+    expect(result.unknownEcosystem).toHaveLength(1);
+  });
+
+  it("malformed SBOMs and advisories are one sentence", () => {
+    expect(() => parseSbom('{"bomFormat": "CycloneDX", "specVersion": "2.0", "components": []}')).toThrow(
+      /^CycloneDX SBOM: specVersion: expected a CycloneDX spec version 1\.2–1\.7, found string "2\.0"/,
+    );
+    expect(() => parseSbom('{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [{"version": "1"}]}')).toThrow(
+      /components\[0\]\.name: expected string/,
+    );
+    expect(() => parseSbom('{"hello": 1}')).toThrow(/expected a CycloneDX .* or SPDX .* SBOM, found another JSON document/);
+    expect(() => parseOsvAdvisory('{"affected": []}', "x.json")).toThrow(/^x\.json: expected an OSV advisory: id: expected string/);
+  });
+});
