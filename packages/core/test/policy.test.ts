@@ -73,7 +73,7 @@ describe("release-gates.yml", () => {
       "release-gates.yml, line 4: gates.coverage.thresholds.global.lines: expected number to be <=100, found number 180",
     ],
     ["broken YAML gives the line", "gates:\n  coverage: [\n", "release-gates.yml, line 3: expected valid YAML"],
-    ["a list at the top level is refused", "- a\n- b\n", "release-gates.yml, line 1: expected a mapping of settings at the top level, found a list"],
+    ["a list at the top level is refused", "- a\n- b\n", "release-gates.yml, line 1: expected a mapping at the top level, found a list"],
   ])("%s", (_name, text, message) => {
     expect(failure(text).message.startsWith(message)).toBe(true);
   });

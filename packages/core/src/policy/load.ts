@@ -1,8 +1,8 @@
-import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { ConfigurationError } from "../errors.js";
 import { describeZodError } from "../validation.js";
-import { CoverageSettings, PerfSettings, Policy, type PolicyInput } from "./schema.js";
+import { parseYamlMapping } from "../yaml.js";
+import { CoverageSettings, PerfSettings, Policy, type PolicyInput, SecuritySettings } from "./schema.js";
 
 /** A validated policy, and the text's own values: environment overrides merge on those, before defaults. */
 export interface LoadedPolicy {
@@ -20,38 +20,10 @@ export function defaultPolicy(): LoadedPolicy {
 /** The file name the CLI and actions look for at the repository root. */
 export const POLICY_FILE = "release-gates.yml";
 
-/**
- * Parses and validates a policy file. Errors name the file, the line and the
- * key path: `release-gates.yml, line 4: gates.coverage.patch.threshold: expected number, found string "high"`.
- */
+/** Parses and validates a policy file; errors name the file, the line and the key path. */
 export function parsePolicy(text: string, source = POLICY_FILE): LoadedPolicy {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const [yamlError] = document.errors;
-  if (yamlError) {
-    const line = lineCounter.linePos(yamlError.pos[0]).line;
-    throw new ConfigurationError(`expected valid YAML, found a syntax error: ${yamlError.message.split("\n")[0]}`, source, line);
-  }
-  const data: unknown = document.toJS() ?? {};
-  if (typeof data !== "object" || Array.isArray(data)) {
-    throw new ConfigurationError(`expected a mapping of settings at the top level, found ${Array.isArray(data) ? "a list" : typeof data}`, source, 1);
-  }
-  const result = Policy.safeParse(data);
-  if (result.success) return { policy: result.data, raw: data as PolicyInput, source };
-  const { path, sentence } = describeZodError(result.error, data);
-  return throwAt(document, lineCounter, path, sentence, source);
-}
-
-function throwAt(document: ReturnType<typeof parseDocument>, lineCounter: LineCounter, path: readonly PropertyKey[], sentence: string, source: string): never {
-  // The deepest node that exists along the path is where the mistake is.
-  for (let depth = path.length; depth >= 0; depth -= 1) {
-    const node = document.getIn(path.slice(0, depth) as (string | number)[], true);
-    if (node && (isScalar(node) || isMap(node) || typeof node === "object") && "range" in (node as object)) {
-      const range = (node as { range?: [number, number, number] }).range;
-      if (range) throw new ConfigurationError(sentence, source, lineCounter.linePos(range[0]).line);
-    }
-  }
-  throw new ConfigurationError(sentence, source);
+  const { value, raw } = parseYamlMapping(text, Policy, source);
+  return { policy: value, raw: raw as PolicyInput, source };
 }
 
 /** Deep-merges plain objects; arrays and scalars in `override` replace. */
@@ -63,7 +35,7 @@ function merge<T>(base: T, override: unknown): T {
   return out as T;
 }
 
-const GATE_SCHEMAS = { coverage: CoverageSettings, perf: PerfSettings } as const;
+const GATE_SCHEMAS = { coverage: CoverageSettings, perf: PerfSettings, security: SecuritySettings } as const;
 type GateName = keyof typeof GATE_SCHEMAS;
 
 /**

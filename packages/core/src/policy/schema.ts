@@ -123,12 +123,40 @@ export const PerfSettings = z.strictObject({
   onNoData: NoDataOutcome.default("fail"),
 });
 
+const BlockingSeverity = z.enum(["critical", "high", "medium", "low"]);
+
+export const SecuritySettings = z.strictObject({
+  /** CycloneDX (1.4–1.6) or SPDX 2.3 JSON. */
+  sbom: z.string().min(1).optional(),
+  /** OSV advisories: a directory of `.json` files (searched recursively). */
+  advisories: z.string().min(1).optional(),
+  /** Findings at or above this severity fail the gate; no accepted risk lifts them. */
+  failOn: BlockingSeverity.default("high"),
+  /** Findings at or above this severity (and below `failOn`) pass only when an unexpired accepted risk covers them. */
+  requireAcceptanceFrom: BlockingSeverity.default("medium"),
+  /** Dependency scopes whose findings count; the others are reported as notices. */
+  scopes: z
+    .array(z.enum(["runtime", "development"]))
+    .min(1)
+    .default(["runtime"]),
+  /** Count only findings that have a fixed version to move to. */
+  onlyFixable: z.boolean().default(false),
+  /** An advisory of unknown severity blocks by default: unrated is not harmless. */
+  onUnknownSeverity: z.enum(["fail", "warn"]).default("fail"),
+  /** Accepted risks: advisory, package (range), reason, owner, expiry. */
+  riskRegister: z.string().min(1).default("security/accepted-risks.yml"),
+  /** The advisory snapshot may be at most this old (by its newest `modified` date). */
+  maxSnapshotAge: Duration.optional(),
+  onStaleSnapshot: z.enum(["fail", "warn"]).default("warn"),
+});
+
 const GateName = z.string().regex(/^[a-z][a-z0-9-]*$/, "a gate name in lower case (coverage, security, perf…)");
 const EnvironmentName = z.string().regex(/^[a-z][a-z0-9-]*$/, "an environment name in lower case letters, digits and dashes");
 
 export const GateSettings = z.strictObject({
   coverage: CoverageSettings.default(CoverageSettings.parse({})),
   perf: PerfSettings.default(PerfSettings.parse({})),
+  security: SecuritySettings.default(SecuritySettings.parse({})),
 });
 
 const Weekday = z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]);
@@ -218,7 +246,13 @@ export const Environment = z.strictObject({
   /** Where to roll back to from here: the environment whose current version is the known-good one. */
   rollbackTo: EnvironmentName.optional(),
   /** Gate settings that differ in this environment (staging may be looser than mainnet). */
-  gates: z.strictObject({ coverage: CoverageSettings.partial().optional(), perf: PerfSettings.partial().optional() }).optional(),
+  gates: z
+    .strictObject({
+      coverage: CoverageSettings.partial().optional(),
+      perf: PerfSettings.partial().optional(),
+      security: SecuritySettings.partial().optional(),
+    })
+    .optional(),
 });
 
 /** `release-gates.yml`: the whole release policy. */
@@ -236,6 +270,7 @@ export type CoverageSettings = z.infer<typeof CoverageSettings>;
 export type CoverageThresholds = z.infer<typeof CoverageThresholds>;
 export type MetricThresholds = z.infer<typeof MetricThresholds>;
 export type PerfSettings = z.infer<typeof PerfSettings>;
+export type SecuritySettings = z.infer<typeof SecuritySettings>;
 export type CalendarWindow = z.infer<typeof CalendarWindow>;
 export type Environment = z.infer<typeof Environment>;
 export type Analysis = z.infer<typeof Analysis>;

@@ -1,0 +1,256 @@
+import type { SecuritySettings } from "../policy/schema.js";
+import { formatDuration, parseDuration } from "../promote/duration.js";
+import type { Check, Finding } from "../report/schema.js";
+import type { AdvisoryHit, MatchResult, OsvAdvisory } from "./osv.js";
+import { type AcceptedRisk, acceptedRiskFor, isExpired } from "./risks.js";
+import type { Sbom } from "./sbom.js";
+import { atLeast, SEVERITIES, type Severity } from "./severity.js";
+
+/** What the gate decided about one vulnerable component. */
+export type DependencyDecision =
+  | "blocking"
+  | "unaccepted"
+  | "expired-acceptance"
+  | "unknown-severity"
+  | "accepted"
+  | "out-of-scope"
+  | "no-fix-yet"
+  | "below-policy";
+
+export interface DependencyFinding {
+  hit: AdvisoryHit;
+  decision: DependencyDecision;
+  acceptedRisk?: AcceptedRisk;
+}
+
+/** The advisory snapshot the decision was made against: its size and its newest `modified` date. */
+export interface AdvisorySnapshot {
+  count: number;
+  newestModified: string | undefined;
+  source: string;
+}
+
+export interface DependencyEvaluationInput {
+  settings: SecuritySettings;
+  sbom: Sbom;
+  sbomSource: string;
+  match: MatchResult;
+  snapshot: AdvisorySnapshot;
+  register: readonly AcceptedRisk[];
+  now: Date;
+}
+
+export interface DependencyEvaluation {
+  checks: Check[];
+  findings: Finding[];
+  decisions: DependencyFinding[];
+  details: {
+    components: number;
+    vulnerableComponents: number;
+    bySeverity: Record<Severity, number>;
+    snapshot: AdvisorySnapshot;
+  };
+}
+
+const FAILING: ReadonlySet<DependencyDecision> = new Set(["blocking", "unaccepted", "expired-acceptance"]);
+
+function decide(hit: AdvisoryHit, input: DependencyEvaluationInput): DependencyFinding {
+  const { settings, register, now } = input;
+  const scope = hit.component.development ? "development" : "runtime";
+  if (!settings.scopes.includes(scope)) return { hit, decision: "out-of-scope" };
+  if (settings.onlyFixable && hit.fixedIn === undefined) return { hit, decision: "no-fix-yet" };
+  const severity = hit.severity.severity;
+  const risk = acceptedRiskFor(hit, register, now);
+  const accepted = risk && !isExpired(risk, now) ? risk : undefined;
+  if (severity === "unknown") return accepted ? { hit, decision: "accepted", acceptedRisk: accepted } : { hit, decision: "unknown-severity" };
+  if (atLeast(severity, settings.failOn)) return { hit, decision: "blocking" };
+  if (!atLeast(severity, settings.requireAcceptanceFrom)) return { hit, decision: "below-policy" };
+  if (accepted) return { hit, decision: "accepted", acceptedRisk: accepted };
+  return risk ? { hit, decision: "expired-acceptance", acceptedRisk: risk } : { hit, decision: "unaccepted" };
+}
+
+function label(hit: AdvisoryHit): string {
+  const { component, advisory, aliases, severity } = hit;
+  const ids = [advisory, ...aliases.filter((alias) => alias.startsWith("CVE-"))].join(", ");
+  const score = severity.score === undefined ? "" : ` ${severity.score}`;
+  return `${component.name}@${component.version} has ${ids} (${severity.severity}${score}): ${hit.summary}`;
+}
+
+function explain({ hit, decision, acceptedRisk }: DependencyFinding, settings: SecuritySettings): string {
+  const fix = hit.fixedIn ? `upgrade to ${hit.fixedIn} or later` : "no fixed version is published yet";
+  switch (decision) {
+    case "blocking":
+      return `${label(hit)}; ${hit.severity.severity} is at or above the policy's failOn (${settings.failOn}): ${fix}.`;
+    case "unaccepted":
+      return `${label(hit)}; a ${hit.severity.severity} finding must be fixed or listed in ${settings.riskRegister}: ${fix}.`;
+    case "expired-acceptance":
+      return `${label(hit)}; its accepted risk (owner ${acceptedRisk?.owner}) expired on ${acceptedRisk?.expires}: ${fix}, or renew the entry.`;
+    case "unknown-severity":
+      return `${label(hit)}; the advisory has no severity rating, so it counts as blocking (onUnknownSeverity: ${settings.onUnknownSeverity}): ${fix}, or accept the risk.`;
+    case "accepted":
+      return `${label(hit)}; accepted by ${acceptedRisk?.owner} until ${acceptedRisk?.expires}: ${acceptedRisk?.reason}`;
+    case "out-of-scope":
+      return `${label(hit)}; a development dependency, outside the policy's scopes (${settings.scopes.join(", ")}).`;
+    case "no-fix-yet":
+      return `${label(hit)}; no fixed version exists yet and the policy counts only fixable findings.`;
+    case "below-policy":
+      return `${label(hit)}; below the policy's requireAcceptanceFrom (${settings.requireAcceptanceFrom}): ${fix}.`;
+  }
+}
+
+function findingSeverity(decision: DependencyDecision, settings: SecuritySettings): Finding["severity"] {
+  if (FAILING.has(decision)) return "error";
+  if (decision === "unknown-severity") return settings.onUnknownSeverity === "fail" ? "error" : "warning";
+  return decision === "below-policy" ? "warning" : "notice";
+}
+
+function countCheck(id: string, count: number, failing: Check["status"], passMessage: string, failMessage: string): Check {
+  return { id, status: count === 0 ? "pass" : failing, measured: count, threshold: 0, message: count === 0 ? passMessage : failMessage };
+}
+
+/** Newest `modified` date among the advisories: how fresh the snapshot is. */
+export function describeSnapshot(advisories: readonly OsvAdvisory[], source: string): AdvisorySnapshot {
+  let newest: string | undefined;
+  for (const advisory of advisories) if (advisory.modified && (!newest || advisory.modified > newest)) newest = advisory.modified;
+  return { count: advisories.length, newestModified: newest, source };
+}
+
+function snapshotAgeCheck(snapshot: AdvisorySnapshot, settings: SecuritySettings, now: Date): Check | undefined {
+  if (!settings.maxSnapshotAge) return undefined;
+  const limit = parseDuration(settings.maxSnapshotAge, "gates.security.maxSnapshotAge");
+  const modified = snapshot.newestModified ? Date.parse(snapshot.newestModified) : Number.NaN;
+  if (Number.isNaN(modified))
+    return {
+      id: "advisories.snapshot-age",
+      status: "no-data",
+      onNoData: settings.onStaleSnapshot,
+      measured: null,
+      threshold: settings.maxSnapshotAge,
+      message: `The advisories in ${snapshot.source} carry no modified date, so their age cannot be checked.`,
+    };
+  const age = now.getTime() - modified;
+  const stale = age > limit;
+  return {
+    id: "advisories.snapshot-age",
+    status: stale ? settings.onStaleSnapshot : "pass",
+    measured: formatDuration(age),
+    threshold: settings.maxSnapshotAge,
+    message: `The newest advisory in ${snapshot.source} was modified ${snapshot.newestModified} (${formatDuration(age)} ago); ${stale ? `older than the policy's ${settings.maxSnapshotAge}: refresh the snapshot` : `within ${settings.maxSnapshotAge}`}.`,
+  };
+}
+
+/**
+ * Decides the dependency part of the security gate: every advisory hit is
+ * blocking, needs an accepted risk, or is reported for information, by
+ * severity, scope and the risk register. An SBOM without components or an
+ * empty advisory snapshot is no evidence, never a pass.
+ */
+export function evaluateDependencies(input: DependencyEvaluationInput): DependencyEvaluation {
+  const { settings, sbom, sbomSource, match, snapshot, now } = input;
+  const decisions = match.hits.map((hit) => decide(hit, input));
+  const count = (wanted: DependencyDecision) => decisions.filter((finding) => finding.decision === wanted).length;
+  const checks: Check[] = [];
+
+  if (sbom.components.length === 0)
+    checks.push({
+      id: "dependencies.inventory",
+      status: "no-data",
+      onNoData: "fail",
+      measured: 0,
+      threshold: null,
+      message: `${sbomSource} lists no components: an empty SBOM is no evidence (was it made without a lock file?).`,
+    });
+  if (snapshot.count === 0)
+    checks.push({
+      id: "advisories.snapshot",
+      status: "no-data",
+      onNoData: "fail",
+      measured: 0,
+      threshold: null,
+      message: `${snapshot.source} holds no advisories: matching against nothing proves nothing.`,
+    });
+
+  const blocking = count("blocking");
+  checks.push(
+    countCheck(
+      "dependencies.blocking",
+      blocking,
+      "fail",
+      `No ${settings.failOn}-or-worse advisory affects a ${settings.scopes.join(" or ")} dependency.`,
+      `${blocking} ${settings.failOn}-or-worse ${blocking === 1 ? "advisory affects" : "advisories affect"} ${settings.scopes.join(" or ")} dependencies.`,
+    ),
+  );
+  const unaccepted = count("unaccepted") + count("expired-acceptance");
+  checks.push(
+    countCheck(
+      "dependencies.accepted-risks",
+      unaccepted,
+      "fail",
+      `Every ${settings.requireAcceptanceFrom}-or-worse finding below ${settings.failOn} is fixed or accepted in ${settings.riskRegister}.`,
+      `${unaccepted} ${settings.requireAcceptanceFrom} ${unaccepted === 1 ? "finding is" : "findings are"} neither fixed nor covered by an unexpired entry of ${settings.riskRegister}.`,
+    ),
+  );
+  const unrated = count("unknown-severity");
+  checks.push(
+    countCheck(
+      "dependencies.unknown-severity",
+      unrated,
+      settings.onUnknownSeverity,
+      "Every matching advisory has a severity rating.",
+      `${unrated} matching ${unrated === 1 ? "advisory has" : "advisories have"} no severity rating.`,
+    ),
+  );
+  checks.push(
+    countCheck(
+      "dependencies.undecided",
+      match.undecided.length,
+      "warn",
+      "Every component version could be compared with the advisories' ranges.",
+      `${match.undecided.length} component ${match.undecided.length === 1 ? "version" : "versions"} could not be compared with an advisory's range (not semver): check ${match.undecided
+        .slice(0, 3)
+        .map(({ component, advisory }) => `${component.name}@${component.version} against ${advisory}`)
+        .join(", ")}${match.undecided.length > 3 ? ", …" : ""} by hand.`,
+    ),
+  );
+  const ageCheck = snapshotAgeCheck(snapshot, settings, now);
+  if (ageCheck) checks.push(ageCheck);
+
+  const findings: Finding[] = decisions.map((decision) => ({
+    id: decision.hit.advisory,
+    severity: findingSeverity(decision.decision, settings),
+    message: explain(decision, settings),
+    location: { path: sbomSource },
+    properties: {
+      package: decision.hit.component.name,
+      version: decision.hit.component.version,
+      purl: decision.hit.component.purl,
+      advisory: decision.hit.advisory,
+      aliases: decision.hit.aliases,
+      severity: decision.hit.severity.severity,
+      score: decision.hit.severity.score,
+      severitySource: decision.hit.severity.source,
+      fixedIn: decision.hit.fixedIn,
+      path: decision.hit.component.path,
+      scope: decision.hit.component.development ? "development" : "runtime",
+      decision: decision.decision,
+      ...(decision.acceptedRisk ? { acceptedRisk: decision.acceptedRisk } : {}),
+    },
+  }));
+  // Blocking findings first, as the summary lists them.
+  const order = { error: 0, warning: 1, notice: 2 } as const;
+  findings.sort((a, b) => order[a.severity] - order[b.severity]);
+
+  const bySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
+  for (const hit of match.hits) bySeverity[hit.severity.severity] += 1;
+  return {
+    checks,
+    findings,
+    decisions,
+    details: {
+      components: sbom.components.length,
+      vulnerableComponents: new Set(match.hits.map((hit) => hit.component)).size,
+      bySeverity,
+      snapshot,
+    },
+  };
+}

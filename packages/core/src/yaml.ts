@@ -1,0 +1,40 @@
+import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
+import type { z } from "zod";
+import { ConfigurationError } from "./errors.js";
+import { describeZodError } from "./validation.js";
+
+/** A validated YAML mapping, and the text's own values (before schema defaults). */
+export interface ParsedYaml<T> {
+  value: T;
+  raw: unknown;
+}
+
+/**
+ * Parses a YAML mapping and validates it. Errors name the file, the line
+ * and the key path: `release-gates.yml, line 4: gates.coverage.patch.threshold: expected number, found string "high"`.
+ */
+export function parseYamlMapping<S extends z.ZodType>(text: string, schema: S, source: string): ParsedYaml<z.infer<S>> {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const [yamlError] = document.errors;
+  if (yamlError) {
+    const line = lineCounter.linePos(yamlError.pos[0]).line;
+    throw new ConfigurationError(`expected valid YAML, found a syntax error: ${yamlError.message.split("\n")[0]}`, source, line);
+  }
+  const data: unknown = document.toJS() ?? {};
+  if (typeof data !== "object" || Array.isArray(data)) {
+    throw new ConfigurationError(`expected a mapping at the top level, found ${Array.isArray(data) ? "a list" : typeof data}`, source, 1);
+  }
+  const result = schema.safeParse(data);
+  if (result.success) return { value: result.data, raw: data };
+  const { path, sentence } = describeZodError(result.error, data);
+  // The deepest node that exists along the path is where the mistake is.
+  for (let depth = path.length; depth >= 0; depth -= 1) {
+    const node = document.getIn(path.slice(0, depth) as (string | number)[], true);
+    if (node && (isScalar(node) || isMap(node) || typeof node === "object") && "range" in (node as object)) {
+      const range = (node as { range?: [number, number, number] }).range;
+      if (range) throw new ConfigurationError(sentence, source, lineCounter.linePos(range[0]).line);
+    }
+  }
+  throw new ConfigurationError(sentence, source);
+}

@@ -1,0 +1,171 @@
+import { readdirSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { SecuritySettings } from "../src/policy/schema.js";
+import { deriveGateStatus } from "../src/report/build.js";
+import { type DependencyEvaluationInput, describeSnapshot, evaluateDependencies } from "../src/security/evaluate.js";
+import { matchAdvisories, parseOsvAdvisory } from "../src/security/osv.js";
+import { parseRiskRegister } from "../src/security/risks.js";
+import { parseSbom } from "../src/security/sbom.js";
+import { fixture, fixturePath } from "./helpers.js";
+
+const advisories = readdirSync(fixturePath("security/advisories")).map((file) => parseOsvAdvisory(fixture(`security/advisories/${file}`), file));
+const NOW = new Date("2026-11-26T12:00:00Z");
+
+/**
+ * audit-demo (cyclonedx-npm 6.0.1 from a real lock file) has 13 hits against the corpus
+ * advisories. Their severities, read by hand from each advisory file: critical from
+ * database_specific for GHSA-c7hr (×2, jsonwebtoken 0.1.0 and 0.4.0) and GHSA-5mrr (marsdb,
+ * no fix); critical from CVSS for GHSA-jf85 (lodash 2.4.2) and GHSA-xvch (minimist 0.0.8, the
+ * only dev dependency); high for GHSA-6g6m, GHSA-35jh (×2), GHSA-p6mc (×2), GHSA-8hfj; medium
+ * (MODERATE) for GHSA-8cf7 (×2, alias CVE-2022-23539).
+ */
+function evaluate(settings: Partial<SecuritySettings>, registerText = "risks: []\n", sbomFile = "security/generated/audit-demo/bom.cdx.json") {
+  const sbom = parseSbom(fixture(sbomFile));
+  const input: DependencyEvaluationInput = {
+    settings: SecuritySettings.parse(settings),
+    sbom,
+    sbomSource: "bom.cdx.json",
+    match: matchAdvisories(sbom.components, advisories),
+    snapshot: describeSnapshot(advisories, "advisories/"),
+    register: parseRiskRegister(registerText, "security/accepted-risks.yml"),
+    now: NOW,
+  };
+  const result = evaluateDependencies(input);
+  const decided = (decision: string) =>
+    result.decisions
+      .filter((finding) => finding.decision === decision)
+      .map((finding) => `${finding.hit.advisory} ${finding.hit.component.name}@${finding.hit.component.version}`)
+      .sort();
+  return { ...result, decided, status: deriveGateStatus(result.checks), check: (id: string) => result.checks.find((check) => check.id === id) };
+}
+
+const ACCEPT_JWT = (expires: string) => `risks:
+  - advisory: CVE-2022-23539
+    package: jsonwebtoken
+    versions: "<1.0.0"
+    reason: Only verifies tokens signed by our own issuer; upgrade tracked in PLAT-812.
+    owner: alice@example.com
+    expires: ${expires}
+`;
+
+describe("dependency decisions on audit-demo", () => {
+  it("default policy: ten runtime critical/high findings block, two mediums need acceptance, the dev minimist is out of scope", () => {
+    const result = evaluate({});
+    expect(result.status).toBe("fail");
+    expect(result.decided("blocking")).toHaveLength(10);
+    expect(result.decided("unaccepted")).toEqual(["GHSA-8cf7-32gw-wr33 jsonwebtoken@0.1.0", "GHSA-8cf7-32gw-wr33 jsonwebtoken@0.4.0"]);
+    expect(result.decided("out-of-scope")).toEqual(["GHSA-xvch-5gv4-984h minimist@0.0.8"]);
+    expect(result.check("dependencies.blocking")).toMatchObject({ status: "fail", measured: 10 });
+    expect(result.check("dependencies.accepted-risks")).toMatchObject({ status: "fail", measured: 2 });
+    expect(result.details).toMatchObject({ components: 30, bySeverity: { critical: 5, high: 6, medium: 2, low: 0, unknown: 0 } });
+    // The report carries what a reader needs to act: advisory, package, version, fix.
+    expect(result.findings[0]?.severity).toBe("error");
+    const jwt = result.findings.find((finding) => finding.id === "GHSA-c7hr-j4mj-j2w6");
+    expect(jwt?.properties).toMatchObject({
+      package: "jsonwebtoken",
+      advisory: "GHSA-c7hr-j4mj-j2w6",
+      severity: "critical",
+      severitySource: "database",
+      fixedIn: "4.2.2",
+    });
+    expect(jwt?.message).toContain("upgrade to 4.2.2 or later");
+    expect(result.findings.at(-1)?.severity).toBe("notice");
+  });
+
+  it("an unexpired accepted risk, named by its CVE alias and a version range, covers both mediums", () => {
+    const result = evaluate({}, ACCEPT_JWT("2027-01-31"));
+    expect(result.decided("accepted")).toHaveLength(2);
+    expect(result.check("dependencies.accepted-risks")).toMatchObject({ status: "pass", measured: 0 });
+    expect(result.findings.find((finding) => finding.properties?.decision === "accepted")?.message).toContain("accepted by alice@example.com until 2027-01-31");
+  });
+
+  it("an expired accepted risk fails and names its owner; the expiry day itself still counts", () => {
+    const expired = evaluate({}, ACCEPT_JWT("2026-11-25"));
+    expect(expired.decided("expired-acceptance")).toHaveLength(2);
+    expect(expired.findings.find((finding) => finding.properties?.decision === "expired-acceptance")?.message).toContain(
+      "its accepted risk (owner alice@example.com) expired on 2026-11-25",
+    );
+    expect(evaluate({}, ACCEPT_JWT("2026-11-26")).decided("accepted")).toHaveLength(2);
+  });
+
+  it("an accepted risk whose range misses the version does not cover it", () => {
+    const result = evaluate({}, ACCEPT_JWT("2027-01-31").replace("<1.0.0", ">=0.2.0 <1.0.0"));
+    expect(result.decided("accepted")).toEqual(["GHSA-8cf7-32gw-wr33 jsonwebtoken@0.4.0"]);
+    expect(result.decided("unaccepted")).toEqual(["GHSA-8cf7-32gw-wr33 jsonwebtoken@0.1.0"]);
+  });
+
+  it("a critical finding is never lifted by the register", () => {
+    const register = `risks:
+  - { advisory: GHSA-c7hr-j4mj-j2w6, package: jsonwebtoken, reason: legacy, owner: bob, expires: 2030-01-01 }
+`;
+    expect(evaluate({}, register).decided("blocking")).toContain("GHSA-c7hr-j4mj-j2w6 jsonwebtoken@0.1.0");
+  });
+
+  it("failOn critical, both scopes, only fixable: highs need acceptance, marsdb (no fix) is set aside, the dev minimist blocks", () => {
+    const result = evaluate({ failOn: "critical", scopes: ["runtime", "development"], onlyFixable: true });
+    expect(result.decided("no-fix-yet")).toEqual(["GHSA-5mrr-rgp6-x4gr marsdb@0.6.11"]);
+    expect(result.decided("blocking")).toEqual([
+      "GHSA-c7hr-j4mj-j2w6 jsonwebtoken@0.1.0",
+      "GHSA-c7hr-j4mj-j2w6 jsonwebtoken@0.4.0",
+      "GHSA-jf85-cpcp-j695 lodash@2.4.2",
+      "GHSA-xvch-5gv4-984h minimist@0.0.8",
+    ]);
+    expect(result.decided("unaccepted")).toHaveLength(8);
+  });
+
+  it("requireAcceptanceFrom high with failOn critical leaves mediums as warnings below the policy", () => {
+    const result = evaluate({ failOn: "critical", requireAcceptanceFrom: "high" });
+    expect(result.decided("below-policy")).toHaveLength(2);
+    expect(result.findings.filter((finding) => finding.properties?.decision === "below-policy").map((finding) => finding.severity)).toEqual([
+      "warning",
+      "warning",
+    ]);
+  });
+});
+
+describe("evidence and snapshot checks", () => {
+  it("an empty SBOM (Trivy on a tree without a lock file) is no evidence and fails", () => {
+    const result = evaluate({}, undefined, "security/sbom/cra-sbom-demo.trivy-0.71.2.empty.spdx.json");
+    expect(result.check("dependencies.inventory")).toMatchObject({ status: "no-data", onNoData: "fail" });
+    expect(result.status).toBe("fail");
+  });
+
+  it("the negative-control workspaces SBOM passes every check", () => {
+    expect(evaluate({}, undefined, "security/sbom/local-workspaces.bare.cdx-1.6.json").status).toBe("pass");
+  });
+
+  it("a snapshot older than maxSnapshotAge warns (or fails) with its newest modified date", () => {
+    const newest = describeSnapshot(advisories, "advisories/").newestModified as string;
+    const stale = evaluate({ maxSnapshotAge: "30d" }, undefined, "security/sbom/local-workspaces.bare.cdx-1.6.json");
+    expect(stale.check("advisories.snapshot-age")).toMatchObject({ status: "warn", threshold: "30d" });
+    expect(stale.check("advisories.snapshot-age")?.message).toContain(newest);
+    expect(stale.status).toBe("warn");
+    expect(evaluate({ maxSnapshotAge: "30d", onStaleSnapshot: "fail" }, undefined, "security/sbom/local-workspaces.bare.cdx-1.6.json").status).toBe("fail");
+    expect(evaluate({ maxSnapshotAge: "520w" }, undefined, "security/sbom/local-workspaces.bare.cdx-1.6.json").check("advisories.snapshot-age")?.status).toBe(
+      "pass",
+    );
+  });
+});
+
+describe("risk register file", () => {
+  it.each([
+    [
+      "an entry without an owner",
+      "risks:\n  - advisory: GHSA-1\n    package: a\n    reason: r\n    expires: 2027-01-01\n",
+      /^security\/accepted-risks\.yml, line 2: risks\[0\]\.owner: expected string, found nothing/,
+    ],
+    ["a date that is not a date", "risks:\n  - { advisory: A, package: a, reason: r, owner: o, expires: next year }\n", /line 2: risks\[0\]\.expires: /],
+    [
+      "a range that is not semver",
+      "risks:\n  - { advisory: A, package: a, versions: 'soon', reason: r, owner: o, expires: 2027-01-01 }\n",
+      /semver range such as <9\.0\.0/,
+    ],
+    ["an unknown key", "risks:\n  - { advisory: A, package: a, reason: r, owner: o, expires: 2027-01-01, until: x }\n", /line 2: .*until/],
+  ])("%s is refused with the file, line and field", (_name, text, message) => {
+    expect(() => parseRiskRegister(text, "security/accepted-risks.yml")).toThrow(message);
+  });
+
+  it("reads an unquoted YAML date as the calendar day", () => {
+    expect(parseRiskRegister("risks:\n  - { advisory: A, package: a, reason: r, owner: o, expires: 2027-01-31 }\n", "r.yml")[0]?.expires).toBe("2027-01-31");
+  });
+});
