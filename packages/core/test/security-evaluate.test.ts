@@ -23,8 +23,8 @@ function evaluate(settings: Partial<SecuritySettings>, registerText = "risks: []
   const sbom = parseSbom(fixture(sbomFile));
   const input: DependencyEvaluationInput = {
     settings: SecuritySettings.parse(settings),
-    sbom,
-    sbomSource: "bom.cdx.json",
+    inventory: sbom.components,
+    inventorySource: "bom.cdx.json",
     match: matchAdvisories(sbom.components, advisories),
     snapshot: describeSnapshot(advisories, "advisories/"),
     register: parseRiskRegister(registerText, "security/accepted-risks.yml"),

@@ -3,7 +3,7 @@ import { formatDuration, parseDuration } from "../promote/duration.js";
 import type { Check, Finding } from "../report/schema.js";
 import type { AdvisoryHit, MatchResult, OsvAdvisory } from "./osv.js";
 import { type AcceptedRisk, acceptedRiskFor, isExpired } from "./risks.js";
-import type { Sbom } from "./sbom.js";
+import type { Component } from "./sbom.js";
 import { atLeast, SEVERITIES, type Severity } from "./severity.js";
 
 /** What the gate decided about one vulnerable component. */
@@ -32,8 +32,10 @@ export interface AdvisorySnapshot {
 
 export interface DependencyEvaluationInput {
   settings: SecuritySettings;
-  sbom: Sbom;
-  sbomSource: string;
+  /** The installed packages (an SBOM's components or a lock file's). */
+  inventory: readonly Component[];
+  /** The SBOM or lock file they came from, for messages and finding locations. */
+  inventorySource: string;
   match: MatchResult;
   snapshot: AdvisorySnapshot;
   register: readonly AcceptedRisk[];
@@ -58,7 +60,7 @@ function decide(hit: AdvisoryHit, input: DependencyEvaluationInput): DependencyF
   const { settings, register, now } = input;
   const scope = hit.component.development ? "development" : "runtime";
   if (!settings.scopes.includes(scope)) return { hit, decision: "out-of-scope" };
-  if (settings.onlyFixable && hit.fixedIn === undefined) return { hit, decision: "no-fix-yet" };
+  if (settings.onlyFixable && !hit.fixAvailable) return { hit, decision: "no-fix-yet" };
   const severity = hit.severity.severity;
   const risk = acceptedRiskFor(hit, register, now);
   const accepted = risk && !isExpired(risk, now) ? risk : undefined;
@@ -73,11 +75,16 @@ function label(hit: AdvisoryHit): string {
   const { component, advisory, aliases, severity } = hit;
   const ids = [advisory, ...aliases.filter((alias) => alias.startsWith("CVE-"))].join(", ");
   const score = severity.score === undefined ? "" : ` ${severity.score}`;
-  return `${component.name}@${component.version} has ${ids} (${severity.severity}${score}): ${hit.summary}`;
+  const where = component.version ? `${component.name}@${component.version}` : `${component.name} (${component.path ?? "version unknown"})`;
+  return `${where} has ${ids} (${severity.severity}${score}): ${hit.summary}`;
 }
 
 function explain({ hit, decision, acceptedRisk }: DependencyFinding, settings: SecuritySettings): string {
-  const fix = hit.fixedIn ? `upgrade to ${hit.fixedIn} or later` : "no fixed version is published yet";
+  const fix = hit.fixedIn
+    ? `upgrade to ${hit.fixedIn} or later`
+    : hit.fixAvailable
+      ? "a fixed version exists (see the advisory)"
+      : "no fixed version is published yet";
   switch (decision) {
     case "blocking":
       return `${label(hit)}; ${hit.severity.severity} is at or above the policy's failOn (${settings.failOn}): ${fix}.`;
@@ -146,19 +153,19 @@ function snapshotAgeCheck(snapshot: AdvisorySnapshot, settings: SecuritySettings
  * empty advisory snapshot is no evidence, never a pass.
  */
 export function evaluateDependencies(input: DependencyEvaluationInput): DependencyEvaluation {
-  const { settings, sbom, sbomSource, match, snapshot, now } = input;
+  const { settings, inventory, inventorySource, match, snapshot, now } = input;
   const decisions = match.hits.map((hit) => decide(hit, input));
   const count = (wanted: DependencyDecision) => decisions.filter((finding) => finding.decision === wanted).length;
   const checks: Check[] = [];
 
-  if (sbom.components.length === 0)
+  if (inventory.length === 0)
     checks.push({
       id: "dependencies.inventory",
       status: "no-data",
       onNoData: "fail",
       measured: 0,
       threshold: null,
-      message: `${sbomSource} lists no components: an empty SBOM is no evidence (was it made without a lock file?).`,
+      message: `${inventorySource} lists no components: an empty inventory is no evidence (was the SBOM made without a lock file?).`,
     });
   if (snapshot.count === 0)
     checks.push({
@@ -219,7 +226,7 @@ export function evaluateDependencies(input: DependencyEvaluationInput): Dependen
     id: decision.hit.advisory,
     severity: findingSeverity(decision.decision, settings),
     message: explain(decision, settings),
-    location: { path: sbomSource },
+    location: { path: inventorySource },
     properties: {
       package: decision.hit.component.name,
       version: decision.hit.component.version,
@@ -247,7 +254,7 @@ export function evaluateDependencies(input: DependencyEvaluationInput): Dependen
     findings,
     decisions,
     details: {
-      components: sbom.components.length,
+      components: inventory.length,
       vulnerableComponents: new Set(match.hits.map((hit) => hit.component)).size,
       bySeverity,
       snapshot,

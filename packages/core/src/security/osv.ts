@@ -126,6 +126,8 @@ export interface AdvisoryHit {
   severity: AdvisorySeverity;
   /** The first fixed version of the range this version falls in, when there is one. */
   fixedIn: string | undefined;
+  /** Whether any fix exists (npm audit can know one exists without naming the version). */
+  fixAvailable: boolean;
 }
 
 export interface MatchResult {
@@ -193,6 +195,7 @@ export function matchAdvisories(components: readonly Component[], advisories: re
         component,
         severity: advisorySeverity(advisory),
         fixedIn,
+        fixAvailable: fixedIn !== undefined,
       };
       for (const name of names) seen.set(name, hit);
       hits.push(hit);
