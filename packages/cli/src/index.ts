@@ -4,6 +4,7 @@ import { initCommand } from "./init-command.js";
 import type { CommandIo } from "./io.js";
 import { perfCommand } from "./perf-command.js";
 import { planCommand, promoteCommand } from "./promote-command.js";
+import { securityCommand } from "./security-command.js";
 
 export type { CommandIo } from "./io.js";
 
@@ -12,6 +13,7 @@ const HELP = `Usage: release-gates <command> [options]
 Commands:
   coverage    coverage gate: thresholds, patch coverage, drop against the base branch
   perf        perf gate: k6 thresholds, expected traffic, regressions against a baseline, resources
+  security    security gate: vulnerable dependencies against an OSV snapshot or npm audit, accepted risks
   promote     decide whether a commit may move to the next environment (soak, gates, freeze, rollout)
   plan        where a commit could go now, environment by environment, and when
   init        write release-gates.yml with the release process's chain
@@ -23,6 +25,7 @@ Exit codes: 0 pass, 1 gate failed, 2 bad usage or unreadable input, 3 internal e
 const COMMANDS: Record<string, { run: (args: readonly string[], io: CommandIo) => Promise<number>; gate: string }> = {
   coverage: { run: coverageCommand, gate: "coverage-gate" },
   perf: { run: perfCommand, gate: "perf-gate" },
+  security: { run: securityCommand, gate: "security-gate" },
   promote: { run: promoteCommand, gate: "promote" },
   plan: { run: planCommand, gate: "promote" },
   init: { run: initCommand, gate: "init" },

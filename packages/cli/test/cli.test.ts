@@ -94,7 +94,7 @@ describe("release-gates coverage, in process", () => {
     expect((await cli(["--version"], "/")).stdout).toBe("1.0.0\n");
     expect(await cli(["deploy"], "/")).toMatchObject({
       code: 2,
-      stderr: 'release-gates: expected a command (coverage, perf, promote, plan, init), found "deploy"; run release-gates --help\n',
+      stderr: 'release-gates: expected a command (coverage, perf, security, promote, plan, init), found "deploy"; run release-gates --help\n',
     });
     expect((await cli([], "/")).code).toBe(2);
   });

@@ -1,5 +1,5 @@
 import { readFile, stat } from "node:fs/promises";
-import { relative, resolve, sep } from "node:path";
+import { resolve, sep } from "node:path";
 import {
   type ChangedLines,
   ConfigurationError,
@@ -16,7 +16,7 @@ import {
   resolveCoverageSettings,
 } from "@release-gates/core";
 import { gateReport } from "./gate-report.js";
-import { expandGlobs, listFiles, type ReadCoverageReport, readCoverageReport } from "./local/files.js";
+import { displayPath, expandGlobs, listFiles, type ReadCoverageReport, readCoverageReport } from "./local/files.js";
 import { changedLinesSince, isGitWorkTree, trackedFiles } from "./local/git.js";
 
 export interface CoverageRunRequest {
@@ -63,16 +63,11 @@ export async function loadPolicy(cwd: string, policyPath?: string): Promise<Load
   return parsePolicy(text, display);
 }
 
-const display = (cwd: string, path: string) => {
-  const rel = relative(cwd, path);
-  return rel.startsWith("..") ? path : rel.split(sep).join("/");
-};
-
 async function readReports(globs: readonly string[], cwd: string, settings: CoverageSettings): Promise<ReadCoverageReport[]> {
   const paths = await expandGlobs(globs, cwd);
   const format = settings.format === "auto" ? undefined : settings.format;
   const reports: ReadCoverageReport[] = [];
-  for (const path of paths) reports.push(await readCoverageReport(path, display(cwd, path), format));
+  for (const path of paths) reports.push(await readCoverageReport(path, displayPath(cwd, path), format));
   return reports;
 }
 

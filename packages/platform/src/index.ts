@@ -15,3 +15,4 @@ export * from "./local/zip.js";
 export * from "./perf-run.js";
 export * from "./prometheus.js";
 export * from "./promote-run.js";
+export * from "./security-run.js";

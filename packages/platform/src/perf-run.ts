@@ -1,5 +1,5 @@
 import { stat } from "node:fs/promises";
-import { relative, resolve, sep } from "node:path";
+import { resolve } from "node:path";
 import {
   ConfigurationError,
   createK6ResultsParser,
@@ -20,7 +20,7 @@ import {
 } from "@release-gates/core";
 import { loadPolicy } from "./coverage-run.js";
 import { gateReport } from "./gate-report.js";
-import { readHead, readTextFile, streamTextFile } from "./local/files.js";
+import { displayPath, readHead, readTextFile, streamTextFile } from "./local/files.js";
 import { queryResourceSamples } from "./prometheus.js";
 
 export interface PerfRunRequest {
@@ -44,11 +44,6 @@ export interface PerfRunResult {
 }
 
 type Input = { path: string; format: string; sha256: string };
-
-const display = (cwd: string, path: string) => {
-  const rel = relative(cwd, path);
-  return rel.startsWith("..") ? path : rel.split(sep).join("/");
-};
 
 async function readResults(path: string, shown: string, selectors: MetricSelector[]): Promise<{ results: K6Results; input: Input }> {
   const parser = createK6ResultsParser(selectors);
@@ -105,14 +100,14 @@ export async function runPerfGate(request: PerfRunRequest): Promise<PerfRunResul
   const sources: { summary?: string; results?: string; baseline?: string } = {};
   if (settings.summary) {
     const path = resolve(cwd, settings.summary);
-    const read = await readSummary(path, display(cwd, path));
+    const read = await readSummary(path, displayPath(cwd, path));
     run.summary = read.run.summary;
     sources.summary = read.input.path;
     inputs.push(read.input);
   }
   if (settings.results) {
     const path = resolve(cwd, settings.results);
-    const read = await readResults(path, display(cwd, path), selectors);
+    const read = await readResults(path, displayPath(cwd, path), selectors);
     run.results = read.results;
     sources.results = read.input.path;
     inputs.push(read.input);
@@ -120,7 +115,7 @@ export async function runPerfGate(request: PerfRunRequest): Promise<PerfRunResul
   let baseline: PerfRun | undefined;
   if (settings.baseline) {
     const path = resolve(cwd, settings.baseline);
-    const read = await readEither(path, display(cwd, path), selectors);
+    const read = await readEither(path, displayPath(cwd, path), selectors);
     baseline = read.run;
     sources.baseline = read.input.path;
     inputs.push({ ...read.input, format: `baseline ${read.input.format}` });
@@ -128,7 +123,7 @@ export async function runPerfGate(request: PerfRunRequest): Promise<PerfRunResul
   let resources: ResourceSample[] | undefined;
   if (settings.resources?.samples) {
     const path = resolve(cwd, settings.resources.samples);
-    const shown = display(cwd, path);
+    const shown = displayPath(cwd, path);
     const { text, sha256: digest } = await readTextFile(path, shown, "resource samples (CSV or JSON)");
     try {
       resources = parseResourceSamples(text);

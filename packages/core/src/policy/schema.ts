@@ -128,8 +128,12 @@ const BlockingSeverity = z.enum(["critical", "high", "medium", "low"]);
 export const SecuritySettings = z.strictObject({
   /** CycloneDX (1.4–1.6) or SPDX 2.3 JSON. */
   sbom: z.string().min(1).optional(),
-  /** OSV advisories: a directory of `.json` files (searched recursively). */
+  /** The npm lock file listing the installed packages when no SBOM is given. */
+  lockfile: z.string().min(1).default("package-lock.json"),
+  /** OSV advisories: a directory of `.json` files (searched recursively) or a zip of them, as OSV's exports ship. */
   advisories: z.string().min(1).optional(),
+  /** `npm audit --json` (v2) output, recorded where the audit endpoint is reachable. */
+  npmAudit: z.string().min(1).optional(),
   /** Findings at or above this severity fail the gate; no accepted risk lifts them. */
   failOn: BlockingSeverity.default("high"),
   /** Findings at or above this severity (and below `failOn`) pass only when an unexpired accepted risk covers them. */

@@ -194,7 +194,7 @@ export function evaluateDependencies(input: DependencyEvaluationInput): Dependen
       unaccepted,
       "fail",
       `Every ${settings.requireAcceptanceFrom}-or-worse finding below ${settings.failOn} is fixed or accepted in ${settings.riskRegister}.`,
-      `${unaccepted} ${settings.requireAcceptanceFrom} ${unaccepted === 1 ? "finding is" : "findings are"} neither fixed nor covered by an unexpired entry of ${settings.riskRegister}.`,
+      `${unaccepted} ${unaccepted === 1 ? "finding" : "findings"} rated ${settings.requireAcceptanceFrom} or worse, below ${settings.failOn}, ${unaccepted === 1 ? "is" : "are"} neither fixed nor covered by an unexpired entry of ${settings.riskRegister}.`,
     ),
   );
   const unrated = count("unknown-severity");
@@ -243,9 +243,10 @@ export function evaluateDependencies(input: DependencyEvaluationInput): Dependen
       ...(decision.acceptedRisk ? { acceptedRisk: decision.acceptedRisk } : {}),
     },
   }));
-  // Blocking findings first, as the summary lists them.
+  // Blocking findings first and the most severe among them, as the summary and the (capped) annotations show them.
   const order = { error: 0, warning: 1, notice: 2 } as const;
-  findings.sort((a, b) => order[a.severity] - order[b.severity]);
+  const rank = (finding: Finding) => SEVERITIES.indexOf((finding.properties?.severity as Severity | undefined) ?? "unknown");
+  findings.sort((a, b) => order[a.severity] - order[b.severity] || rank(a) - rank(b));
 
   const bySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
   for (const hit of match.hits) bySeverity[hit.severity.severity] += 1;

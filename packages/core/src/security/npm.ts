@@ -132,7 +132,7 @@ export function npmAuditHits(report: NpmAuditReport, inventory: readonly Compone
         hits.push({
           advisory,
           aliases: [],
-          summary: via.title,
+          summary: via.title.trim(),
           component,
           severity,
           fixedIn,

@@ -191,7 +191,7 @@ export function matchAdvisories(components: readonly Component[], advisories: re
       const hit: AdvisoryHit = {
         advisory: advisory.id,
         aliases: [...(advisory.aliases ?? [])],
-        summary: advisory.summary ?? advisory.id,
+        summary: advisory.summary?.trim() || advisory.id,
         component,
         severity: advisorySeverity(advisory),
         fixedIn,

@@ -17,6 +17,12 @@ async function walk(root: string, directory: string, out: string[]): Promise<voi
   }
 }
 
+/** A path as messages and reports show it: relative to the project when inside it, `/`-separated. */
+export function displayPath(cwd: string, path: string): string {
+  const rel = relative(cwd, path);
+  return rel.startsWith("..") ? path : rel.split(sep).join("/");
+}
+
 /** Every file below `root` (relative, `/`-separated), skipping .git and node_modules. */
 export async function listFiles(root: string): Promise<string[]> {
   const out: string[] = [];

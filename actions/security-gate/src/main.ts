@@ -1,0 +1,40 @@
+import { resolve } from "node:path";
+import * as core from "@actions/core";
+import { type DependencyEvaluation, renderMarkdown, securityMarkdownSections, securityOverrides } from "@release-gates/core";
+import { GitHubClient, publishGateResult, readGitHubContext, runGateAction, runSecurityGate } from "@release-gates/platform";
+
+const GATE = "security-gate";
+
+/** Gathers the run's inputs, lets the gate decide, and publishes what it decided. */
+export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  await runGateAction(GATE, async () => {
+    const cwd = resolve(core.getInput("working-directory") || ".");
+    const context = readGitHubContext(env);
+    const token = core.getInput("github-token");
+    const { report, evaluation } = await runSecurityGate({
+      cwd,
+      policyPath: core.getInput("policy") || undefined,
+      environment: core.getInput("environment") || undefined,
+      overrides: securityOverrides(
+        (name) => core.getInput(name),
+        (name) => `input ${name}`,
+      ),
+      subject: { name: context.repository, commit: context.sha },
+    });
+    await publishGateResult({
+      gate: GATE,
+      title: "Security gate",
+      report,
+      markdown: renderMarkdown(report, securityMarkdownSections(report)),
+      reportPath: resolve(cwd, core.getInput("report-out") || "release-gates/security-report.json"),
+      outputs: { blocking: blockingCount(evaluation), vulnerable: evaluation.details.vulnerableComponents },
+      context,
+      client: token ? new GitHubClient(context.apiUrl, token) : undefined,
+      comment: core.getBooleanInput("comment"),
+    });
+  });
+}
+
+function blockingCount(evaluation: DependencyEvaluation): number {
+  return evaluation.findings.filter((finding) => finding.severity === "error").length;
+}

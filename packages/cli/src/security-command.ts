@@ -1,0 +1,89 @@
+import { resolve } from "node:path";
+import { renderMarkdown, renderText, securityMarkdownSections, securityOverrides } from "@release-gates/core";
+import { readGitLabContext, runSecurityGate } from "@release-gates/platform";
+import { choiceOption, parseCommandLine } from "./args.js";
+import { type CommandIo, writeOutput } from "./io.js";
+
+export const SECURITY_HELP = `Usage: release-gates security [options]
+
+Matches the project's dependencies against advisories offline, decides against
+the policy and the accepted-risk register, and writes the gate report.
+
+Options:
+  --sbom FILE               CycloneDX (1.4–1.6) or SPDX 2.3 JSON SBOM (default: read package-lock.json)
+  --advisories DIR|ZIP      an OSV snapshot: a directory of advisory JSON files or a zip of them
+  --npm-audit FILE          npm audit --json (v2) output
+  --fail-on SEVERITY        critical, high (default), medium or low: findings at or above fail
+  --accept-from SEVERITY    findings from here up to --fail-on need an accepted risk (default: medium)
+  --scope LIST              runtime (default) and/or development, space-separated
+  --only-fixable            count only findings with a fixed version
+  --risk-register FILE      accepted risks (default: security/accepted-risks.yml if present)
+  --max-snapshot-age DUR    warn when the newest advisory is older than this (e.g. 7d)
+  --policy FILE             policy file (default: release-gates.yml if present)
+  --env NAME                apply this environment's settings from the policy
+  --report-out FILE         write the gate report (JSON) here (default: release-gates/security-report.json)
+  --summary-out FILE        also write the Markdown summary here
+  --format F                what to print: text (default), markdown or json
+  --cwd DIR                 project directory (default: the current directory)
+  -h, --help                this help
+
+Exit codes: 0 pass (or warn), 1 gate failed, 2 bad usage or unreadable input, 3 internal error.
+`;
+
+export async function securityCommand(args: readonly string[], io: CommandIo): Promise<number> {
+  const values = parseCommandLine(args, {
+    sbom: { type: "string" },
+    advisories: { type: "string" },
+    "npm-audit": { type: "string" },
+    "fail-on": { type: "string" },
+    "accept-from": { type: "string" },
+    scope: { type: "string", multiple: true },
+    "only-fixable": { type: "boolean" },
+    "risk-register": { type: "string" },
+    "max-snapshot-age": { type: "string" },
+    policy: { type: "string" },
+    env: { type: "string" },
+    "report-out": { type: "string" },
+    "summary-out": { type: "string" },
+    format: { type: "string" },
+    cwd: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) {
+    io.stdout(SECURITY_HELP);
+    return 0;
+  }
+  const format = choiceOption(values.format, "--format", ["text", "markdown", "json"] as const, "text");
+  const overrides = securityOverrides(
+    (name) => {
+      const value = values[name];
+      return Array.isArray(value) ? value.join(" ") : value === true ? "true" : typeof value === "string" ? value : undefined;
+    },
+    (name) => `--${name}`,
+  );
+
+  const cwd = resolve(io.cwd, typeof values.cwd === "string" ? values.cwd : ".");
+  const gitlab = readGitLabContext(io.env);
+  const { report } = await runSecurityGate({
+    cwd,
+    policyPath: values.policy as string | undefined,
+    environment: values.env as string | undefined,
+    overrides,
+    subject: { name: gitlab?.projectPath ?? io.env.GITHUB_REPOSITORY, commit: gitlab?.commitSha },
+  });
+
+  const reportOut = typeof values["report-out"] === "string" ? resolve(io.cwd, values["report-out"]) : resolve(cwd, "release-gates/security-report.json");
+  await writeOutput(reportOut, `${JSON.stringify(report, null, 2)}\n`);
+  const markdown = renderMarkdown(report, securityMarkdownSections(report));
+  if (typeof values["summary-out"] === "string") await writeOutput(resolve(io.cwd, values["summary-out"]), markdown);
+  if (format === "json") io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  else if (format === "markdown") io.stdout(markdown);
+  else {
+    // The console shows what must be fixed; the report and summary hold the rest.
+    const blocking = report.predicate.findings.filter((finding) => finding.severity === "error");
+    const shown = blocking.slice(0, 20).map((finding) => `  ✗ ${finding.message}\n`);
+    if (blocking.length > shown.length) shown.push(`  …and ${blocking.length - shown.length} more in the report.\n`);
+    io.stdout(`${renderText(report)}${shown.length ? `Blocking findings:\n${shown.join("")}` : ""}Report: ${reportOut}\n`);
+  }
+  return report.predicate.status === "fail" ? 1 : 0;
+}

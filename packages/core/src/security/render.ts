@@ -1,0 +1,50 @@
+import { escapeCell } from "../render/markdown.js";
+import type { GateReport } from "../report/schema.js";
+import type { DependencyDecision } from "./evaluate.js";
+
+const DECISION_CELL: Record<DependencyDecision, string> = {
+  blocking: "❌ blocking",
+  unaccepted: "❌ fix or accept",
+  "expired-acceptance": "❌ acceptance expired",
+  "unknown-severity": "❔ unrated",
+  accepted: "✅ accepted",
+  "out-of-scope": "➖ out of scope",
+  "no-fix-yet": "➖ no fix yet",
+  "below-policy": "⚠️ below policy",
+};
+
+const ORDER: readonly DependencyDecision[] = [
+  "blocking",
+  "expired-acceptance",
+  "unaccepted",
+  "unknown-severity",
+  "below-policy",
+  "accepted",
+  "no-fix-yet",
+  "out-of-scope",
+];
+
+/** The vulnerable dependencies as a table, what must be fixed first. */
+export function securityMarkdownSections(report: GateReport, rowLimit = 100): string[] {
+  const rows = report.predicate.findings
+    .map((finding) => ({ finding, properties: finding.properties as Record<string, unknown> | undefined }))
+    .filter(({ properties }) => typeof properties?.decision === "string" && properties.decision in DECISION_CELL)
+    .sort((a, b) => ORDER.indexOf(a.properties?.decision as DependencyDecision) - ORDER.indexOf(b.properties?.decision as DependencyDecision));
+  if (rows.length === 0) return [];
+  const lines = rows.slice(0, rowLimit).map(({ finding, properties: p = {} }) => {
+    const score = typeof p.score === "number" ? ` ${p.score}` : "";
+    const fix = typeof p.fixedIn === "string" ? p.fixedIn : "";
+    return `| ${DECISION_CELL[p.decision as DependencyDecision]} | \`${escapeCell(String(p.package))}\` | ${escapeCell(String(p.version ?? "?"))} | ${escapeCell(finding.id)} | ${p.severity}${score} | ${escapeCell(fix)} | ${p.scope} |`;
+  });
+  const more = rows.length > rowLimit ? [`\n…and ${rows.length - rowLimit} more in the report.`] : [];
+  return [
+    [
+      "### Vulnerable dependencies",
+      "",
+      "| Decision | Package | Version | Advisory | Severity | Fixed in | Scope |",
+      "| --- | --- | --- | --- | --- | --- | --- |",
+      ...lines,
+      ...more,
+    ].join("\n"),
+  ];
+}

@@ -1,0 +1,208 @@
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join, relative, resolve, sep } from "node:path";
+import {
+  type AcceptedRisk,
+  type AdvisoryHit,
+  type AdvisorySnapshot,
+  type Component,
+  ConfigurationError,
+  type DependencyEvaluation,
+  describeSnapshot,
+  evaluateDependencies,
+  type GateReport,
+  matchAdvisories,
+  npmAuditHits,
+  type OsvAdvisory,
+  parseNpmAudit,
+  parseNpmLockfile,
+  parseOsvAdvisory,
+  parseRiskRegister,
+  parseSbom,
+  resolveGateSettings,
+  type SecuritySettings,
+  sha256,
+} from "@release-gates/core";
+import { loadPolicy } from "./coverage-run.js";
+import { gateReport } from "./gate-report.js";
+import { displayPath, readTextFile } from "./local/files.js";
+import { readZip } from "./local/zip.js";
+
+export interface SecurityRunRequest {
+  /** Project directory: input paths are relative to it. */
+  cwd: string;
+  policyPath?: string;
+  environment?: string;
+  /** Action inputs / CLI flags: they win over the policy file. */
+  overrides?: Partial<SecuritySettings>;
+  subject?: { name?: string; commit?: string };
+  clock?: () => Date;
+}
+
+export interface SecurityRunResult {
+  report: GateReport;
+  evaluation: DependencyEvaluation;
+  settings: SecuritySettings;
+}
+
+type Input = { path: string; format: string; sha256: string };
+
+/** OSV exports are large; an archive that inflates past this is refused rather than exhausting memory. */
+const MAX_ADVISORY_ARCHIVE_BYTES = 2 * 1024 * 1024 * 1024;
+
+function attributed<T>(source: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw error instanceof ConfigurationError ? error.withSource(source) : error;
+  }
+}
+
+async function jsonFilesBelow(directory: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(directory, { withFileTypes: true })) {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) out.push(...(await jsonFilesBelow(path)));
+    else if (entry.isFile() && entry.name.endsWith(".json")) out.push(path);
+  }
+  return out.sort();
+}
+
+/**
+ * Reads an OSV snapshot: a directory of advisory files or a zip of them
+ * (OSV's `<ecosystem>/all.zip`). The digest covers every advisory read, so the
+ * report pins the snapshot the decision was made against.
+ */
+async function readAdvisories(path: string, shown: string): Promise<{ advisories: OsvAdvisory[]; input: Input }> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info) throw new ConfigurationError("expected a directory or a zip of OSV advisories, found no such file", shown);
+  const advisories: OsvAdvisory[] = [];
+  if (info.isDirectory()) {
+    const digests: string[] = [];
+    for (const file of await jsonFilesBelow(path)) {
+      const name = `${shown}/${relative(path, file).split(sep).join("/")}`;
+      const { text, sha256: digest } = await readTextFile(file, name, "an OSV advisory (JSON)");
+      advisories.push(parseOsvAdvisory(text, name));
+      digests.push(`${digest} ${name}`);
+    }
+    return { advisories, input: { path: shown, format: `osv-directory (${advisories.length} advisories)`, sha256: sha256(digests.join("\n")) } };
+  }
+  const archive = await readFile(path);
+  for (const entry of readZip(archive, shown, MAX_ADVISORY_ARCHIVE_BYTES)) {
+    if (entry.name.endsWith(".json")) advisories.push(parseOsvAdvisory(entry.data.toString("utf8"), `${shown}!${entry.name}`));
+  }
+  return { advisories, input: { path: shown, format: `osv-zip (${advisories.length} advisories)`, sha256: sha256(archive) } };
+}
+
+/** The installed packages: the SBOM when given, else the npm lock file, else a clear error. */
+async function readInventory(cwd: string, settings: SecuritySettings): Promise<{ components: Component[]; source: string; input: Input }> {
+  if (settings.sbom) {
+    const path = resolve(cwd, settings.sbom);
+    const shown = displayPath(cwd, path);
+    const { text, sha256: digest } = await readTextFile(path, shown, "a CycloneDX or SPDX SBOM (JSON)");
+    const sbom = attributed(shown, () => parseSbom(text));
+    return { components: sbom.components, source: shown, input: { path: shown, format: `${sbom.format} ${sbom.specVersion}`, sha256: digest } };
+  }
+  // A setting, not a literal: the bundler would otherwise treat the path as an asset of its own.
+  const lockPath = resolve(cwd, settings.lockfile);
+  const shown = displayPath(cwd, lockPath);
+  if (!(await stat(lockPath).catch(() => undefined))?.isFile())
+    throw new ConfigurationError(
+      `expected an SBOM (--sbom / gates.security.sbom) or an npm lock file (${shown}) to list the installed packages, found neither: generate an SBOM (cyclonedx-npm --package-lock-only) or commit the lock file`,
+      cwd,
+    );
+  const { text, sha256: digest } = await readTextFile(lockPath, shown, "an npm package-lock.json");
+  return { components: parseNpmLockfile(text, shown), source: shown, input: { path: shown, format: "npm-lockfile", sha256: digest } };
+}
+
+/** A register that is configured but absent is an error; the default one may simply not exist yet. */
+async function readRegister(cwd: string, settings: SecuritySettings, explicit: boolean): Promise<{ risks: AcceptedRisk[]; input?: Input }> {
+  const path = resolve(cwd, settings.riskRegister);
+  const shown = displayPath(cwd, path);
+  if (!explicit && !(await stat(path).catch(() => undefined))) return { risks: [] };
+  const { text, sha256: digest } = await readTextFile(path, shown, "a risk register (YAML)");
+  return { risks: parseRiskRegister(text, shown), input: { path: shown, format: "risk-register", sha256: digest } };
+}
+
+/** OSV and npm audit may report the same advisory for the same package: the OSV hit (with aliases) is kept. */
+function mergeHits(osv: readonly AdvisoryHit[], audit: readonly AdvisoryHit[]): AdvisoryHit[] {
+  const key = (hit: AdvisoryHit, id: string) => `${id}\u0000${hit.component.name}\u0000${hit.component.version ?? hit.component.path}`;
+  const known = new Set(osv.flatMap((hit) => [hit.advisory, ...hit.aliases].map((id) => key(hit, id))));
+  return [...osv, ...audit.filter((hit) => !known.has(key(hit, hit.advisory)))];
+}
+
+/**
+ * The security gate's dependency check from files to report: reads the
+ * policy, the inventory (SBOM or lock file), the advisories (OSV snapshot
+ * and/or npm audit output) and the risk register, lets core decide, and
+ * returns the report for a front end to publish.
+ */
+export async function runSecurityGate(request: SecurityRunRequest): Promise<SecurityRunResult> {
+  const clock = request.clock ?? (() => new Date());
+  const startedAt = clock();
+  const cwd = resolve(request.cwd);
+  if (!(await stat(cwd).catch(() => undefined))?.isDirectory())
+    throw new ConfigurationError(`expected an existing directory, found nothing at ${cwd}`, "working-directory");
+  const settings = resolveGateSettings(await loadPolicy(cwd, request.policyPath), "security", request.environment, request.overrides);
+  if (!settings.advisories && !settings.npmAudit)
+    throw new ConfigurationError(
+      "expected an advisory source, found none: give --advisories DIR|ZIP (an OSV snapshot) and/or --npm-audit FILE (npm audit --json output)",
+      "gates.security",
+    );
+
+  const inventory = await readInventory(cwd, settings);
+  const inputs: Input[] = [inventory.input];
+  let osvHits: AdvisoryHit[] = [];
+  let undecided: ReturnType<typeof matchAdvisories>["undecided"] = [];
+  let unknownEcosystem: Component[] = [];
+  const snapshots: AdvisorySnapshot[] = [];
+  if (settings.advisories) {
+    const path = resolve(cwd, settings.advisories);
+    const shown = displayPath(cwd, path);
+    const { advisories, input } = await readAdvisories(path, shown);
+    inputs.push(input);
+    ({ hits: osvHits, undecided, unknownEcosystem } = matchAdvisories(inventory.components, advisories));
+    snapshots.push(describeSnapshot(advisories, shown));
+  }
+  let auditHits: AdvisoryHit[] = [];
+  if (settings.npmAudit) {
+    const path = resolve(cwd, settings.npmAudit);
+    const shown = displayPath(cwd, path);
+    const { text, sha256: digest } = await readTextFile(path, shown, "npm audit --json output");
+    auditHits = npmAuditHits(parseNpmAudit(text, shown), inventory.components);
+    inputs.push({ path: shown, format: "npm-audit-v2", sha256: digest });
+    snapshots.push({ count: new Set(auditHits.map((hit) => hit.advisory)).size, newestModified: undefined, source: shown });
+  }
+  const register = await readRegister(cwd, settings, request.overrides?.riskRegister !== undefined);
+  if (register.input) inputs.push(register.input);
+
+  // With both sources, the OSV snapshot's date is the one that can be checked.
+  const snapshot: AdvisorySnapshot =
+    snapshots.length === 1
+      ? (snapshots[0] as AdvisorySnapshot)
+      : {
+          count: snapshots.reduce((sum, entry) => sum + entry.count, 0),
+          newestModified: snapshots.find((entry) => entry.newestModified)?.newestModified,
+          source: snapshots.map((entry) => entry.source).join(" and "),
+        };
+  const evaluation = evaluateDependencies({
+    settings,
+    inventory: inventory.components,
+    inventorySource: inventory.source,
+    match: { hits: mergeHits(osvHits, auditHits), undecided, unknownEcosystem },
+    snapshot,
+    register: register.risks,
+    now: startedAt,
+  });
+  const report = await gateReport({
+    gate: "security-gate",
+    cwd,
+    subject: request.subject,
+    environment: request.environment,
+    evaluation,
+    inputs,
+    policy: settings,
+    startedAt,
+    finishedAt: clock(),
+  });
+  return { report, evaluation, settings };
+}

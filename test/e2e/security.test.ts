@@ -1,0 +1,180 @@
+import { cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { expectValidReport } from "../../packages/core/test/report-contract.js";
+import { createTestRepo, type TestRepo } from "../support/git-repo.js";
+import { pythonZip } from "../support/zip.js";
+import {
+  asGitLabProject,
+  COMPONENT_PROJECT,
+  COMPONENT_VERSION,
+  cleanEnv,
+  jobLog,
+  node24,
+  releaseTree,
+  repoRoot,
+  requireReleaseTree,
+  requireTestTools,
+  runBundledAction,
+  runGitLabPipeline,
+  runProcess,
+} from "./support.js";
+
+/**
+ * The security gate as users get it: the action bundle, the CLI bundle and
+ * the GitLab component from the release tree, on a real lock file (audit-demo,
+ * resolved from the npm registry), real GitHub advisories in OSV form and a
+ * real `npm audit --json` output from the corpus.
+ */
+const corpus = (path: string) => join(repoRoot, "packages/core/test/fixtures/security", path);
+let repo: TestRepo;
+
+beforeAll(() => {
+  requireReleaseTree();
+  requireTestTools();
+  repo = createTestRepo({});
+  cpSync(corpus("generated/audit-demo/package.json"), join(repo.dir, "package.json"));
+  cpSync(corpus("generated/audit-demo/package-lock.json"), join(repo.dir, "package-lock.json"));
+  cpSync(corpus("generated/audit-demo/bom.cdx.json"), join(repo.dir, "bom.cdx.json"));
+  cpSync(corpus("sbom/cra-sbom-demo.trivy-0.71.2.empty.spdx.json"), join(repo.dir, "empty.spdx.json"));
+  cpSync(corpus("advisories"), join(repo.dir, "osv"), { recursive: true });
+  cpSync(corpus("audit/juice-shop.npm-audit.v2.json"), join(repo.dir, "juice-shop-audit.json"));
+  const files = Object.fromEntries(readdirSync(corpus("advisories")).map((name) => [`npm/${name}`, readFileSync(corpus(`advisories/${name}`), "utf8")]));
+  writeFileSync(join(repo.dir, "osv-npm.zip"), pythonZip(files, { deflate: true }));
+  writeFileSync(
+    join(repo.dir, "security-risks.yml"),
+    stringify({
+      risks: [
+        { advisory: "CVE-2022-23539", package: "jsonwebtoken", versions: "<1", reason: "we only verify our own tokens", owner: "alice", expires: "2026-01-31" },
+      ],
+    }),
+  );
+  writeFileSync(
+    join(repo.dir, "release-gates.yml"),
+    stringify({ version: 1, gates: { security: { advisories: "osv" } }, environments: [{ name: "staging", gates: { security: { failOn: "critical" } } }] }),
+  );
+  repo.commit("a project with vulnerable dependencies");
+});
+afterAll(() => repo?.remove());
+
+describe("security-gate action bundle", () => {
+  for (const [label, node] of [
+    ["Node 20", process.execPath],
+    ["Node 24", node24],
+  ] as const) {
+    it(`fails on the lock file's critical and high findings: outputs, summary and report (${label})`, async () => {
+      const result = await runBundledAction("security-gate", { node, workspace: repo.dir, eventName: "push", event: {}, inputs: { comment: "false" } });
+      expect(result.code, result.stdout).toBe(1);
+      expect(result.outputs).toMatchObject({ status: "fail", blocking: "12", vulnerable: "8" });
+      expect(result.summary).toMatch(/^## ❌ security-gate: fail/);
+      expect(result.summary).toContain("| ➖ out of scope | `minimist` | 0.0.8 | GHSA-xvch-5gv4-984h | critical 9.8 | 0.2.4 | development |");
+      const report = expectValidReport(JSON.parse(readFileSync(join(repo.dir, "release-gates/security-report.json"), "utf8")));
+      expect(report.subject[0]?.digest.gitCommit).toMatch(/^[0-9a-f]{40}$/);
+    });
+  }
+
+  it("an expired accepted risk fails naming its owner", async () => {
+    const result = await runBundledAction("security-gate", {
+      node: process.execPath,
+      workspace: repo.dir,
+      eventName: "push",
+      event: {},
+      inputs: { comment: "false", environment: "staging", "risk-register": "security-risks.yml" },
+    });
+    expect(result.code).toBe(1);
+    expect(result.summary).toContain("| ❌ acceptance expired | `jsonwebtoken` | 0.4.0 | GHSA-8cf7-32gw-wr33 | medium | 9.0.0 | runtime |");
+    expect(result.summary).toContain("its accepted risk (owner alice) expired on 2026-01-31");
+  });
+});
+
+describe("release-gates security CLI bundle", () => {
+  const cli = (args: string[]) =>
+    runProcess(process.execPath, [join(releaseTree, "cli/dist/index.js"), "security", ...args], { cwd: repo.dir, env: cleanEnv() });
+
+  it("reads an OSV zip and the SBOM; the report pins the snapshot's digest and carries id, package and version", async () => {
+    const result = await cli([
+      "--sbom",
+      "bom.cdx.json",
+      "--advisories",
+      "osv-npm.zip",
+      "--fail-on",
+      "critical",
+      "--accept-from",
+      "critical",
+      "--format",
+      "json",
+    ]);
+    expect(result.code, result.stderr).toBe(1);
+    const report = expectValidReport(JSON.parse(result.stdout));
+    expect(report.predicate.inputs.map((input) => input.format)).toEqual(["cyclonedx 1.6", "osv-zip (14 advisories)"]);
+    expect(report.predicate.findings.find((finding) => finding.id === "GHSA-jf85-cpcp-j695")?.properties).toMatchObject({
+      package: "lodash",
+      version: "2.4.2",
+      decision: "blocking",
+    });
+  });
+
+  it("npm audit output next to the OSV snapshot: versions from the lock file, one finding per advisory and package", async () => {
+    const result = await cli(["--npm-audit", "juice-shop-audit.json", "--policy", "missing-is-fine.yml"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe("release-gates security: missing-is-fine.yml: expected a readable policy file, found no such file\n");
+    const audit = await cli(["--npm-audit", "juice-shop-audit.json", "--format", "json"]);
+    expect(audit.code).toBe(1);
+    const report = expectValidReport(JSON.parse(audit.stdout));
+    expect(report.predicate.inputs.map((input) => input.format)).toEqual(["npm-lockfile", "osv-directory (14 advisories)", "npm-audit-v2"]);
+    // Both sources know GHSA-c7hr for jsonwebtoken 0.4.0: it is reported once, with the OSV aliases.
+    const jwt = report.predicate.findings.filter((finding) => finding.id === "GHSA-c7hr-j4mj-j2w6" && finding.properties?.version === "0.4.0");
+    expect(jwt).toHaveLength(1);
+    expect(jwt[0]?.properties?.aliases).toEqual(["CVE-2015-9235"]);
+    // Only npm audit knows GHSA-qwph (jsonwebtoken <9.0.0, medium); its version comes from the lock file's path.
+    expect(report.predicate.findings.find((finding) => finding.id === "GHSA-qwph-4952-7xr6" && finding.properties?.version === "0.4.0")).toBeDefined();
+  });
+
+  it("an empty SBOM is no evidence: the gate fails instead of passing", async () => {
+    const result = await cli(["--sbom", "empty.spdx.json"]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/NO DATA \(fail\) +dependencies\.inventory/);
+  });
+
+  it.each([
+    [
+      ["--sbom", "package.json"],
+      /^release-gates security: package\.json: CycloneDX|^release-gates security: package\.json: expected a CycloneDX \("bomFormat": "CycloneDX"\) or SPDX/,
+    ],
+    [["--fail-on", "severe"], /^release-gates security: --fail-on: expected one of "critical"\|"high"\|"medium"\|"low", found string "severe"\n$/],
+    [["--advisories", "nowhere"], /^release-gates security: nowhere: expected a directory or a zip of OSV advisories, found no such file\n$/],
+  ])("bad input %j: exit 2 and one sentence", async (args, message) => {
+    const result = await cli(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+});
+
+describe("security-gate GitLab component", () => {
+  it("runs through gitlab-ci-local and keeps the report and summary as artifacts", async () => {
+    const { cliPackage } = await asGitLabProject(repo);
+    repo.write({
+      ".gitignore": ".gitlab-ci-local/\n.pack/\nrelease-gates/\n",
+      ".gitlab-ci.yml": stringify({
+        stages: ["test"],
+        include: [
+          {
+            component: `${COMPONENT_PROJECT}/security-gate@${COMPONENT_VERSION}`,
+            inputs: { "cli-package": cliPackage, "fail-on": "critical", "accept-from": "critical", "only-fixable": true, scope: "runtime development" },
+          },
+        ],
+      }),
+    });
+    repo.commit("pipeline");
+    const result = await runGitLabPipeline(repo);
+    expect(result.code, result.stdout + result.stderr).toBe(1);
+    const log = jobLog(repo, "security-gate");
+    expect(log).toMatch(/^FAIL +dependencies\.blocking +4 /m);
+    const artifacts = join(repo.dir, ".gitlab-ci-local/artifacts/security-gate/release-gates");
+    const report = expectValidReport(JSON.parse(readFileSync(join(artifacts, "security-report.json"), "utf8")));
+    // --only-fixable took effect: marsdb has no fix and is set aside.
+    expect(report.predicate.findings.find((finding) => finding.id === "GHSA-5mrr-rgp6-x4gr")?.properties).toMatchObject({ decision: "no-fix-yet" });
+    expect(readFileSync(join(artifacts, "security-summary.md"), "utf8")).toContain("### Vulnerable dependencies");
+  });
+});
