@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import {
@@ -77,12 +78,19 @@ async function readAdvisories(path: string, shown: string): Promise<{ advisories
   if (!info) throw new ConfigurationError("expected a directory or a zip of OSV advisories, found no such file", shown);
   const advisories: OsvAdvisory[] = [];
   if (info.isDirectory()) {
+    // Snapshots unpack to tens of thousands of small files: synchronous reads cost a third of
+    // fs/promises' (no open/stat/close round trips through the thread pool for each one).
     const digests: string[] = [];
     for (const file of await jsonFilesBelow(path)) {
       const name = `${shown}/${relative(path, file).split(sep).join("/")}`;
-      const { text, sha256: digest } = await readTextFile(file, name, "an OSV advisory (JSON)");
-      advisories.push(parseOsvAdvisory(text, name));
-      digests.push(`${digest} ${name}`);
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(file);
+      } catch (error) {
+        throw new ConfigurationError(`expected a readable OSV advisory, found a file that cannot be read (${(error as NodeJS.ErrnoException).code})`, name);
+      }
+      advisories.push(parseOsvAdvisory(bytes.toString("utf8"), name));
+      digests.push(`${sha256(bytes)} ${name}`);
     }
     return { advisories, input: { path: shown, format: `osv-directory (${advisories.length} advisories)`, sha256: sha256(digests.join("\n")) } };
   }
