@@ -100,8 +100,12 @@ if (mode === "--run" || mode === "--match-only") {
   console.log("");
   console.log(`| stage | median time (${RUNS} runs) | runs (s) | peak RSS | result |`);
   console.log("| --- | --- | --- | --- | --- |");
-  console.log(`| whole gate: read 20,001 files + parse + match + decide + report | ${(whole.ms / 1000).toFixed(2)} s | ${whole.all.join(", ")} | ${whole.maxRssMB} MB | ${whole.findings} findings, ${whole.vulnerable} vulnerable components |`);
-  console.log(`| matching alone (parsed inputs) | ${(matching.ms / 1000).toFixed(3)} s | ${matching.all.join(", ")} | ${matching.maxRssMB} MB | ${matching.hits} hits |`);
+  console.log(
+    `| whole gate: read 20,001 files + parse + match + decide + report | ${(whole.ms / 1000).toFixed(2)} s | ${whole.all.join(", ")} | ${whole.maxRssMB} MB | ${whole.findings} findings, ${whole.vulnerable} vulnerable components |`,
+  );
+  console.log(
+    `| matching alone (parsed inputs) | ${(matching.ms / 1000).toFixed(3)} s | ${matching.all.join(", ")} | ${matching.maxRssMB} MB | ${matching.hits} hits |`,
+  );
   console.log("");
   console.log(`whole gate under 2 s: ${whole.ms < 2000 ? "met" : "NOT met"}; peak RSS under 500 MB: ${whole.maxRssMB < 500 ? "met" : "NOT met"}`);
 }
