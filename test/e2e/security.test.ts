@@ -104,6 +104,8 @@ describe("release-gates security CLI bundle", () => {
       "critical",
       "--format",
       "json",
+      "--sarif-out",
+      "release-gates/security.sarif",
     ]);
     expect(result.code, result.stderr).toBe(1);
     const report = expectValidReport(JSON.parse(result.stdout));
@@ -113,6 +115,8 @@ describe("release-gates security CLI bundle", () => {
       version: "2.4.2",
       decision: "blocking",
     });
+    const sarif = JSON.parse(readFileSync(join(repo.dir, "release-gates/security.sarif"), "utf8"));
+    expect(sarif.runs[0].results.filter((result: { level: string }) => result.level === "error")).toHaveLength(4);
   });
 
   it("npm audit output next to the OSV snapshot: versions from the lock file, one finding per advisory and package", async () => {
@@ -176,5 +180,6 @@ describe("security-gate GitLab component", () => {
     // --only-fixable took effect: marsdb has no fix and is set aside.
     expect(report.predicate.findings.find((finding) => finding.id === "GHSA-5mrr-rgp6-x4gr")?.properties).toMatchObject({ decision: "no-fix-yet" });
     expect(readFileSync(join(artifacts, "security-summary.md"), "utf8")).toContain("### Vulnerable dependencies");
+    expect(JSON.parse(readFileSync(join(artifacts, "security.sarif"), "utf8")).version).toBe("2.1.0");
   });
 });

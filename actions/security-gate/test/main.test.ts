@@ -22,9 +22,12 @@ const inputs = (values: Record<string, string>) => runner.inputs({ "working-dire
 
 describe("security-gate action, in process", () => {
   it("fails on the audit-demo lock file with the blocking findings in outputs, summary and annotations", async () => {
-    inputs({});
+    inputs({ "sarif-out": "out/security.sarif" });
     await run();
     expect(process.exitCode).toBe(1);
+    const sarif = JSON.parse(readFileSync(join(workspace, "out/security.sarif"), "utf8"));
+    expect(runner.outputs()["sarif-path"]).toBe(join(workspace, "out/security.sarif"));
+    expect(sarif.runs[0].results).toHaveLength(13);
     // 10 critical/high + 2 unaccepted mediums block; 8 installed packages are hit: express-jwt, jsonwebtoken 0.1.0
     // and 0.4.0, lodash 2.4.2 and 4.17.15, marsdb, minimist (dev, out of scope but still vulnerable), moment.
     expect(runner.outputs()).toMatchObject({ status: "fail", blocking: "12", vulnerable: "8" });

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { renderMarkdown, renderText, securityMarkdownSections, securityOverrides } from "@release-gates/core";
+import { renderMarkdown, renderSecuritySarif, renderText, securityMarkdownSections, securityOverrides } from "@release-gates/core";
 import { readGitLabContext, runSecurityGate } from "@release-gates/platform";
 import { choiceOption, parseCommandLine } from "./args.js";
 import { type CommandIo, writeOutput } from "./io.js";
@@ -23,6 +23,7 @@ Options:
   --env NAME                apply this environment's settings from the policy
   --report-out FILE         write the gate report (JSON) here (default: release-gates/security-report.json)
   --summary-out FILE        also write the Markdown summary here
+  --sarif-out FILE          also write the findings as SARIF 2.1.0 (for GitHub code scanning)
   --format F                what to print: text (default), markdown or json
   --cwd DIR                 project directory (default: the current directory)
   -h, --help                this help
@@ -45,6 +46,7 @@ export async function securityCommand(args: readonly string[], io: CommandIo): P
     env: { type: "string" },
     "report-out": { type: "string" },
     "summary-out": { type: "string" },
+    "sarif-out": { type: "string" },
     format: { type: "string" },
     cwd: { type: "string" },
     help: { type: "boolean", short: "h" },
@@ -76,6 +78,8 @@ export async function securityCommand(args: readonly string[], io: CommandIo): P
   await writeOutput(reportOut, `${JSON.stringify(report, null, 2)}\n`);
   const markdown = renderMarkdown(report, securityMarkdownSections(report));
   if (typeof values["summary-out"] === "string") await writeOutput(resolve(io.cwd, values["summary-out"]), markdown);
+  if (typeof values["sarif-out"] === "string")
+    await writeOutput(resolve(io.cwd, values["sarif-out"]), `${JSON.stringify(renderSecuritySarif(report), null, 2)}\n`);
   if (format === "json") io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else if (format === "markdown") io.stdout(markdown);
   else {

@@ -37,6 +37,7 @@ export * from "./security/osv.js";
 export * from "./security/purl.js";
 export * from "./security/render.js";
 export * from "./security/risks.js";
+export * from "./security/sarif.js";
 export * from "./security/sbom.js";
 export * from "./security/severity.js";
 export * from "./validation.js";

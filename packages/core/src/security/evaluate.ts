@@ -232,6 +232,7 @@ export function evaluateDependencies(input: DependencyEvaluationInput): Dependen
       version: decision.hit.component.version,
       purl: decision.hit.component.purl,
       advisory: decision.hit.advisory,
+      summary: decision.hit.summary,
       aliases: decision.hit.aliases,
       severity: decision.hit.severity.severity,
       score: decision.hit.severity.score,
