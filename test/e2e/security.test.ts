@@ -181,5 +181,7 @@ describe("security-gate GitLab component", () => {
     expect(report.predicate.findings.find((finding) => finding.id === "GHSA-5mrr-rgp6-x4gr")?.properties).toMatchObject({ decision: "no-fix-yet" });
     expect(readFileSync(join(artifacts, "security-summary.md"), "utf8")).toContain("### Vulnerable dependencies");
     expect(JSON.parse(readFileSync(join(artifacts, "security.sarif"), "utf8")).version).toBe("2.1.0");
+    // No register in this project: the VEX document is published, and empty.
+    expect(JSON.parse(readFileSync(join(artifacts, "accepted-risks.vex.json"), "utf8"))).toMatchObject({ bomFormat: "CycloneDX", vulnerabilities: [] });
   });
 });

@@ -1,7 +1,14 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import * as core from "@actions/core";
-import { type DependencyEvaluation, renderMarkdown, renderSecuritySarif, securityMarkdownSections, securityOverrides } from "@release-gates/core";
+import {
+  type DependencyEvaluation,
+  renderMarkdown,
+  renderRiskRegisterVex,
+  renderSecuritySarif,
+  securityMarkdownSections,
+  securityOverrides,
+} from "@release-gates/core";
 import { GitHubClient, publishGateResult, readGitHubContext, runGateAction, runSecurityGate } from "@release-gates/platform";
 
 const GATE = "security-gate";
@@ -12,7 +19,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const cwd = resolve(core.getInput("working-directory") || ".");
     const context = readGitHubContext(env);
     const token = core.getInput("github-token");
-    const { report, evaluation } = await runSecurityGate({
+    const { report, evaluation, register, decidedAt } = await runSecurityGate({
       cwd,
       policyPath: core.getInput("policy") || undefined,
       environment: core.getInput("environment") || undefined,
@@ -22,13 +29,17 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       ),
       subject: { name: context.repository, commit: context.sha },
     });
-    // Written before publishing: a failing gate still leaves its SARIF for the upload step (if: always()).
-    const sarifOut = core.getInput("sarif-out");
-    if (sarifOut) {
-      const sarifPath = resolve(cwd, sarifOut);
-      await mkdir(dirname(sarifPath), { recursive: true });
-      await writeFile(sarifPath, `${JSON.stringify(renderSecuritySarif(report), null, 2)}\n`);
-      core.setOutput("sarif-path", sarifPath);
+    // Written before publishing: a failing gate still leaves them for the upload steps (if: always()).
+    const extras = [
+      ["sarif-out", "sarif-path", () => renderSecuritySarif(report)],
+      ["vex-out", "vex-path", () => renderRiskRegisterVex(register, decidedAt)],
+    ] as const;
+    for (const [input, output, render] of extras) {
+      if (!core.getInput(input)) continue;
+      const path = resolve(cwd, core.getInput(input));
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, `${JSON.stringify(render(), null, 2)}\n`);
+      core.setOutput(output, path);
     }
     await publishGateResult({
       gate: GATE,

@@ -47,8 +47,10 @@ describe("security-gate action, in process", () => {
       join(workspace, "release-gates.yml"),
       "environments:\n  - name: staging\n    gates:\n      security:\n        failOn: critical\n        requireAcceptanceFrom: medium\n        onlyFixable: true\n",
     );
-    inputs({ environment: "staging", "npm-audit": "" });
+    inputs({ environment: "staging", "npm-audit": "", "vex-out": "release-gates/accepted-risks.vex.json" });
     await run();
+    const vex = JSON.parse(readFileSync(runner.outputs()["vex-path"] as string, "utf8"));
+    expect(vex.vulnerabilities.map((vulnerability: { id: string }) => vulnerability.id)).toEqual(["GHSA-8cf7-32gw-wr33"]);
     // Still failing: the high findings below failOn critical need acceptance too; the mediums are accepted.
     const report = JSON.parse(readFileSync(join(workspace, "release-gates/security-report.json"), "utf8"));
     const decisions = report.predicate.findings.map((finding: { properties: { decision: string } }) => finding.properties.decision);

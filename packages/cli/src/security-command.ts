@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { renderMarkdown, renderSecuritySarif, renderText, securityMarkdownSections, securityOverrides } from "@release-gates/core";
+import { renderMarkdown, renderRiskRegisterVex, renderSecuritySarif, renderText, securityMarkdownSections, securityOverrides } from "@release-gates/core";
 import { readGitLabContext, runSecurityGate } from "@release-gates/platform";
 import { choiceOption, parseCommandLine } from "./args.js";
 import { type CommandIo, writeOutput } from "./io.js";
@@ -24,6 +24,7 @@ Options:
   --report-out FILE         write the gate report (JSON) here (default: release-gates/security-report.json)
   --summary-out FILE        also write the Markdown summary here
   --sarif-out FILE          also write the findings as SARIF 2.1.0 (for GitHub code scanning)
+  --vex-out FILE            also publish the unexpired accepted risks as a CycloneDX 1.6 VEX document
   --format F                what to print: text (default), markdown or json
   --cwd DIR                 project directory (default: the current directory)
   -h, --help                this help
@@ -47,6 +48,7 @@ export async function securityCommand(args: readonly string[], io: CommandIo): P
     "report-out": { type: "string" },
     "summary-out": { type: "string" },
     "sarif-out": { type: "string" },
+    "vex-out": { type: "string" },
     format: { type: "string" },
     cwd: { type: "string" },
     help: { type: "boolean", short: "h" },
@@ -66,7 +68,7 @@ export async function securityCommand(args: readonly string[], io: CommandIo): P
 
   const cwd = resolve(io.cwd, typeof values.cwd === "string" ? values.cwd : ".");
   const gitlab = readGitLabContext(io.env);
-  const { report } = await runSecurityGate({
+  const { report, register, decidedAt } = await runSecurityGate({
     cwd,
     policyPath: values.policy as string | undefined,
     environment: values.env as string | undefined,
@@ -78,6 +80,8 @@ export async function securityCommand(args: readonly string[], io: CommandIo): P
   await writeOutput(reportOut, `${JSON.stringify(report, null, 2)}\n`);
   const markdown = renderMarkdown(report, securityMarkdownSections(report));
   if (typeof values["summary-out"] === "string") await writeOutput(resolve(io.cwd, values["summary-out"]), markdown);
+  if (typeof values["vex-out"] === "string")
+    await writeOutput(resolve(io.cwd, values["vex-out"]), `${JSON.stringify(renderRiskRegisterVex(register, decidedAt), null, 2)}\n`);
   if (typeof values["sarif-out"] === "string")
     await writeOutput(resolve(io.cwd, values["sarif-out"]), `${JSON.stringify(renderSecuritySarif(report), null, 2)}\n`);
   if (format === "json") io.stdout(`${JSON.stringify(report, null, 2)}\n`);

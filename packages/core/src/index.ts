@@ -40,5 +40,6 @@ export * from "./security/risks.js";
 export * from "./security/sarif.js";
 export * from "./security/sbom.js";
 export * from "./security/severity.js";
+export * from "./security/vex.js";
 export * from "./validation.js";
 export * from "./version.js";

@@ -6,6 +6,7 @@ import { type DependencyEvaluationInput, describeSnapshot, evaluateDependencies 
 import { matchAdvisories, parseOsvAdvisory } from "../src/security/osv.js";
 import { parseRiskRegister } from "../src/security/risks.js";
 import { parseSbom } from "../src/security/sbom.js";
+import { renderRiskRegisterVex } from "../src/security/vex.js";
 import { fixture, fixturePath } from "./helpers.js";
 
 const advisories = readdirSync(fixturePath("security/advisories")).map((file) => parseOsvAdvisory(fixture(`security/advisories/${file}`), file));
@@ -167,5 +168,36 @@ describe("risk register file", () => {
 
   it("reads an unquoted YAML date as the calendar day", () => {
     expect(parseRiskRegister("risks:\n  - { advisory: A, package: a, reason: r, owner: o, expires: 2027-01-31 }\n", "r.yml")[0]?.expires).toBe("2027-01-31");
+  });
+});
+
+describe("the register published as CycloneDX VEX", () => {
+  const register = parseRiskRegister(
+    `risks:
+  - { advisory: CVE-2022-23539, package: jsonwebtoken, versions: "<9.0.0", reason: only our own tokens, owner: alice, expires: 2027-01-31 }
+  - { advisory: GHSA-xxxx, package: "@babel/traverse", versions: "^7.0.0 || ^8.0.0", reason: build only, owner: bob, expires: 2027-06-30 }
+  - { advisory: GHSA-old, package: lodash, reason: was fine, owner: carol, expires: 2026-01-01 }
+`,
+    "security/accepted-risks.yml",
+  );
+
+  it("unexpired entries become exploitable / will_not_fix with owner and expiry; expired ones are left out", () => {
+    const vex = renderRiskRegisterVex(register, NOW) as { specVersion: string; vulnerabilities: Record<string, unknown>[] };
+    expect(vex.specVersion).toBe("1.6");
+    expect(vex.vulnerabilities.map((vulnerability) => vulnerability.id)).toEqual(["CVE-2022-23539", "GHSA-xxxx"]);
+    expect(vex.vulnerabilities[0]).toEqual({
+      id: "CVE-2022-23539",
+      analysis: { state: "exploitable", response: ["will_not_fix"], detail: "only our own tokens" },
+      affects: [{ ref: "pkg:npm/jsonwebtoken", versions: [{ range: "vers:npm/<9.0.0" }] }],
+      properties: [
+        { name: "release-gates:owner", value: "alice" },
+        { name: "release-gates:expires", value: "2027-01-31" },
+      ],
+    });
+    // A range with alternatives has no single vers: it is kept as written in a property.
+    expect(vex.vulnerabilities[1]).toMatchObject({
+      affects: [{ ref: "pkg:npm/%40babel/traverse" }],
+      properties: expect.arrayContaining([{ name: "release-gates:versions", value: "^7.0.0 || ^8.0.0" }]),
+    });
   });
 });

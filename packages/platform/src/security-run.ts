@@ -43,6 +43,10 @@ export interface SecurityRunResult {
   report: GateReport;
   evaluation: DependencyEvaluation;
   settings: SecuritySettings;
+  /** The accepted risks read, for the VEX document. */
+  register: AcceptedRisk[];
+  /** The time the decision was made at (expiry is judged against it). */
+  decidedAt: Date;
 }
 
 type Input = { path: string; format: string; sha256: string };
@@ -212,5 +216,5 @@ export async function runSecurityGate(request: SecurityRunRequest): Promise<Secu
     startedAt,
     finishedAt: clock(),
   });
-  return { report, evaluation, settings };
+  return { report, evaluation, settings, register: register.risks, decidedAt: startedAt };
 }
