@@ -39,6 +39,7 @@ export * from "./security/render.js";
 export * from "./security/risks.js";
 export * from "./security/sarif.js";
 export * from "./security/sbom.js";
+export * from "./security/secrets.js";
 export * from "./security/severity.js";
 export * from "./security/vex.js";
 export * from "./validation.js";
