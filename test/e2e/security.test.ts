@@ -28,6 +28,8 @@ import {
  * real `npm audit --json` output from the corpus.
  */
 const corpus = (path: string) => join(repoRoot, "packages/core/test/fixtures/security", path);
+// Assembled at run time: this file holds no whole secret.
+const TOKEN = ["ghp_", "R8s2Kq9LmZx4Tv7Wn1Pb6Yc3Hd5Jf0GaE2uQ"].join("");
 let repo: TestRepo;
 
 beforeAll(() => {
@@ -54,7 +56,9 @@ beforeAll(() => {
     join(repo.dir, "release-gates.yml"),
     stringify({ version: 1, gates: { security: { advisories: "osv" } }, environments: [{ name: "staging", gates: { security: { failOn: "critical" } } }] }),
   );
-  repo.commit("a project with vulnerable dependencies");
+  writeFileSync(join(repo.dir, "deploy.env"), `REGION=eu-west-1\nGH_TOKEN=${TOKEN}\n`);
+  writeFileSync(join(repo.dir, "no-dependencies.yml"), "version: 1\n");
+  repo.commit("a project with vulnerable dependencies and a committed token");
 });
 afterAll(() => repo?.remove());
 
@@ -73,6 +77,21 @@ describe("security-gate action bundle", () => {
       expect(report.subject[0]?.digest.gitCommit).toMatch(/^[0-9a-f]{40}$/);
     });
   }
+
+  it("a secrets scan finds the committed token: file and line in the annotation, never the token itself", async () => {
+    const result = await runBundledAction("security-gate", {
+      node: process.execPath,
+      workspace: repo.dir,
+      eventName: "push",
+      event: {},
+      inputs: { comment: "false", advisories: "", secrets: "true", policy: "no-dependencies.yml" },
+    });
+    expect(result.code).toBe(1);
+    expect(result.outputs).toMatchObject({ status: "fail", secrets: "1", blocking: "1", vulnerable: "" });
+    expect(result.stdout).toContain("::error title=Security gate,file=deploy.env,line=2::deploy.env:2: GitHub token ghp_…[40 chars]");
+    for (const output of [result.stdout, result.summary, readFileSync(join(repo.dir, "release-gates/security-report.json"), "utf8")])
+      expect(output).not.toContain(TOKEN);
+  });
 
   it("an expired accepted risk fails naming its owner", async () => {
     const result = await runBundledAction("security-gate", {
@@ -135,6 +154,20 @@ describe("release-gates security CLI bundle", () => {
     expect(report.predicate.findings.find((finding) => finding.id === "GHSA-qwph-4952-7xr6" && finding.properties?.version === "0.4.0")).toBeDefined();
   });
 
+  it("--secrets with --summary-out: the console, the summary and the report name the place and never the token", async () => {
+    const result = await cli(["--secrets", "--summary-out", "release-gates/secrets.md", "--policy", "no-dependencies.yml"]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/FAIL +secrets\.found +1 /);
+    expect(result.stdout).toContain("✗ deploy.env:2: GitHub token ghp_…[40 chars]; remove it, rotate the credential");
+    for (const output of [
+      result.stdout,
+      result.stderr,
+      readFileSync(join(repo.dir, "release-gates/secrets.md"), "utf8"),
+      readFileSync(join(repo.dir, "release-gates/security-report.json"), "utf8"),
+    ])
+      expect(output).not.toContain(TOKEN);
+  });
+
   it("an empty SBOM is no evidence: the gate fails instead of passing", async () => {
     const result = await cli(["--sbom", "empty.spdx.json"]);
     expect(result.code).toBe(1);
@@ -165,7 +198,14 @@ describe("security-gate GitLab component", () => {
         include: [
           {
             component: `${COMPONENT_PROJECT}/security-gate@${COMPONENT_VERSION}`,
-            inputs: { "cli-package": cliPackage, "fail-on": "critical", "accept-from": "critical", "only-fixable": true, scope: "runtime development" },
+            inputs: {
+              "cli-package": cliPackage,
+              "fail-on": "critical",
+              "accept-from": "critical",
+              "only-fixable": true,
+              scope: "runtime development",
+              secrets: true,
+            },
           },
         ],
       }),
@@ -175,6 +215,8 @@ describe("security-gate GitLab component", () => {
     expect(result.code, result.stdout + result.stderr).toBe(1);
     const log = jobLog(repo, "security-gate");
     expect(log).toMatch(/^FAIL +dependencies\.blocking +4 /m);
+    expect(log).toMatch(/^FAIL +secrets\.found +1 /m);
+    expect(log).not.toContain(TOKEN);
     const artifacts = join(repo.dir, ".gitlab-ci-local/artifacts/security-gate/release-gates");
     const report = expectValidReport(JSON.parse(readFileSync(join(artifacts, "security-report.json"), "utf8")));
     // --only-fixable took effect: marsdb has no fix and is set aside.

@@ -1,14 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import * as core from "@actions/core";
-import {
-  type DependencyEvaluation,
-  renderMarkdown,
-  renderRiskRegisterVex,
-  renderSecuritySarif,
-  securityMarkdownSections,
-  securityOverrides,
-} from "@release-gates/core";
+import { renderMarkdown, renderRiskRegisterVex, renderSecuritySarif, securityMarkdownSections, securityOverrides } from "@release-gates/core";
 import { GitHubClient, publishGateResult, readGitHubContext, runGateAction, runSecurityGate } from "@release-gates/platform";
 
 const GATE = "security-gate";
@@ -19,7 +12,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const cwd = resolve(core.getInput("working-directory") || ".");
     const context = readGitHubContext(env);
     const token = core.getInput("github-token");
-    const { report, evaluation, register, decidedAt } = await runSecurityGate({
+    const { report, dependencies, secrets, register, decidedAt } = await runSecurityGate({
       cwd,
       policyPath: core.getInput("policy") || undefined,
       environment: core.getInput("environment") || undefined,
@@ -47,14 +40,14 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       report,
       markdown: renderMarkdown(report, securityMarkdownSections(report)),
       reportPath: resolve(cwd, core.getInput("report-out") || "release-gates/security-report.json"),
-      outputs: { blocking: blockingCount(evaluation), vulnerable: evaluation.details.vulnerableComponents },
+      outputs: {
+        blocking: report.predicate.findings.filter((finding) => finding.severity === "error").length,
+        vulnerable: dependencies?.details.vulnerableComponents,
+        secrets: secrets?.findings.filter((finding) => finding.severity === "error").length,
+      },
       context,
       client: token ? new GitHubClient(context.apiUrl, token) : undefined,
       comment: core.getBooleanInput("comment"),
     });
   });
-}
-
-function blockingCount(evaluation: DependencyEvaluation): number {
-  return evaluation.findings.filter((finding) => finding.severity === "error").length;
 }

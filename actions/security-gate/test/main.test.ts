@@ -61,7 +61,7 @@ describe("security-gate action, in process", () => {
   it.each([
     [{ "fail-on": "severe" }, '::error::input fail-on: expected one of "critical"|"high"|"medium"|"low", found string "severe"'],
     [{ "only-fixable": "maybe" }, '::error::input only-fixable: expected true or false, found "maybe"'],
-    [{ advisories: "" }, "::error::gates.security: expected an advisory source, found none"],
+    [{ advisories: "" }, "::error::gates.security: expected something to check, found nothing"],
     [{ "risk-register": "missing.yml" }, "::error::missing.yml: expected a risk register (YAML), found no such file"],
   ])("bad input %j fails the step with one sentence", async (values, message) => {
     inputs(values);

@@ -19,6 +19,11 @@ Options:
   --only-fixable            count only findings with a fixed version
   --risk-register FILE      accepted risks (default: security/accepted-risks.yml if present)
   --max-snapshot-age DUR    warn when the newest advisory is older than this (e.g. 7d)
+  --secrets                 also scan the repository's files for hardcoded secrets
+  --secrets-diff REF        scan only the lines changed since REF (a pull request's base)
+  --secrets-allowlist FILE  paths, line regexes and fingerprints that are not secrets (default: security/secrets-allowlist.yml if present)
+  --secrets-baseline FILE   known findings, reported but not failing (fingerprints, or an earlier report)
+  --gitleaks-report FILE    include a gitleaks JSON report
   --policy FILE             policy file (default: release-gates.yml if present)
   --env NAME                apply this environment's settings from the policy
   --report-out FILE         write the gate report (JSON) here (default: release-gates/security-report.json)
@@ -43,6 +48,11 @@ export async function securityCommand(args: readonly string[], io: CommandIo): P
     "only-fixable": { type: "boolean" },
     "risk-register": { type: "string" },
     "max-snapshot-age": { type: "string" },
+    secrets: { type: "boolean" },
+    "secrets-diff": { type: "string" },
+    "secrets-allowlist": { type: "string" },
+    "secrets-baseline": { type: "string" },
+    "gitleaks-report": { type: "string" },
     policy: { type: "string" },
     env: { type: "string" },
     "report-out": { type: "string" },

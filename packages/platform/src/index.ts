@@ -15,4 +15,5 @@ export * from "./local/zip.js";
 export * from "./perf-run.js";
 export * from "./prometheus.js";
 export * from "./promote-run.js";
+export * from "./secrets-scan.js";
 export * from "./security-run.js";

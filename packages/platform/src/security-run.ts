@@ -20,6 +20,7 @@ import {
   parseRiskRegister,
   parseSbom,
   resolveGateSettings,
+  type SecretsEvaluation,
   type SecuritySettings,
   sha256,
 } from "@release-gates/core";
@@ -27,6 +28,7 @@ import { loadPolicy } from "./coverage-run.js";
 import { gateReport } from "./gate-report.js";
 import { displayPath, readTextFile } from "./local/files.js";
 import { readZip } from "./local/zip.js";
+import { checkSecrets } from "./secrets-scan.js";
 
 export interface SecurityRunRequest {
   /** Project directory: input paths are relative to it. */
@@ -41,7 +43,9 @@ export interface SecurityRunRequest {
 
 export interface SecurityRunResult {
   report: GateReport;
-  evaluation: DependencyEvaluation;
+  /** Each part's evaluation, when the settings asked for it. */
+  dependencies?: DependencyEvaluation;
+  secrets?: SecretsEvaluation;
   settings: SecuritySettings;
   /** The accepted risks read, for the VEX document. */
   register: AcceptedRisk[];
@@ -142,25 +146,13 @@ function mergeHits(osv: readonly AdvisoryHit[], audit: readonly AdvisoryHit[]): 
   return [...osv, ...audit.filter((hit) => !known.has(key(hit, hit.advisory)))];
 }
 
-/**
- * The security gate's dependency check from files to report: reads the
- * policy, the inventory (SBOM or lock file), the advisories (OSV snapshot
- * and/or npm audit output) and the risk register, lets core decide, and
- * returns the report for a front end to publish.
- */
-export async function runSecurityGate(request: SecurityRunRequest): Promise<SecurityRunResult> {
-  const clock = request.clock ?? (() => new Date());
-  const startedAt = clock();
-  const cwd = resolve(request.cwd);
-  if (!(await stat(cwd).catch(() => undefined))?.isDirectory())
-    throw new ConfigurationError(`expected an existing directory, found nothing at ${cwd}`, "working-directory");
-  const settings = resolveGateSettings(await loadPolicy(cwd, request.policyPath), "security", request.environment, request.overrides);
-  if (!settings.advisories && !settings.npmAudit)
-    throw new ConfigurationError(
-      "expected an advisory source, found none: give --advisories DIR|ZIP (an OSV snapshot) and/or --npm-audit FILE (npm audit --json output)",
-      "gates.security",
-    );
-
+/** Matches the inventory against the advisory sources and decides each finding. */
+async function checkDependencies(
+  cwd: string,
+  settings: SecuritySettings,
+  register: readonly AcceptedRisk[],
+  now: Date,
+): Promise<{ evaluation: DependencyEvaluation; inputs: Input[] }> {
   const inventory = await readInventory(cwd, settings);
   const inputs: Input[] = [inventory.input];
   let osvHits: AdvisoryHit[] = [];
@@ -184,9 +176,6 @@ export async function runSecurityGate(request: SecurityRunRequest): Promise<Secu
     inputs.push({ path: shown, format: "npm-audit-v2", sha256: digest });
     snapshots.push({ count: new Set(auditHits.map((hit) => hit.advisory)).size, newestModified: undefined, source: shown });
   }
-  const register = await readRegister(cwd, settings, request.overrides?.riskRegister !== undefined);
-  if (register.input) inputs.push(register.input);
-
   // With both sources, the OSV snapshot's date is the one that can be checked.
   const snapshot: AdvisorySnapshot =
     snapshots.length === 1
@@ -202,19 +191,52 @@ export async function runSecurityGate(request: SecurityRunRequest): Promise<Secu
     inventorySource: inventory.source,
     match: { hits: mergeHits(osvHits, auditHits), undecided, unknownEcosystem },
     snapshot,
-    register: register.risks,
-    now: startedAt,
+    register,
+    now,
   });
+  return { evaluation, inputs };
+}
+
+/**
+ * The security gate from files to report: reads the policy, then runs the
+ * parts the settings ask for — dependencies (inventory, advisories, risk
+ * register) and secrets (the tree or the diff, allowlist, baseline,
+ * gitleaks) — lets core decide, and returns one report for a front end to publish.
+ */
+export async function runSecurityGate(request: SecurityRunRequest): Promise<SecurityRunResult> {
+  const clock = request.clock ?? (() => new Date());
+  const startedAt = clock();
+  const cwd = resolve(request.cwd);
+  if (!(await stat(cwd).catch(() => undefined))?.isDirectory())
+    throw new ConfigurationError(`expected an existing directory, found nothing at ${cwd}`, "working-directory");
+  const settings = resolveGateSettings(await loadPolicy(cwd, request.policyPath), "security", request.environment, request.overrides);
+  const checksDependencies = settings.advisories !== undefined || settings.npmAudit !== undefined;
+  const checksSecrets = settings.secrets.scan || settings.secrets.gitleaksReport !== undefined;
+  if (!checksDependencies && !checksSecrets)
+    throw new ConfigurationError(
+      "expected something to check, found nothing: give --advisories DIR|ZIP (an OSV snapshot) and/or --npm-audit FILE for the dependencies, and/or --secrets (or --gitleaks-report FILE) for hardcoded secrets",
+      "gates.security",
+    );
+
+  const register = await readRegister(cwd, settings, request.overrides?.riskRegister !== undefined);
+  const inputs: Input[] = register.input ? [register.input] : [];
+  const dependencies = checksDependencies ? await checkDependencies(cwd, settings, register.risks, startedAt) : undefined;
+  const secrets = checksSecrets ? await checkSecrets(cwd, settings.secrets, request.overrides?.secrets?.allowlist !== undefined) : undefined;
+  for (const part of [dependencies, secrets]) if (part) inputs.push(...part.inputs);
   const report = await gateReport({
     gate: "security-gate",
     cwd,
     subject: request.subject,
     environment: request.environment,
-    evaluation,
+    evaluation: {
+      checks: [...(dependencies?.evaluation.checks ?? []), ...(secrets?.evaluation.checks ?? [])],
+      findings: [...(dependencies?.evaluation.findings ?? []), ...(secrets?.evaluation.findings ?? [])],
+      details: { ...(dependencies ? { dependencies: dependencies.evaluation.details } : {}), ...(secrets ? { secrets: secrets.evaluation.details } : {}) },
+    },
     inputs,
     policy: settings,
     startedAt,
     finishedAt: clock(),
   });
-  return { report, evaluation, settings, register: register.risks, decidedAt: startedAt };
+  return { report, dependencies: dependencies?.evaluation, secrets: secrets?.evaluation, settings, register: register.risks, decidedAt: startedAt };
 }

@@ -152,6 +152,22 @@ export const SecuritySettings = z.strictObject({
   /** The advisory snapshot may be at most this old (by its newest `modified` date). */
   maxSnapshotAge: Duration.optional(),
   onStaleSnapshot: z.enum(["fail", "warn"]).default("warn"),
+  secrets: z
+    .strictObject({
+      /** Scan the repository's files (git-tracked, or all but .git and node_modules outside git). */
+      scan: z.boolean().default(false),
+      /** Scan only the lines changed since this ref (a pull request's base), not the whole tree. */
+      diffBase: z.string().min(1).optional(),
+      /** Paths, line regexes and fingerprints that are not secrets. */
+      allowlist: z.string().min(1).default("security/secrets-allowlist.yml"),
+      /** Known findings (a list of fingerprints or an earlier report): reported, not failing. */
+      baseline: z.string().min(1).optional(),
+      /** A gitleaks JSON report to include, for teams that already run gitleaks. */
+      gitleaksReport: z.string().min(1).optional(),
+      /** Larger files are skipped and listed (minified bundles, data dumps). */
+      maxFileBytes: z.number().int().positive().default(1_048_576),
+    })
+    .default({ scan: false, allowlist: "security/secrets-allowlist.yml", maxFileBytes: 1_048_576 }),
 });
 
 const GateName = z.string().regex(/^[a-z][a-z0-9-]*$/, "a gate name in lower case (coverage, security, perf…)");

@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import { ConfigurationError } from "../errors.js";
 import { SecuritySettings } from "../policy/schema.js";
 import { describeZodError } from "../validation.js";
@@ -15,6 +16,15 @@ export const SECURITY_OPTIONS = {
   "max-snapshot-age": "maxSnapshotAge",
 } as const satisfies Record<string, keyof SecuritySettings>;
 
+/** The options of the secrets scan, under `secrets`. */
+export const SECRETS_OPTIONS = {
+  secrets: "scan",
+  "secrets-diff": "diffBase",
+  "secrets-allowlist": "allowlist",
+  "secrets-baseline": "baseline",
+  "gitleaks-report": "gitleaksReport",
+} as const satisfies Record<string, keyof SecuritySettings["secrets"]>;
+
 /**
  * Overrides from named string values (CLI flags, action inputs): empty means
  * not given. Each value is validated on its own so an error names the flag or
@@ -22,14 +32,20 @@ export const SECURITY_OPTIONS = {
  */
 export function securityOverrides(read: (name: string) => string | undefined, describe: (name: string) => string): Partial<SecuritySettings> {
   const overrides: Record<string, unknown> = {};
-  for (const [name, key] of Object.entries(SECURITY_OPTIONS)) {
+  const secrets: Record<string, unknown> = {};
+  const readOption = (name: string, schema: z.ZodType, key: string, into: Record<string, unknown>, boolean: boolean, list: boolean) => {
     const raw = read(name)?.trim();
-    if (!raw) continue;
-    const value = key === "scopes" ? raw.split(/[\s,]+/).filter(Boolean) : key === "onlyFixable" ? parseBoolean(raw, describe(name)) : raw;
-    const result = SecuritySettings.shape[key].safeParse(value);
+    if (!raw) return;
+    const value = list ? raw.split(/[\s,]+/).filter(Boolean) : boolean ? parseBoolean(raw, describe(name)) : raw;
+    const result = schema.safeParse(value);
     if (!result.success) throw new ConfigurationError(describeZodError(result.error, value).sentence.replace(/^\(top level\): /, ""), describe(name));
-    overrides[key] = result.data;
-  }
+    into[key] = result.data;
+  };
+  for (const [name, key] of Object.entries(SECURITY_OPTIONS))
+    readOption(name, SecuritySettings.shape[key], key, overrides, key === "onlyFixable", key === "scopes");
+  const secretShape = SecuritySettings.shape.secrets.unwrap().shape;
+  for (const [name, key] of Object.entries(SECRETS_OPTIONS)) readOption(name, secretShape[key], key, secrets, key === "scan", false);
+  if (Object.keys(secrets).length > 0) overrides.secrets = secrets;
   return overrides as Partial<SecuritySettings>;
 }
 

@@ -138,12 +138,17 @@ export function scanForSecrets(path: string, text: string, rules: readonly Secre
     const line = lines[index] as string;
     if (onlyLines && !onlyLines.has(index + 1)) continue;
     const lower = line.toLowerCase();
+    // Rules run most specific first; a later rule's hit on text an earlier one claimed is the same secret.
+    const claimed: [number, number][] = [];
     for (const rule of rules) {
       if (!rule.keywords.some((keyword) => lower.includes(keyword))) continue;
       for (const match of line.matchAll(rule.pattern)) {
         const secret = match[1] ?? match[0];
+        const start = (match.index ?? 0) + match[0].indexOf(secret);
+        if (claimed.some(([from, to]) => start < to && start + secret.length > from)) continue;
         if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) continue;
         if (rule.accept && !rule.accept(secret)) continue;
+        claimed.push([start, start + secret.length]);
         findings.push({
           rule: rule.id,
           description: rule.description,
