@@ -58,6 +58,7 @@ beforeAll(() => {
   );
   writeFileSync(join(repo.dir, "deploy.env"), `REGION=eu-west-1\nGH_TOKEN=${TOKEN}\n`);
   writeFileSync(join(repo.dir, "no-dependencies.yml"), "version: 1\n");
+  writeFileSync(join(repo.dir, "licenses.yml"), stringify({ gates: { security: { licenses: { allow: ["MIT", "ISC"], onUnknown: "fail" } } } }));
   repo.commit("a project with vulnerable dependencies and a committed token");
 });
 afterAll(() => repo?.remove());
@@ -166,6 +167,15 @@ describe("release-gates security CLI bundle", () => {
       readFileSync(join(repo.dir, "release-gates/security-report.json"), "utf8"),
     ])
       expect(output).not.toContain(TOKEN);
+  });
+
+  it("licenses from the policy alone: the lock file's BSD package is denied, six packages declare none", async () => {
+    // Counted in the lock file by hand: 29 runtime packages, 21 MIT, 1 ISC, 1 BSD-2-Clause (domelementtype), 6 without a license.
+    const result = await cli(["--policy", "licenses.yml"]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/FAIL +licenses\.denied +1 /);
+    expect(result.stdout).toMatch(/FAIL +licenses\.unknown +6 /);
+    expect(result.stdout).toMatch(/✗ domelementtype@[\d.]+ is licensed BSD-2-Clause, which the policy does not allow \(allowed: MIT, ISC\)\./);
   });
 
   it("an empty SBOM is no evidence: the gate fails instead of passing", async () => {

@@ -58,6 +58,15 @@ describe("security-gate action, in process", () => {
     expect(report.predicate.environment).toBe("staging");
   });
 
+  it("checks licenses when the policy lists them, next to the advisories", async () => {
+    writeFileSync(join(workspace, "release-gates.yml"), "gates:\n  security:\n    licenses:\n      deny: [BSD-2-Clause]\n");
+    inputs({});
+    await run();
+    const report = JSON.parse(readFileSync(join(workspace, "release-gates/security-report.json"), "utf8"));
+    expect(report.predicate.checks.map((check: { id: string }) => check.id)).toContain("licenses.denied");
+    expect(report.predicate.details.licenses).toEqual({ checked: 29, denied: 1, unknown: 6 });
+  });
+
   it.each([
     [{ "fail-on": "severe" }, '::error::input fail-on: expected one of "critical"|"high"|"medium"|"low", found string "severe"'],
     [{ "only-fixable": "maybe" }, '::error::input only-fixable: expected true or false, found "maybe"'],

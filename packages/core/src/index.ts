@@ -31,6 +31,7 @@ export * from "./report/build.js";
 export * from "./report/schema.js";
 export * from "./schemas.js";
 export * from "./security/evaluate.js";
+export * from "./security/licenses.js";
 export * from "./security/npm.js";
 export * from "./security/options.js";
 export * from "./security/osv.js";

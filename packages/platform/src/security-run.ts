@@ -10,6 +10,7 @@ import {
   type DependencyEvaluation,
   describeSnapshot,
   evaluateDependencies,
+  evaluateLicenses,
   type GateReport,
   matchAdvisories,
   npmAuditHits,
@@ -110,7 +111,9 @@ async function readAdvisories(path: string, shown: string): Promise<{ advisories
 }
 
 /** The installed packages: the SBOM when given, else the npm lock file, else a clear error. */
-async function readInventory(cwd: string, settings: SecuritySettings): Promise<{ components: Component[]; source: string; input: Input }> {
+type Inventory = { components: Component[]; source: string; input: Input };
+
+async function readInventory(cwd: string, settings: SecuritySettings): Promise<Inventory> {
   if (settings.sbom) {
     const path = resolve(cwd, settings.sbom);
     const shown = displayPath(cwd, path);
@@ -150,11 +153,11 @@ function mergeHits(osv: readonly AdvisoryHit[], audit: readonly AdvisoryHit[]): 
 async function checkDependencies(
   cwd: string,
   settings: SecuritySettings,
+  inventory: Inventory,
   register: readonly AcceptedRisk[],
   now: Date,
 ): Promise<{ evaluation: DependencyEvaluation; inputs: Input[] }> {
-  const inventory = await readInventory(cwd, settings);
-  const inputs: Input[] = [inventory.input];
+  const inputs: Input[] = [];
   let osvHits: AdvisoryHit[] = [];
   let undecided: ReturnType<typeof matchAdvisories>["undecided"] = [];
   let unknownEcosystem: Component[] = [];
@@ -212,26 +215,34 @@ export async function runSecurityGate(request: SecurityRunRequest): Promise<Secu
   const settings = resolveGateSettings(await loadPolicy(cwd, request.policyPath), "security", request.environment, request.overrides);
   const checksDependencies = settings.advisories !== undefined || settings.npmAudit !== undefined;
   const checksSecrets = settings.secrets.scan || settings.secrets.gitleaksReport !== undefined;
-  if (!checksDependencies && !checksSecrets)
+  if (!checksDependencies && !checksSecrets && !settings.licenses)
     throw new ConfigurationError(
-      "expected something to check, found nothing: give --advisories DIR|ZIP (an OSV snapshot) and/or --npm-audit FILE for the dependencies, and/or --secrets (or --gitleaks-report FILE) for hardcoded secrets",
+      "expected something to check, found nothing: give --advisories DIR|ZIP (an OSV snapshot) and/or --npm-audit FILE for the dependencies, --secrets (or --gitleaks-report FILE) for hardcoded secrets, or gates.security.licenses",
       "gates.security",
     );
 
   const register = await readRegister(cwd, settings, request.overrides?.riskRegister !== undefined);
   const inputs: Input[] = register.input ? [register.input] : [];
-  const dependencies = checksDependencies ? await checkDependencies(cwd, settings, register.risks, startedAt) : undefined;
+  const inventory = checksDependencies || settings.licenses ? await readInventory(cwd, settings) : undefined;
+  if (inventory) inputs.push(inventory.input);
+  const dependencies = inventory && checksDependencies ? await checkDependencies(cwd, settings, inventory, register.risks, startedAt) : undefined;
+  const licenses = inventory && settings.licenses ? evaluateLicenses(inventory.components, settings.licenses, settings.scopes, inventory.source) : undefined;
   const secrets = checksSecrets ? await checkSecrets(cwd, settings.secrets, request.overrides?.secrets?.allowlist !== undefined) : undefined;
   for (const part of [dependencies, secrets]) if (part) inputs.push(...part.inputs);
+  const parts = [dependencies?.evaluation, licenses, secrets?.evaluation];
   const report = await gateReport({
     gate: "security-gate",
     cwd,
     subject: request.subject,
     environment: request.environment,
     evaluation: {
-      checks: [...(dependencies?.evaluation.checks ?? []), ...(secrets?.evaluation.checks ?? [])],
-      findings: [...(dependencies?.evaluation.findings ?? []), ...(secrets?.evaluation.findings ?? [])],
-      details: { ...(dependencies ? { dependencies: dependencies.evaluation.details } : {}), ...(secrets ? { secrets: secrets.evaluation.details } : {}) },
+      checks: parts.flatMap((part) => part?.checks ?? []),
+      findings: parts.flatMap((part) => part?.findings ?? []),
+      details: {
+        ...(dependencies ? { dependencies: dependencies.evaluation.details } : {}),
+        ...(licenses ? { licenses: licenses.details } : {}),
+        ...(secrets ? { secrets: secrets.evaluation.details } : {}),
+      },
     },
     inputs,
     policy: settings,

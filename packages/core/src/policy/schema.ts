@@ -152,6 +152,16 @@ export const SecuritySettings = z.strictObject({
   /** The advisory snapshot may be at most this old (by its newest `modified` date). */
   maxSnapshotAge: Duration.optional(),
   onStaleSnapshot: z.enum(["fail", "warn"]).default("warn"),
+  /** License allow / deny lists on the packages' SPDX expressions; checked when given. */
+  licenses: z
+    .strictObject({
+      /** When given, only these SPDX license ids are allowed. */
+      allow: z.array(z.string().min(1)).min(1).optional(),
+      deny: z.array(z.string().min(1)).default([]),
+      /** A package without a license, or with one that is no SPDX expression. */
+      onUnknown: z.enum(["fail", "warn"]).default("warn"),
+    })
+    .optional(),
   secrets: z
     .strictObject({
       /** Scan the repository's files (git-tracked, or all but .git and node_modules outside git). */
