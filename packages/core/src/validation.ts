@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { ConfigurationError } from "./errors.js";
 
 /** `a.b[2].c` from a zod issue path. */
 export function formatKeyPath(path: readonly PropertyKey[]): string {
@@ -50,4 +51,21 @@ export function describeZodError(error: z.ZodError, input: unknown): { path: rea
       ? "only known keys"
       : issue.message.replace(/^(Invalid input|Invalid option|Too big|Too small): /, "").replace(/, received .*$/, "");
   return { path: issue.path, sentence: `${formatKeyPath(issue.path)}: expected ${expected.replace(/^expected /, "")}, found ${found}${more}` };
+}
+
+/** JSON text as a value, a byte-order mark dropped; a syntax error is `expected <what>, found invalid JSON (…)`. */
+export function parseJsonText(text: string, expected: string, source?: string): unknown {
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch (error) {
+    throw new ConfigurationError(`expected ${expected}, found invalid JSON (${(error as Error).message})`, source);
+  }
+}
+
+/** Validates parsed input; the first problem becomes `<prefix>: key: expected …, found …` (the sentence alone without a prefix). */
+export function validateAs<T>(schema: z.ZodType<T>, data: unknown, prefix?: string, source?: string): T {
+  const result = schema.safeParse(data);
+  if (result.success) return result.data;
+  const { sentence } = describeZodError(result.error, data);
+  throw new ConfigurationError(prefix ? `${prefix}: ${sentence}` : sentence, source);
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ConfigurationError } from "../errors.js";
-import { describeZodError } from "../validation.js";
+import { describeZodError, parseJsonText } from "../validation.js";
 
 export interface ResourceSample {
   timeMs: number;
@@ -36,12 +36,7 @@ export function parseResourceSamples(text: string): ResourceSample[] {
   const trimmed = text.replace(/^\uFEFF/, "").trim();
   if (trimmed === "") throw new ConfigurationError("expected resource samples, found an empty file");
   if (trimmed.startsWith("[")) {
-    let rows: unknown;
-    try {
-      rows = JSON.parse(trimmed);
-    } catch (error) {
-      throw new ConfigurationError(`expected a JSON array of samples, found invalid JSON (${(error as Error).message})`);
-    }
+    const rows = parseJsonText(trimmed, "a JSON array of samples");
     return (rows as unknown[]).map((row, index) => {
       if (!row || typeof row !== "object")
         throw new ConfigurationError(`expected [${index}] to be an object with time, cpuPercent and memoryBytes, found ${JSON.stringify(row)}`);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ConfigurationError } from "../errors.js";
-import { describeZodError } from "../validation.js";
+import { validateAs } from "../validation.js";
 import { K6_METRIC_TYPES, type K6MetricType } from "./expression.js";
 
 export type MetricContains = "time" | "data" | "default";
@@ -81,12 +81,6 @@ function legacyType(stats: Record<string, unknown>): K6MetricType {
   return "gauge";
 }
 
-function validate<T>(schema: z.ZodType<T>, data: unknown, what: string): T {
-  const result = schema.safeParse(data);
-  if (!result.success) throw new ConfigurationError(`${what}: ${describeZodError(result.error, data).sentence}`);
-  return result.data;
-}
-
 /**
  * Reads a k6 end-of-test summary in whichever of its three shapes it comes:
  * the legacy `--summary-export`, the object handed to `handleSummary()`, or
@@ -107,7 +101,7 @@ export function parseK6Summary(text: string): K6Summary {
   const metrics = new Map<string, SummaryMetric>();
 
   if ("results" in record && "version" in record) {
-    const summary = validate(machineSummary, data, "k6 machine-readable summary");
+    const summary = validateAs(machineSummary, data, "k6 machine-readable summary");
     const list = Array.isArray(summary.results.metrics)
       ? summary.results.metrics.map((metric) => [metric.name, metric] as const)
       : Object.entries(summary.results.metrics).flatMap(([key, entry]) =>
@@ -123,7 +117,7 @@ export function parseK6Summary(text: string): K6Summary {
 
   const first = Object.values((record.metrics ?? {}) as Record<string, unknown>)[0];
   if (first && typeof first === "object" && "type" in first && "values" in first) {
-    const summary = validate(handleSummary, data, "k6 handleSummary data");
+    const summary = validateAs(handleSummary, data, "k6 handleSummary data");
     for (const [name, metric] of Object.entries(summary.metrics)) {
       metrics.set(name, {
         type: metric.type,
@@ -135,7 +129,7 @@ export function parseK6Summary(text: string): K6Summary {
     return { shape: "handle-summary", metrics, durationMs: summary.state?.testRunDurationMs };
   }
 
-  const summary = validate(legacySummary, data, "k6 --summary-export");
+  const summary = validateAs(legacySummary, data, "k6 --summary-export");
   for (const [name, stats] of Object.entries(summary.metrics)) {
     const { thresholds, ...rest } = stats;
     const type = legacyType(rest);

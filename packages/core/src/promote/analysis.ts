@@ -1,7 +1,6 @@
 import { z } from "zod";
-import { ConfigurationError } from "../errors.js";
 import type { Analysis } from "../policy/schema.js";
-import { describeZodError } from "../validation.js";
+import { parseJsonText, validateAs } from "../validation.js";
 
 /** One interval of one comparison: the canary's and the stable version's value, either may be missing. */
 export interface AnalysisInterval {
@@ -102,18 +101,11 @@ export const RecordedAnalysis = z.strictObject({
 });
 
 export function parseRecordedAnalysis(text: string, source: string): { environment: string; measurements: Map<string, AnalysisInterval[]> } {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigurationError(`expected recorded canary measurements in JSON, found invalid JSON (${(error as Error).message})`, source);
-  }
-  const result = RecordedAnalysis.safeParse(data);
-  if (!result.success) throw new ConfigurationError(describeZodError(result.error, data).sentence, source);
+  const recorded = validateAs(RecordedAnalysis, parseJsonText(text, "recorded canary measurements in JSON", source), undefined, source);
   return {
-    environment: result.data.environment,
+    environment: recorded.environment,
     measurements: new Map(
-      Object.entries(result.data.metrics).map(([name, intervals]) => [
+      Object.entries(recorded.metrics).map(([name, intervals]) => [
         name,
         intervals.map((interval) => ({ timeMs: Date.parse(interval.time), canary: interval.canary ?? undefined, stable: interval.stable ?? undefined })),
       ]),

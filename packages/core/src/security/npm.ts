@@ -1,21 +1,12 @@
 import semver from "semver";
 import { z } from "zod";
-import { ConfigurationError } from "../errors.js";
-import { describeZodError } from "../validation.js";
+import { parseJsonText, validateAs } from "../validation.js";
 import type { AdvisoryHit } from "./osv.js";
 import type { Component } from "./sbom.js";
 import { cvss3BaseScore, normaliseSeverity, ratingOf } from "./severity.js";
 
 function parseJson<T>(text: string, schema: z.ZodType<T>, what: string, source: string): T {
-  let data: unknown;
-  try {
-    data = JSON.parse(text.replace(/^\uFEFF/, ""));
-  } catch (error) {
-    throw new ConfigurationError(`expected ${what}, found invalid JSON (${(error as Error).message})`, source);
-  }
-  const result = schema.safeParse(data);
-  if (!result.success) throw new ConfigurationError(`expected ${what}: ${describeZodError(result.error, data).sentence}`, source);
-  return result.data;
+  return validateAs(schema, parseJsonText(text, what, source), `expected ${what}`, source);
 }
 
 const Lockfile = z.looseObject({

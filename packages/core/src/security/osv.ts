@@ -1,7 +1,6 @@
 import semver from "semver";
 import { z } from "zod";
-import { ConfigurationError } from "../errors.js";
-import { describeZodError } from "../validation.js";
+import { parseJsonText, validateAs } from "../validation.js";
 import type { Component } from "./sbom.js";
 import { cvss3BaseScore, normaliseSeverity, ratingOf, type Severity } from "./severity.js";
 
@@ -34,15 +33,7 @@ export type OsvAdvisory = z.infer<typeof Advisory>;
 
 /** One OSV advisory (JSON), validated loosely: real GitHub advisories carry legacy oddities such as `fixed: ""`. */
 export function parseOsvAdvisory(text: string, source: string): OsvAdvisory {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigurationError(`expected an OSV advisory in JSON, found invalid JSON (${(error as Error).message})`, source);
-  }
-  const result = Advisory.safeParse(data);
-  if (!result.success) throw new ConfigurationError(`expected an OSV advisory: ${describeZodError(result.error, data).sentence}`, source);
-  return result.data;
+  return validateAs(Advisory, parseJsonText(text, "an OSV advisory in JSON", source), "expected an OSV advisory", source);
 }
 
 export interface AdvisorySeverity {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ConfigurationError } from "../errors.js";
-import { describeZodError } from "../validation.js";
+import { parseJsonText, validateAs } from "../validation.js";
 import { osvPackage, parsePurl } from "./purl.js";
 
 /** One package of the software, as the gate matches it. */
@@ -76,12 +76,6 @@ const spdx = z.looseObject({
   documentDescribes: z.array(z.string()).optional(),
 });
 
-function validate<T>(schema: z.ZodType<T>, data: unknown, what: string): T {
-  const result = schema.safeParse(data);
-  if (!result.success) throw new ConfigurationError(`${what}: ${describeZodError(result.error, data).sentence}`);
-  return result.data;
-}
-
 function fromPurl(name: string, version: string | undefined, purl: string | undefined): Pick<Component, "name" | "version" | "ecosystem" | "purl"> {
   if (!purl) return { name, version, ecosystem: undefined, purl };
   const parsed = parsePurl(purl);
@@ -99,14 +93,9 @@ const NOASSERTION = /^(NOASSERTION|NONE)$/;
  * The root package an SPDX document describes is not a dependency.
  */
 export function parseSbom(text: string): Sbom {
-  let data: unknown;
-  try {
-    data = JSON.parse(text.replace(/^\uFEFF/, ""));
-  } catch (error) {
-    throw new ConfigurationError(`expected a CycloneDX or SPDX SBOM in JSON, found invalid JSON (${(error as Error).message})`);
-  }
+  const data = parseJsonText(text, "a CycloneDX or SPDX SBOM in JSON");
   if (data && typeof data === "object" && "bomFormat" in data) {
-    const bom = validate(cycloneDx, data, "CycloneDX SBOM");
+    const bom = validateAs(cycloneDx, data, "CycloneDX SBOM");
     const components: Component[] = [];
     const visit = (component: CdxComponent) => {
       const property = (key: string) => component.properties?.find((entry) => entry.name === key)?.value;
@@ -123,7 +112,7 @@ export function parseSbom(text: string): Sbom {
     return { format: "cyclonedx", specVersion: bom.specVersion, components };
   }
   if (data && typeof data === "object" && "spdxVersion" in data) {
-    const document = validate(spdx, data, "SPDX SBOM");
+    const document = validateAs(spdx, data, "SPDX SBOM");
     const described = new Set([
       ...(document.documentDescribes ?? []),
       ...document.relationships

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ConfigurationError } from "../errors.js";
 import { sha256 } from "../report/build.js";
 import type { Check, Finding } from "../report/schema.js";
-import { describeZodError } from "../validation.js";
+import { parseJsonText, validateAs } from "../validation.js";
 import { parseYamlMapping } from "../yaml.js";
 
 export interface SecretRule {
@@ -176,15 +176,8 @@ const GitleaksReport = z.array(
 
 /** A gitleaks JSON report; the secrets it holds are redacted on the way in. */
 export function parseGitleaksReport(text: string, source: string): SecretFinding[] {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigurationError(`expected a gitleaks JSON report, found invalid JSON (${(error as Error).message})`, source);
-  }
-  const result = GitleaksReport.safeParse(data);
-  if (!result.success) throw new ConfigurationError(`expected a gitleaks JSON report: ${describeZodError(result.error, data).sentence}`, source);
-  return result.data.map((leak) => ({
+  const leaks = validateAs(GitleaksReport, parseJsonText(text, "a gitleaks JSON report", source), "expected a gitleaks JSON report", source);
+  return leaks.map((leak) => ({
     rule: leak.RuleID,
     description: leak.Description || leak.RuleID,
     path: leak.File,
@@ -246,12 +239,7 @@ export interface SecretsEvaluation {
 
 /** Fingerprints from a baseline: a list of them, or an earlier security-gate report. */
 export function parseSecretsBaseline(text: string, source: string): Set<string> {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigurationError(`expected a secrets baseline in JSON, found invalid JSON (${(error as Error).message})`, source);
-  }
+  const data = parseJsonText(text, "a secrets baseline in JSON", source);
   if (Array.isArray(data) && data.every((item) => typeof item === "string")) return new Set(data);
   const findings = (data as { predicate?: { findings?: unknown } } | null)?.predicate?.findings;
   if (!Array.isArray(findings))

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ConfigurationError } from "../../errors.js";
-import { describeZodError } from "../../validation.js";
+import { validateAs } from "../../validation.js";
 import { emptyFileCoverage, type FileCoverage } from "../model.js";
 import type { CoverageParser, ParsedReport } from "./types.js";
 
@@ -46,12 +46,6 @@ function fromFinalEntry(entry: z.infer<typeof fileEntry>): FileCoverage {
   return file;
 }
 
-function validate<T>(schema: z.ZodType<T>, data: unknown, what: string): T {
-  const result = schema.safeParse(data);
-  if (!result.success) throw new ConfigurationError(`${what}: ${describeZodError(result.error, data).sentence}`);
-  return result.data;
-}
-
 /**
  * istanbul JSON: `coverage-final.json` (full detail, keys are file paths) or
  * `coverage-summary.json` (totals only: no patch coverage possible). JSON has
@@ -75,7 +69,7 @@ export function createIstanbulParser(expected?: "istanbul" | "istanbul-summary")
       const isSummary = expected ? expected === "istanbul-summary" : "total" in record && !("statementMap" in ((record.total as object) ?? {}));
       if (isSummary) {
         const { total: _total, ...files } = record;
-        const parsed = validate(summaryReport, files, "istanbul coverage-summary.json");
+        const parsed = validateAs(summaryReport, files, "istanbul coverage-summary.json");
         return {
           format: "istanbul-summary",
           files: Object.entries(parsed).map(([path, counts]) => ({ ...emptyFileCoverage(path), summary: counts })),
@@ -86,7 +80,7 @@ export function createIstanbulParser(expected?: "istanbul" | "istanbul-summary")
       const unwrapped = Object.fromEntries(
         Object.entries(record).map(([key, value]) => [key, value && typeof value === "object" && "data" in value ? (value as { data: unknown }).data : value]),
       );
-      const parsed = validate(finalReport, unwrapped, "istanbul coverage-final.json");
+      const parsed = validateAs(finalReport, unwrapped, "istanbul coverage-final.json");
       return { format: "istanbul", files: Object.values(parsed).map(fromFinalEntry), sourceRoots: [] };
     },
   };
