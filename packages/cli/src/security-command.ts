@@ -1,5 +1,13 @@
 import { resolve } from "node:path";
-import { renderMarkdown, renderRiskRegisterVex, renderSecuritySarif, renderText, securityMarkdownSections, securityOverrides } from "@release-gates/core";
+import {
+  renderBlockingFindings,
+  renderMarkdown,
+  renderRiskRegisterVex,
+  renderSecuritySarif,
+  renderText,
+  securityMarkdownSections,
+  securityOverrides,
+} from "@release-gates/core";
 import { readGitLabContext, runSecurityGate } from "@release-gates/platform";
 import { choiceOption, parseCommandLine } from "./args.js";
 import { type CommandIo, writeOutput } from "./io.js";
@@ -96,12 +104,6 @@ export async function securityCommand(args: readonly string[], io: CommandIo): P
     await writeOutput(resolve(io.cwd, values["sarif-out"]), `${JSON.stringify(renderSecuritySarif(report), null, 2)}\n`);
   if (format === "json") io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else if (format === "markdown") io.stdout(markdown);
-  else {
-    // The console shows what must be fixed; the report and summary hold the rest.
-    const blocking = report.predicate.findings.filter((finding) => finding.severity === "error");
-    const shown = blocking.slice(0, 20).map((finding) => `  ✗ ${finding.message}\n`);
-    if (blocking.length > shown.length) shown.push(`  …and ${blocking.length - shown.length} more in the report.\n`);
-    io.stdout(`${renderText(report)}${shown.length ? `Blocking findings:\n${shown.join("")}` : ""}Report: ${reportOut}\n`);
-  }
+  else io.stdout(`${renderText(report)}${renderBlockingFindings(report.predicate.findings)}Report: ${reportOut}\n`);
   return report.predicate.status === "fail" ? 1 : 0;
 }

@@ -6,7 +6,7 @@ import { coverageMarkdownSections, renderCobertura, renderGitLabCoverageLine } f
 import { CoverageSettings } from "../src/policy/schema.js";
 import { renderWorkflowCommands, selectAnnotations } from "../src/render/annotations.js";
 import { MAX_SUMMARY_BYTES, renderMarkdown } from "../src/render/markdown.js";
-import { renderText } from "../src/render/text.js";
+import { renderBlockingFindings, renderText } from "../src/render/text.js";
 import { buildReport } from "../src/report/build.js";
 import type { Finding } from "../src/report/schema.js";
 import { fixture } from "./helpers.js";
@@ -118,5 +118,18 @@ describe("internal errors", () => {
       /^release-gates\/coverage-gate failed: TypeError: x is undefined\n/,
     );
     expect(describeInternalError("coverage-gate", "a string")).toMatch(/^release-gates\/coverage-gate failed: a string\nThis is a bug in release-gates/);
+  });
+});
+
+describe("blocking findings for a terminal", () => {
+  it("lists errors only, up to the limit, and says how many more the report holds", () => {
+    const findings: Finding[] = [
+      { id: "a", severity: "error", message: "first" },
+      { id: "b", severity: "warning", message: "a warning" },
+      { id: "c", severity: "error", message: "second" },
+      { id: "d", severity: "error", message: "third" },
+    ];
+    expect(renderBlockingFindings(findings, 2)).toBe("Blocking findings:\n  ✗ first\n  ✗ second\n  …and 1 more in the report.\n");
+    expect(renderBlockingFindings(findings.slice(1, 2))).toBe("");
   });
 });

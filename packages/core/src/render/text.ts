@@ -1,5 +1,5 @@
 import { effectiveStatus } from "../report/build.js";
-import type { Check, GateReport } from "../report/schema.js";
+import type { Check, Finding, GateReport } from "../report/schema.js";
 
 function cell(check: Check): [string, string, string, string] {
   const measured = check.measured === null ? "no data" : `${check.measured}${check.unit === "%" ? " %" : check.unit ? ` ${check.unit}` : ""}`;
@@ -39,4 +39,13 @@ export function renderText(report: GateReport): string {
     predicate.summary,
     "",
   ].join("\n");
+}
+
+/** The findings that fail the gate, one per line, for a terminal: what must be fixed, the rest left to the report. */
+export function renderBlockingFindings(findings: readonly Finding[], limit = 20): string {
+  const blocking = findings.filter((finding) => finding.severity === "error");
+  if (blocking.length === 0) return "";
+  const lines = blocking.slice(0, limit).map((finding) => `  ✗ ${finding.message}\n`);
+  if (blocking.length > limit) lines.push(`  …and ${blocking.length - limit} more in the report.\n`);
+  return `Blocking findings:\n${lines.join("")}`;
 }

@@ -25,26 +25,28 @@ export const SECRETS_OPTIONS = {
   "gitleaks-report": "gitleaksReport",
 } as const satisfies Record<string, keyof SecuritySettings["secrets"]>;
 
+/** Options given as true / false (flags on the command line, "true" from an action input). */
+const BOOLEAN_KEYS: ReadonlySet<string> = new Set(["onlyFixable", "scan"]);
+
 /**
  * Overrides from named string values (CLI flags, action inputs): empty means
  * not given. Each value is validated on its own so an error names the flag or
  * input it came from (`describe("fail-on")` → `--fail-on` or `input fail-on`).
  */
 export function securityOverrides(read: (name: string) => string | undefined, describe: (name: string) => string): Partial<SecuritySettings> {
-  const overrides: Record<string, unknown> = {};
-  const secrets: Record<string, unknown> = {};
-  const readOption = (name: string, schema: z.ZodType, key: string, into: Record<string, unknown>, boolean: boolean, list: boolean) => {
+  const readOption = (name: string, key: string, schema: z.ZodType, into: Record<string, unknown>) => {
     const raw = read(name)?.trim();
     if (!raw) return;
-    const value = list ? raw.split(/[\s,]+/).filter(Boolean) : boolean ? parseBoolean(raw, describe(name)) : raw;
+    const value = key === "scopes" ? raw.split(/[\s,]+/).filter(Boolean) : BOOLEAN_KEYS.has(key) ? parseBoolean(raw, describe(name)) : raw;
     const result = schema.safeParse(value);
     if (!result.success) throw new ConfigurationError(describeZodError(result.error, value).sentence.replace(/^\(top level\): /, ""), describe(name));
     into[key] = result.data;
   };
-  for (const [name, key] of Object.entries(SECURITY_OPTIONS))
-    readOption(name, SecuritySettings.shape[key], key, overrides, key === "onlyFixable", key === "scopes");
-  const secretShape = SecuritySettings.shape.secrets.unwrap().shape;
-  for (const [name, key] of Object.entries(SECRETS_OPTIONS)) readOption(name, secretShape[key], key, secrets, key === "scan", false);
+  const overrides: Record<string, unknown> = {};
+  for (const [name, key] of Object.entries(SECURITY_OPTIONS)) readOption(name, key, SecuritySettings.shape[key], overrides);
+  const secrets: Record<string, unknown> = {};
+  const secretsShape = SecuritySettings.shape.secrets.unwrap().shape;
+  for (const [name, key] of Object.entries(SECRETS_OPTIONS)) readOption(name, key, secretsShape[key], secrets);
   if (Object.keys(secrets).length > 0) overrides.secrets = secrets;
   return overrides as Partial<SecuritySettings>;
 }
