@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
-import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import {
   allowlistMatcher,
@@ -15,7 +14,7 @@ import {
   type SecuritySettings,
   scanForSecrets,
 } from "@release-gates/core";
-import { displayPath, listFiles, readTextFile } from "./local/files.js";
+import { displayPath, listFiles, readOptionalTextFile, readTextFile } from "./local/files.js";
 import { changedLinesSince, isGitWorkTree, trackedFiles } from "./local/git.js";
 
 type Input = { path: string; format: string; sha256: string };
@@ -23,12 +22,10 @@ type Input = { path: string; format: string; sha256: string };
 /** Bytes looked at to tell a binary file (a NUL byte) from text. */
 const BINARY_PROBE = 8000;
 
-async function readAllowlist(cwd: string, path: string, explicit: boolean): Promise<{ allowlist: SecretsAllowlist; input?: Input }> {
-  const absolute = resolve(cwd, path);
-  const shown = displayPath(cwd, absolute);
-  if (!explicit && !(await stat(absolute).catch(() => undefined))) return { allowlist: { paths: [], regexes: [], fingerprints: [] } };
-  const { text, sha256 } = await readTextFile(absolute, shown, "a secrets allowlist (YAML)");
-  return { allowlist: parseSecretsAllowlist(text, shown), input: { path: shown, format: "secrets-allowlist", sha256 } };
+async function readAllowlist(cwd: string, path: string, named: boolean): Promise<{ allowlist: SecretsAllowlist; input?: Input }> {
+  const file = await readOptionalTextFile(cwd, path, named, "a secrets allowlist (YAML)");
+  if (!file) return { allowlist: { paths: [], regexes: [], fingerprints: [] } };
+  return { allowlist: parseSecretsAllowlist(file.text, file.shown), input: { path: file.shown, format: "secrets-allowlist", sha256: file.sha256 } };
 }
 
 /**

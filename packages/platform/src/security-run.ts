@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import { readdir, readFile, stat } from "node:fs/promises";
-import { join, relative, resolve, sep } from "node:path";
+import { readFile, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import {
   type AcceptedRisk,
   type AdvisoryHit,
@@ -27,7 +27,7 @@ import {
 } from "@release-gates/core";
 import { loadPolicy } from "./coverage-run.js";
 import { gateReport } from "./gate-report.js";
-import { displayPath, readTextFile } from "./local/files.js";
+import { displayPath, listFiles, readOptionalTextFile, readTextFile } from "./local/files.js";
 import { readZip } from "./local/zip.js";
 import { checkSecrets } from "./secrets-scan.js";
 
@@ -67,16 +67,6 @@ function attributed<T>(source: string, read: () => T): T {
   }
 }
 
-async function jsonFilesBelow(directory: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(directory, { withFileTypes: true })) {
-    const path = join(directory, entry.name);
-    if (entry.isDirectory()) out.push(...(await jsonFilesBelow(path)));
-    else if (entry.isFile() && entry.name.endsWith(".json")) out.push(path);
-  }
-  return out.sort();
-}
-
 /**
  * Reads an OSV snapshot: a directory of advisory files or a zip of them
  * (OSV's `<ecosystem>/all.zip`). The digest covers every advisory read, so the
@@ -90,11 +80,11 @@ async function readAdvisories(path: string, shown: string): Promise<{ advisories
     // Snapshots unpack to tens of thousands of small files: synchronous reads cost a third of
     // fs/promises' (no open/stat/close round trips through the thread pool for each one).
     const digests: string[] = [];
-    for (const file of await jsonFilesBelow(path)) {
-      const name = `${shown}/${relative(path, file).split(sep).join("/")}`;
+    for (const file of (await listFiles(path)).filter((name) => name.endsWith(".json"))) {
+      const name = `${shown}/${file}`;
       let bytes: Buffer;
       try {
-        bytes = readFileSync(file);
+        bytes = readFileSync(join(path, file));
       } catch (error) {
         throw new ConfigurationError(`expected a readable OSV advisory, found a file that cannot be read (${(error as NodeJS.ErrnoException).code})`, name);
       }
@@ -134,12 +124,10 @@ async function readInventory(cwd: string, settings: SecuritySettings): Promise<I
 }
 
 /** A register that is configured but absent is an error; the default one may simply not exist yet. */
-async function readRegister(cwd: string, settings: SecuritySettings, explicit: boolean): Promise<{ risks: AcceptedRisk[]; input?: Input }> {
-  const path = resolve(cwd, settings.riskRegister);
-  const shown = displayPath(cwd, path);
-  if (!explicit && !(await stat(path).catch(() => undefined))) return { risks: [] };
-  const { text, sha256: digest } = await readTextFile(path, shown, "a risk register (YAML)");
-  return { risks: parseRiskRegister(text, shown), input: { path: shown, format: "risk-register", sha256: digest } };
+async function readRegister(cwd: string, settings: SecuritySettings, named: boolean): Promise<{ risks: AcceptedRisk[]; input?: Input }> {
+  const file = await readOptionalTextFile(cwd, settings.riskRegister, named, "a risk register (YAML)");
+  if (!file) return { risks: [] };
+  return { risks: parseRiskRegister(file.text, file.shown), input: { path: file.shown, format: "risk-register", sha256: file.sha256 } };
 }
 
 /** OSV and npm audit may report the same advisory for the same package: the OSV hit (with aliases) is kept. */

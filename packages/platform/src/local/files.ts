@@ -58,10 +58,21 @@ export interface ReadCoverageReport extends ParsedReport {
 }
 
 /**
- * Streams a coverage report through its parser: the format is detected from
- * the first bytes, the digest computed on the way, and no format except
- * istanbul JSON holds the whole file. Errors name the file.
+ * A configuration file at a default place may simply not exist yet (undefined);
+ * one the user named must. Paths are relative to `cwd`; `shown` is for messages.
  */
+export async function readOptionalTextFile(
+  cwd: string,
+  path: string,
+  named: boolean,
+  expected: string,
+): Promise<{ text: string; sha256: string; shown: string } | undefined> {
+  const absolute = resolve(cwd, path);
+  const shown = displayPath(cwd, absolute);
+  if (!named && !(await stat(absolute).catch(() => undefined))) return undefined;
+  return { ...(await readTextFile(absolute, shown, expected)), shown };
+}
+
 /** A missing, forbidden or directory path as the user's mistake; anything else unchanged. */
 function unreadable(error: unknown, expected: string, displayPath: string): unknown {
   const code = (error as NodeJS.ErrnoException).code;
