@@ -56,14 +56,14 @@ function generate() {
 async function runOnce() {
   const { runSecurityGate } = await import("../packages/platform/dist/index.js");
   const started = performance.now();
-  const { evaluation } = await runSecurityGate({
+  const { dependencies } = await runSecurityGate({
     cwd: data,
     policyPath: undefined,
     overrides: { sbom: "bom.cdx.json", advisories: "osv" },
     subject: { name: "bench", commit: "0".repeat(40) },
   });
   const ms = performance.now() - started;
-  return { ms, findings: evaluation.findings.length, vulnerable: evaluation.details.vulnerableComponents };
+  return { ms, findings: dependencies.findings.length, vulnerable: dependencies.details.vulnerableComponents };
 }
 
 async function matchOnly() {
