@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -60,7 +61,46 @@ beforeAll(() => {
   writeFileSync(join(repo.dir, "no-dependencies.yml"), "version: 1\n");
   writeFileSync(join(repo.dir, "licenses.yml"), stringify({ gates: { security: { licenses: { allow: ["MIT", "ISC"], onUnknown: "fail" } } } }));
   repo.commit("a project with vulnerable dependencies and a committed token");
+  addAuditEvidence();
 });
+
+/** A contract audited by two firms at one commit, their published reports, Slither's SARIF, a release checklist. */
+function addAuditEvidence(): void {
+  repo.write({
+    "contracts/Vault.sol": "pragma solidity ^0.8.20;\ncontract Vault {}\n",
+    "audits/tob.pdf": "%PDF Trail of Bits\n",
+    "audits/oz.pdf": "%PDF OpenZeppelin\n",
+    "security/release-checklist.md": "- [x] Deploy keys rotated\n- [ ] Incident runbook rehearsed\n",
+  });
+  cpSync(corpus("sarif/brics-protocol.slither-0.11.3.sarif"), join(repo.dir, "slither.sarif"));
+  const audited = repo.commit("the contract as audited");
+  const audit = (firm: string, report: string) => ({
+    firm,
+    date: "2026-10-01",
+    commit: audited,
+    scope: ["Vault"],
+    report,
+    sha256: createHash("sha256")
+      .update(readFileSync(join(repo.dir, report)))
+      .digest("hex"),
+  });
+  writeFileSync(
+    join(repo.dir, "audits/audits.yml"),
+    stringify({
+      audits: [audit("Trail of Bits", "audits/tob.pdf"), audit("OpenZeppelin", "audits/oz.pdf")],
+      acknowledged: [
+        { rule: "divide-before-multiply", reason: "fixed-point maths, reviewed by both firms" },
+        { rule: "uninitialized-local", reason: "zero is the intended start value" },
+      ],
+    }),
+  );
+  writeFileSync(join(repo.dir, "audits/broken.yml"), stringify({ audits: [{ ...audit("Solo", "audits/oz.pdf"), sha256: "abc" }] }));
+  writeFileSync(
+    join(repo.dir, "audits/unpublished.yml"),
+    stringify({ audits: [audit("Trail of Bits", "audits/tob.pdf"), { ...audit("Solo", "audits/oz.pdf"), report: "audits/solo.pdf" }] }),
+  );
+  repo.commit("audit manifest");
+}
 afterAll(() => repo?.remove());
 
 describe("security-gate action bundle", () => {
@@ -92,6 +132,30 @@ describe("security-gate action bundle", () => {
     expect(result.stdout).toContain("::error title=Security gate,file=deploy.env,line=2::deploy.env:2: GitHub token ghp_…[40 chars]");
     for (const output of [result.stdout, result.summary, readFileSync(join(repo.dir, "release-gates/security-report.json"), "utf8")])
       expect(output).not.toContain(TOKEN);
+  });
+
+  it("audit evidence, Slither's SARIF and a checklist: the unticked item fails, the audits table is in the summary", async () => {
+    const result = await runBundledAction("security-gate", {
+      node: process.execPath,
+      workspace: repo.dir,
+      eventName: "push",
+      event: {},
+      inputs: {
+        comment: "false",
+        policy: "no-dependencies.yml",
+        audits: "audits/audits.yml",
+        "static-analysis": "slither.sarif",
+        checklist: "security/release-checklist.md",
+      },
+    });
+    expect(result.code, result.stdout).toBe(1);
+    expect(result.outputs).toMatchObject({ status: "fail", blocking: "1" });
+    expect(result.summary).toContain("| ✅ pass | `audits.firms` | 0 | 0 |");
+    expect(result.summary).toContain("| ✅ pass | `static-analysis` | 0 | 0 |");
+    expect(result.summary).toMatch(/\| Trail of Bits \| 2026-10-01 \| `[0-9a-f]{7}` \| audits\/tob\.pdf \| 0 \| 0 \| 0 \|/);
+    expect(result.stdout).toContain(
+      '::error title=Security gate,file=security/release-checklist.md,line=2::security/release-checklist.md:2: "Incident runbook rehearsed" is not ticked.',
+    );
   });
 
   it("an expired accepted risk fails naming its owner", async () => {
@@ -178,6 +242,18 @@ describe("release-gates security CLI bundle", () => {
     expect(result.stdout).toMatch(/✗ domelementtype@[\d.]+ is licensed BSD-2-Clause, which the policy does not allow \(allowed: MIT, ISC\)\./);
   });
 
+  it("--audits: a report that was never committed fails the gate, naming the file and the firm", async () => {
+    const result = await cli(["--policy", "no-dependencies.yml", "--audits", "audits/unpublished.yml"]);
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stdout).toMatch(/FAIL +audits\.reports +1 /);
+    expect(result.stdout).toContain(
+      "✗ audits/solo.pdf, the report of the audit by Solo (2026-10-01), does not exist in the repository: publish it there (audits/unpublished.yml lists it).",
+    );
+    const passing = await cli(["--policy", "no-dependencies.yml", "--audits", "audits/audits.yml", "--static-analysis", "slither.sarif"]);
+    expect(passing.code, passing.stdout).toBe(0);
+    expect(passing.stdout).toMatch(/PASS +audits\.firms +0 /);
+  });
+
   it("an empty SBOM is no evidence: the gate fails instead of passing", async () => {
     const result = await cli(["--sbom", "empty.spdx.json"]);
     expect(result.code).toBe(1);
@@ -191,6 +267,14 @@ describe("release-gates security CLI bundle", () => {
     ],
     [["--fail-on", "severe"], /^release-gates security: --fail-on: expected one of "critical"\|"high"\|"medium"\|"low", found string "severe"\n$/],
     [["--advisories", "nowhere"], /^release-gates security: nowhere: expected a directory or a zip of OSV advisories, found no such file\n$/],
+    [
+      ["--audits", "audits/broken.yml"],
+      /^release-gates security: audits\/broken\.yml, line \d+: audits\[0\]\.sha256: expected a sha256 digest \(64 hex digits\), found string "abc"\n$/,
+    ],
+    [
+      ["--static-analysis", "package.json"],
+      /^release-gates security: package\.json: expected a SARIF 2\.1\.0 log: version: expected "2\.1\.0", found string "1\.0\.0" \(and 1 more problem\)\n$/,
+    ],
   ])("bad input %j: exit 2 and one sentence", async (args, message) => {
     const result = await cli(args);
     expect(result.code).toBe(2);
@@ -215,6 +299,9 @@ describe("security-gate GitLab component", () => {
               "only-fixable": true,
               scope: "runtime development",
               secrets: true,
+              audits: "audits/audits.yml",
+              "static-analysis": "slither.sarif",
+              checklist: "security/release-checklist.md",
             },
           },
         ],
@@ -226,6 +313,9 @@ describe("security-gate GitLab component", () => {
     const log = jobLog(repo, "security-gate");
     expect(log).toMatch(/^FAIL +dependencies\.blocking +4 /m);
     expect(log).toMatch(/^FAIL +secrets\.found +1 /m);
+    expect(log).toMatch(/^PASS +audits\.firms +0 /m);
+    expect(log).toMatch(/^PASS +static-analysis +0 /m);
+    expect(log).toMatch(/^FAIL +checklist +1 /m);
     expect(log).not.toContain(TOKEN);
     const artifacts = join(repo.dir, ".gitlab-ci-local/artifacts/security-gate/release-gates");
     const report = expectValidReport(JSON.parse(readFileSync(join(artifacts, "security-report.json"), "utf8")));

@@ -14,8 +14,9 @@ import { type CommandIo, writeOutput } from "./io.js";
 
 export const SECURITY_HELP = `Usage: release-gates security [options]
 
-Matches the project's dependencies against advisories offline, decides against
-the policy and the accepted-risk register, and writes the gate report.
+Matches the project's dependencies against advisories offline, scans for
+hardcoded secrets, checks licences, audits and reviews, decides against the
+policy and the accepted-risk register, and writes the gate report.
 
 Options:
   --sbom FILE               CycloneDX (1.4–1.6) or SPDX 2.3 JSON SBOM (default: read package-lock.json)
@@ -32,6 +33,11 @@ Options:
   --secrets-allowlist FILE  paths, line regexes and fingerprints that are not secrets (default: security/secrets-allowlist.yml if present)
   --secrets-baseline FILE   known findings, reported but not failing (fingerprints, or an earlier report)
   --gitleaks-report FILE    include a gitleaks JSON report
+  --audits FILE             check the audit manifest (default file: audits/audits.yml): independent
+                            audits of each contract since the audited commit, published reports, findings
+  --require-pen-test        a recent penetration test must cover the environment (in the audit manifest)
+  --static-analysis FILE    decide a SARIF 2.1.0 log's results (Slither, Semgrep…) as audit findings (repeatable)
+  --checklist FILE          every item of this Markdown checklist must be ticked (repeatable)
   --policy FILE             policy file (default: release-gates.yml if present)
   --env NAME                apply this environment's settings from the policy
   --report-out FILE         write the gate report (JSON) here (default: release-gates/security-report.json)
@@ -61,6 +67,10 @@ export async function securityCommand(args: readonly string[], io: CommandIo): P
     "secrets-allowlist": { type: "string" },
     "secrets-baseline": { type: "string" },
     "gitleaks-report": { type: "string" },
+    audits: { type: "string" },
+    "require-pen-test": { type: "boolean" },
+    "static-analysis": { type: "string", multiple: true },
+    checklist: { type: "string", multiple: true },
     policy: { type: "string" },
     env: { type: "string" },
     "report-out": { type: "string" },
@@ -79,7 +89,7 @@ export async function securityCommand(args: readonly string[], io: CommandIo): P
   const overrides = securityOverrides(
     (name) => {
       const value = values[name];
-      return Array.isArray(value) ? value.join(" ") : value === true ? "true" : typeof value === "string" ? value : undefined;
+      return Array.isArray(value) ? value.join("\n") : value === true ? "true" : typeof value === "string" ? value : undefined;
     },
     (name) => `--${name}`,
   );

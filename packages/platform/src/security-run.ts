@@ -25,6 +25,7 @@ import {
   type SecuritySettings,
   sha256,
 } from "@release-gates/core";
+import { checkReviewEvidence } from "./audits-run.js";
 import { loadPolicy } from "./coverage-run.js";
 import { gateReport } from "./gate-report.js";
 import { displayPath, listFiles, readOptionalTextFile, readTextFile } from "./local/files.js";
@@ -191,8 +192,8 @@ async function checkDependencies(
 /**
  * The security gate from files to report: reads the policy, then runs the
  * parts the settings ask for — dependencies (inventory, advisories, risk
- * register) and secrets (the tree or the diff, allowlist, baseline,
- * gitleaks) — lets core decide, and returns one report for a front end to publish.
+ * register), secrets (the tree or the diff, allowlist, baseline,
+ * gitleaks), audits and reviews (manifest, SARIF, checklists) — lets core decide, and returns one report for a front end to publish.
  */
 export async function runSecurityGate(request: SecurityRunRequest): Promise<SecurityRunResult> {
   const clock = request.clock ?? (() => new Date());
@@ -203,9 +204,10 @@ export async function runSecurityGate(request: SecurityRunRequest): Promise<Secu
   const settings = resolveGateSettings(await loadPolicy(cwd, request.policyPath), "security", request.environment, request.overrides);
   const checksDependencies = settings.advisories !== undefined || settings.npmAudit !== undefined;
   const checksSecrets = settings.secrets.scan || settings.secrets.gitleaksReport !== undefined;
-  if (!checksDependencies && !checksSecrets && !settings.licenses)
+  const checksReviews = settings.audits !== undefined || settings.staticAnalysis.length > 0 || settings.checklists.length > 0;
+  if (!checksDependencies && !checksSecrets && !checksReviews && !settings.licenses)
     throw new ConfigurationError(
-      "expected something to check, found nothing: give --advisories DIR|ZIP (an OSV snapshot) and/or --npm-audit FILE for the dependencies, --secrets (or --gitleaks-report FILE) for hardcoded secrets, or gates.security.licenses",
+      "expected something to check, found nothing: give --advisories DIR|ZIP (an OSV snapshot) and/or --npm-audit FILE for the dependencies, --secrets (or --gitleaks-report FILE) for hardcoded secrets, --audits FILE, --static-analysis FILE or --checklist FILE for audits and reviews, or gates.security.licenses",
       "gates.security",
     );
 
@@ -216,8 +218,9 @@ export async function runSecurityGate(request: SecurityRunRequest): Promise<Secu
   const dependencies = inventory && checksDependencies ? await checkDependencies(cwd, settings, inventory, register.risks, startedAt) : undefined;
   const licenses = inventory && settings.licenses ? evaluateLicenses(inventory.components, settings.licenses, settings.scopes, inventory.source) : undefined;
   const secrets = checksSecrets ? await checkSecrets(cwd, settings.secrets, request.overrides?.secrets?.allowlist !== undefined) : undefined;
-  for (const part of [dependencies, secrets]) if (part) inputs.push(...part.inputs);
-  const parts = [dependencies?.evaluation, licenses, secrets?.evaluation];
+  const reviews = checksReviews ? await checkReviewEvidence(cwd, settings, request.environment, startedAt) : undefined;
+  for (const part of [dependencies, secrets, reviews]) if (part) inputs.push(...part.inputs);
+  const parts = [dependencies?.evaluation, licenses, secrets?.evaluation, reviews?.audits, reviews?.staticAnalysis, reviews?.checklists];
   const report = await gateReport({
     gate: "security-gate",
     cwd,
@@ -230,6 +233,9 @@ export async function runSecurityGate(request: SecurityRunRequest): Promise<Secu
         ...(dependencies ? { dependencies: dependencies.evaluation.details } : {}),
         ...(licenses ? { licenses: licenses.details } : {}),
         ...(secrets ? { secrets: secrets.evaluation.details } : {}),
+        ...(reviews?.audits ? { audits: reviews.audits.details } : {}),
+        ...(reviews?.staticAnalysis ? { staticAnalysis: reviews.staticAnalysis.details } : {}),
+        ...(reviews?.checklists ? { checklists: reviews.checklists.details } : {}),
       },
     },
     inputs,

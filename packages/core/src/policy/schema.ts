@@ -5,6 +5,9 @@ import { NoDataOutcome } from "../report/schema.js";
 /** `30m`, `24h`, `14d`, `2w`: how the policy writes soak times and watch windows. */
 export const Duration = z.string().regex(/^\d+(ms|s|m|h|d|w)$/, "a duration such as 30m, 24h or 14d");
 
+/** Where the audit manifest is looked for unless the policy names another file. */
+export const DEFAULT_AUDIT_MANIFEST = "audits/audits.yml";
+
 const Percent = z.number().min(0).max(100);
 /** jest's convention: a positive number is a minimum percentage, a negative one the most uncovered items allowed. */
 const ThresholdValue = z.number().max(100);
@@ -178,6 +181,24 @@ export const SecuritySettings = z.strictObject({
       maxFileBytes: z.number().int().positive().default(1_048_576),
     })
     .default({ scan: false, allowlist: "security/secrets-allowlist.yml", maxFileBytes: 1_048_576 }),
+  /** Smart-contract audits and penetration tests (`audits/audits.yml`); checked when given. */
+  audits: z
+    .strictObject({
+      /** The audit manifest: audits, penetration tests, acknowledged static-analysis results. */
+      manifest: z.string().min(1).default(DEFAULT_AUDIT_MANIFEST),
+      /** The contract files every one of which needs `minFirms` audits of its current content. */
+      contracts: z.array(z.string().min(1)).min(1).default(["contracts/**/*.sol"]),
+      /** Independent firms needed per contract; 0 checks the manifest's reports and findings only. */
+      minFirms: z.number().int().min(0).default(2),
+      /** A penetration test covering the environment must be recorded, no older than `penTestMaxAge`. */
+      requirePenTest: z.boolean().default(false),
+      penTestMaxAge: Duration.default("365d"),
+    })
+    .optional(),
+  /** SARIF 2.1.0 logs of static analysers (Slither…) whose results are decided as audit findings. */
+  staticAnalysis: z.array(z.string().min(1)).default([]),
+  /** Markdown checklists whose every item must be ticked (per environment, typically). */
+  checklists: z.array(z.string().min(1)).default([]),
 });
 
 const GateName = z.string().regex(/^[a-z][a-z0-9-]*$/, "a gate name in lower case (coverage, security, perf…)");

@@ -1,5 +1,6 @@
 import { escapeCell } from "../render/markdown.js";
 import type { GateReport } from "../report/schema.js";
+import type { AuditEvaluation } from "./audits.js";
 import type { DependencyDecision } from "./evaluate.js";
 
 const DECISION_CELL: Record<DependencyDecision, string> = {
@@ -24,8 +25,30 @@ const ORDER: readonly DependencyDecision[] = [
   "out-of-scope",
 ];
 
-/** The vulnerable dependencies as a table, what must be fixed first. */
+/** The audits the manifest lists, with their findings' states, when the gate checked them. */
+function auditsSection(report: GateReport): string[] {
+  const audits = (report.predicate.details?.audits as AuditEvaluation["details"] | undefined)?.audits;
+  if (!audits || audits.length === 0) return [];
+  return [
+    [
+      "### Audits",
+      "",
+      "| Firm | Date | Commit | Report | Open | Acknowledged | Fixed |",
+      "| --- | --- | --- | --- | --- | --- | --- |",
+      ...audits.map(
+        (audit) =>
+          `| ${escapeCell(audit.firm)} | ${audit.date} | \`${audit.commit.slice(0, 7)}\` | ${escapeCell(audit.report)} | ${audit.open} | ${audit.acknowledged} | ${audit.fixed} |`,
+      ),
+    ].join("\n"),
+  ];
+}
+
+/** The vulnerable dependencies as a table, what must be fixed first; then the audits. */
 export function securityMarkdownSections(report: GateReport, rowLimit = 100): string[] {
+  return [...dependencySection(report, rowLimit), ...auditsSection(report)];
+}
+
+function dependencySection(report: GateReport, rowLimit: number): string[] {
   const rows = report.predicate.findings
     .map((finding) => ({ finding, properties: finding.properties as Record<string, unknown> | undefined }))
     .filter(({ properties }) => typeof properties?.decision === "string" && properties.decision in DECISION_CELL)

@@ -67,3 +67,9 @@ export async function changedLinesSince(baseRef: string, cwd: string, headRef?: 
 export async function hasCommit(ref: string, cwd: string): Promise<boolean> {
   return commitExists(ref, cwd);
 }
+
+/** Files (relative to `cwd`) whose content in the work tree differs from `commit`'s, added ones included. */
+export async function changedFilesSince(commit: string, cwd: string): Promise<Set<string>> {
+  const output = await git(["-c", "core.quotePath=false", "diff", "--name-only", "--no-renames", "--relative", "-z", commit, "--"], cwd);
+  return new Set(output.split("\0").filter(Boolean));
+}
