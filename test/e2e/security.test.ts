@@ -323,6 +323,15 @@ describe("security-gate GitLab component", () => {
     expect(report.predicate.findings.find((finding) => finding.id === "GHSA-5mrr-rgp6-x4gr")?.properties).toMatchObject({ decision: "no-fix-yet" });
     expect(readFileSync(join(artifacts, "security-summary.md"), "utf8")).toContain("### Vulnerable dependencies");
     expect(JSON.parse(readFileSync(join(artifacts, "security.sarif"), "utf8")).version).toBe("2.1.0");
+    // GitLab's own report formats, as the component declares them under artifacts:reports.
+    const dependencyScanning = JSON.parse(readFileSync(join(artifacts, "gl-dependency-scanning-report.json"), "utf8"));
+    expect(dependencyScanning.scan).toMatchObject({ type: "dependency_scanning", status: "success" });
+    expect(dependencyScanning.vulnerabilities).toHaveLength(13);
+    const secretDetection = readFileSync(join(artifacts, "gl-secret-detection-report.json"), "utf8");
+    expect(JSON.parse(secretDetection).vulnerabilities).toEqual([
+      expect.objectContaining({ location: expect.objectContaining({ file: "deploy.env", start_line: 2 }), severity: "Critical" }),
+    ]);
+    expect(secretDetection).not.toContain(TOKEN);
     // No register in this project: the VEX document is published, and empty.
     expect(JSON.parse(readFileSync(join(artifacts, "accepted-risks.vex.json"), "utf8"))).toMatchObject({ bomFormat: "CycloneDX", vulnerabilities: [] });
   });

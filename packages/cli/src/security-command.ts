@@ -1,8 +1,10 @@
 import { resolve } from "node:path";
 import {
   renderBlockingFindings,
+  renderDependencyScanningReport,
   renderMarkdown,
   renderRiskRegisterVex,
+  renderSecretDetectionReport,
   renderSecuritySarif,
   renderText,
   securityMarkdownSections,
@@ -44,6 +46,10 @@ Options:
   --summary-out FILE        also write the Markdown summary here
   --sarif-out FILE          also write the findings as SARIF 2.1.0 (for GitHub code scanning)
   --vex-out FILE            also publish the unexpired accepted risks as a CycloneDX 1.6 VEX document
+  --dependency-scanning-out FILE
+                            also write the vulnerable dependencies as a GitLab dependency_scanning report
+  --secret-detection-out FILE
+                            also write the secrets found as a GitLab secret_detection report (redacted)
   --format F                what to print: text (default), markdown or json
   --cwd DIR                 project directory (default: the current directory)
   -h, --help                this help
@@ -77,6 +83,8 @@ export async function securityCommand(args: readonly string[], io: CommandIo): P
     "summary-out": { type: "string" },
     "sarif-out": { type: "string" },
     "vex-out": { type: "string" },
+    "dependency-scanning-out": { type: "string" },
+    "secret-detection-out": { type: "string" },
     format: { type: "string" },
     cwd: { type: "string" },
     help: { type: "boolean", short: "h" },
@@ -96,7 +104,7 @@ export async function securityCommand(args: readonly string[], io: CommandIo): P
 
   const cwd = resolve(io.cwd, typeof values.cwd === "string" ? values.cwd : ".");
   const gitlab = readGitLabContext(io.env);
-  const { report, register, decidedAt } = await runSecurityGate({
+  const { report, register, decidedAt, dependencies, secrets } = await runSecurityGate({
     cwd,
     policyPath: values.policy as string | undefined,
     environment: values.env as string | undefined,
@@ -112,6 +120,15 @@ export async function securityCommand(args: readonly string[], io: CommandIo): P
     await writeOutput(resolve(io.cwd, values["vex-out"]), `${JSON.stringify(renderRiskRegisterVex(register, decidedAt), null, 2)}\n`);
   if (typeof values["sarif-out"] === "string")
     await writeOutput(resolve(io.cwd, values["sarif-out"]), `${JSON.stringify(renderSecuritySarif(report), null, 2)}\n`);
+  // Written only for the parts that ran: an empty report would tell GitLab the scan found nothing.
+  const gitlabReports = [
+    ["dependency-scanning-out", dependencies, renderDependencyScanningReport],
+    ["secret-detection-out", secrets, renderSecretDetectionReport],
+  ] as const;
+  for (const [flag, ran, render] of gitlabReports) {
+    const out = values[flag];
+    if (typeof out === "string" && ran) await writeOutput(resolve(io.cwd, out), `${JSON.stringify(render(report), null, 2)}\n`);
+  }
   if (format === "json") io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else if (format === "markdown") io.stdout(markdown);
   else io.stdout(`${renderText(report)}${renderBlockingFindings(report.predicate.findings)}Report: ${reportOut}\n`);

@@ -1,4 +1,4 @@
-import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -45,6 +45,13 @@ describe("release-gates security, in process", () => {
     const result = await cli(["--advisories", "osv", "--format", "markdown", "--summary-out", "summary.md", "--fail-on", "critical", "--accept-from", "low"]);
     expect(result.stdout).toContain("| ❌ fix or accept | `express-jwt` | 0.1.3 | GHSA-6g6m-m6h5-w9gf | high 7.7 | 6.0.0 | runtime |");
     expect(readFileSync(join(dir, "summary.md"), "utf8")).toBe(result.stdout);
+  });
+
+  it("writes GitLab's dependency_scanning report for the part that ran, and no secret_detection report for a scan that did not", async () => {
+    const result = await cli(["--advisories", "osv", "--dependency-scanning-out", "gl-ds.json", "--secret-detection-out", "gl-sd.json"]);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(readFileSync(join(dir, "gl-ds.json"), "utf8")).vulnerabilities).toHaveLength(13);
+    expect(existsSync(join(dir, "gl-sd.json"))).toBe(false);
   });
 
   it("--help explains the options; a bad scope is one sentence and exit 2", async () => {

@@ -33,6 +33,7 @@ export * from "./schemas.js";
 export * from "./security/audits.js";
 export * from "./security/checklist.js";
 export * from "./security/evaluate.js";
+export * from "./security/gitlab.js";
 export * from "./security/licenses.js";
 export * from "./security/npm.js";
 export * from "./security/options.js";

@@ -3,9 +3,11 @@ import { describe, expect, it } from "vitest";
 import { SecuritySettings } from "../src/policy/schema.js";
 import { buildReport } from "../src/report/build.js";
 import { describeSnapshot, evaluateDependencies } from "../src/security/evaluate.js";
+import { renderDependencyScanningReport, renderSecretDetectionReport } from "../src/security/gitlab.js";
 import { matchAdvisories, parseOsvAdvisory } from "../src/security/osv.js";
 import { renderSecuritySarif } from "../src/security/sarif.js";
 import { parseSbom } from "../src/security/sbom.js";
+import { evaluateSecrets, SECRET_RULES, scanForSecrets } from "../src/security/secrets.js";
 import { fixture, fixturePath } from "./helpers.js";
 
 const advisories = readdirSync(fixturePath("security/advisories")).map((file) => parseOsvAdvisory(fixture(`security/advisories/${file}`), file));
@@ -60,5 +62,85 @@ describe("SARIF 2.1.0 for GitHub code scanning", () => {
     const first = fingerprints(renderSecuritySarif(auditDemoReport()));
     expect(fingerprints(renderSecuritySarif(auditDemoReport()))).toEqual(first);
     expect(new Set(first).size).toBe(13);
+  });
+});
+
+describe("GitLab dependency_scanning and secret_detection reports", () => {
+  // A real dependency-scanning report from the corpus (Trivy, schema 15.2.1): the envelope GitLab accepts.
+  const real = JSON.parse(fixture("security/gitlab/diggsweden-reusable-ci.gl-dependency-scanning-report.v15.2.1.json"));
+  const keys = (value: object) => Object.keys(value).sort();
+
+  it("has the real report's envelope: version, scan (analyzer, scanner, type, times without zone, status), vulnerabilities", () => {
+    const report = renderDependencyScanningReport(auditDemoReport());
+    expect(keys(report)).toEqual(keys(real));
+    expect(keys(report.scan)).toEqual(keys(real.scan));
+    expect(keys(report.scan.analyzer)).toEqual(keys(real.scan.analyzer));
+    expect(keys(report.scan.scanner)).toEqual(keys(real.scan.scanner));
+    expect(report.version).toBe(real.version);
+    expect(report.scan).toMatchObject({ type: "dependency_scanning", status: "success", start_time: "2026-11-26T00:00:00" });
+    expect(report.scan.end_time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
+    expect(real.scan.start_time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
+  });
+
+  it("one vulnerability per advisory and package version, with identifiers, severity, solution and dependency location", () => {
+    const { vulnerabilities } = renderDependencyScanningReport(auditDemoReport());
+    // The same 13 (advisory, package@version) pairs the SBOM gives: every match, whatever the policy decided.
+    expect(vulnerabilities).toHaveLength(13);
+    expect(new Set(vulnerabilities.map((vulnerability) => vulnerability.id)).size).toBe(13);
+    const jwt = vulnerabilities.find(
+      (vulnerability) =>
+        vulnerability.identifiers[0]?.value === "GHSA-c7hr-j4mj-j2w6" && (vulnerability.location.dependency as { version: string }).version === "0.4.0",
+    );
+    expect(jwt).toMatchObject({
+      name: "Verification Bypass in jsonwebtoken",
+      severity: "Critical",
+      solution: "Upgrade jsonwebtoken to 4.2.2 or later.",
+      identifiers: [
+        { type: "ghsa", name: "GHSA-c7hr-j4mj-j2w6", value: "GHSA-c7hr-j4mj-j2w6", url: "https://github.com/advisories/GHSA-c7hr-j4mj-j2w6" },
+        { type: "cve", name: "CVE-2015-9235", value: "CVE-2015-9235", url: "https://www.cve.org/CVERecord?id=CVE-2015-9235" },
+      ],
+      location: { file: "bom.cdx.json", dependency: { package: { name: "jsonwebtoken" }, version: "0.4.0" } },
+    });
+    expect(jwt?.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    // marsdb has no fix: no solution is invented.
+    expect(vulnerabilities.find((vulnerability) => vulnerability.identifiers[0]?.value === "GHSA-5mrr-rgp6-x4gr")?.solution).toBeUndefined();
+    expect(renderDependencyScanningReport(auditDemoReport()).vulnerabilities.map((vulnerability) => vulnerability.id)).toEqual(
+      vulnerabilities.map((vulnerability) => vulnerability.id),
+    );
+  });
+
+  it("secret_detection carries file, line, rule and commit, and never the secret", () => {
+    const token = ["ghp_", "R8s2Kq9LmZx4Tv7Wn1Pb6Yc3Hd5Jf0GaE2uQ"].join("");
+    const found = scanForSecrets("deploy.env", `REGION=eu\nGH_TOKEN=${token}\n`, SECRET_RULES);
+    const evaluation = evaluateSecrets({ found, allowed: 0, baseline: new Set(), filesScanned: 1, skippedFiles: [] });
+    const at = new Date("2026-11-26T10:00:00Z");
+    const gateReport = buildReport({
+      gate: "security-gate",
+      subject: [{ name: "app", digest: { gitCommit: "b".repeat(40) } }],
+      checks: evaluation.checks,
+      findings: evaluation.findings,
+      details: {},
+      inputs: [],
+      policy: {},
+      startedAt: at,
+      finishedAt: at,
+    });
+    const report = renderSecretDetectionReport(gateReport);
+    expect(report.scan.type).toBe("secret_detection");
+    expect(report.vulnerabilities).toEqual([
+      {
+        id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        name: "GitHub token",
+        description: expect.stringContaining("deploy.env:2: GitHub token ghp_…[40 chars]"),
+        severity: "Critical",
+        solution: "Remove the secret, rotate the credential, and load it from the environment or a secret store.",
+        identifiers: [{ type: "release_gates_rule_id", name: "release-gates rule github-token", value: "github-token" }],
+        location: { file: "deploy.env", start_line: 2, end_line: 2, commit: { sha: "b".repeat(40) } },
+      },
+    ]);
+    expect(JSON.stringify(report)).not.toContain(token);
+    // Dependency findings are not secrets, and the other way round.
+    expect(renderSecretDetectionReport(auditDemoReport()).vulnerabilities).toEqual([]);
+    expect(renderDependencyScanningReport(gateReport).vulnerabilities).toEqual([]);
   });
 });

@@ -272,7 +272,14 @@ export function evaluateSecrets(input: {
       isNew ? "remove it, rotate the credential, and load it from the environment or a secret store" : "known in the baseline: rotate it and remove it"
     }.`,
     location: { path: secret.path, startLine: secret.line },
-    properties: { rule: secret.rule, fingerprint: secret.fingerprint, redacted: secret.redacted, source: secret.source, baseline: !isNew },
+    properties: {
+      rule: secret.rule,
+      description: secret.description,
+      fingerprint: secret.fingerprint,
+      redacted: secret.redacted,
+      source: secret.source,
+      baseline: !isNew,
+    },
   });
   const checks: Check[] = [
     {
