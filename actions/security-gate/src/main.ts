@@ -12,7 +12,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const cwd = resolve(core.getInput("working-directory") || ".");
     const context = readGitHubContext(env);
     const token = core.getInput("github-token");
-    const { report, dependencies, secrets, register, decidedAt } = await runSecurityGate({
+    const { report, dependencies, secrets, register, decidedAt, generatedSbom } = await runSecurityGate({
       cwd,
       policyPath: core.getInput("policy") || undefined,
       environment: core.getInput("environment") || undefined,
@@ -22,6 +22,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       ),
       subject: { name: context.repository, commit: context.sha },
     });
+    if (generatedSbom) core.setOutput("sbom-path", generatedSbom);
     // Written before publishing: a failing gate still leaves them for the upload steps (if: always()).
     const extras = [
       ["sarif-out", "sarif-path", () => renderSecuritySarif(report)],

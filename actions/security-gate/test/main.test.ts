@@ -18,7 +18,8 @@ beforeEach(() => {
   runner.writeEvent({ repository: { default_branch: "main" } });
 });
 
-const inputs = (values: Record<string, string>) => runner.inputs({ "working-directory": workspace, comment: "false", advisories: "osv", ...values });
+const inputs = (values: Record<string, string>) =>
+  runner.inputs({ "working-directory": workspace, comment: "false", sbom: "package-lock.json", advisories: "osv", ...values });
 
 describe("security-gate action, in process", () => {
   it("fails on the audit-demo lock file with the blocking findings in outputs, summary and annotations", async () => {

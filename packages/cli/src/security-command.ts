@@ -21,7 +21,9 @@ hardcoded secrets, checks licences, audits and reviews, decides against the
 policy and the accepted-risk register, and writes the gate report.
 
 Options:
-  --sbom FILE               CycloneDX (1.4–1.6) or SPDX 2.3 JSON SBOM (default: read package-lock.json)
+  --sbom FILE               CycloneDX (1.4–1.6) or SPDX 2.3 JSON SBOM, or an npm lock file read directly
+                            (default: generate one with @cyclonedx/cyclonedx-npm from package.json and the lock file)
+  --sbom-out FILE           where a generated SBOM is written (default: release-gates/sbom.cdx.json)
   --advisories DIR|ZIP      an OSV snapshot: a directory of advisory JSON files or a zip of them
   --npm-audit FILE          npm audit --json (v2) output
   --fail-on SEVERITY        critical, high (default), medium or low: findings at or above fail
@@ -60,6 +62,7 @@ Exit codes: 0 pass (or warn), 1 gate failed, 2 bad usage or unreadable input, 3 
 export async function securityCommand(args: readonly string[], io: CommandIo): Promise<number> {
   const values = parseCommandLine(args, {
     sbom: { type: "string" },
+    "sbom-out": { type: "string" },
     advisories: { type: "string" },
     "npm-audit": { type: "string" },
     "fail-on": { type: "string" },

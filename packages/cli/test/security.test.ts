@@ -24,7 +24,7 @@ async function cli(args: string[]) {
 
 describe("release-gates security, in process", () => {
   it("the text output lists the blocking findings, most severe first, and points at the report", async () => {
-    const result = await cli(["--advisories", "osv"]);
+    const result = await cli(["--sbom", "package-lock.json", "--advisories", "osv"]);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/FAIL +dependencies\.blocking +10 /);
     expect(result.stdout).toMatch(/Blocking findings:\n {2}✗ jsonwebtoken@0\.1\.0 has GHSA-c7hr-j4mj-j2w6, CVE-2015-9235 \(critical\)/);
@@ -42,13 +42,35 @@ describe("release-gates security, in process", () => {
   });
 
   it("markdown output and the summary file hold the vulnerable-dependency table", async () => {
-    const result = await cli(["--advisories", "osv", "--format", "markdown", "--summary-out", "summary.md", "--fail-on", "critical", "--accept-from", "low"]);
+    const result = await cli([
+      "--sbom",
+      "package-lock.json",
+      "--advisories",
+      "osv",
+      "--format",
+      "markdown",
+      "--summary-out",
+      "summary.md",
+      "--fail-on",
+      "critical",
+      "--accept-from",
+      "low",
+    ]);
     expect(result.stdout).toContain("| ❌ fix or accept | `express-jwt` | 0.1.3 | GHSA-6g6m-m6h5-w9gf | high 7.7 | 6.0.0 | runtime |");
     expect(readFileSync(join(dir, "summary.md"), "utf8")).toBe(result.stdout);
   });
 
   it("writes GitLab's dependency_scanning report for the part that ran, and no secret_detection report for a scan that did not", async () => {
-    const result = await cli(["--advisories", "osv", "--dependency-scanning-out", "gl-ds.json", "--secret-detection-out", "gl-sd.json"]);
+    const result = await cli([
+      "--sbom",
+      "package-lock.json",
+      "--advisories",
+      "osv",
+      "--dependency-scanning-out",
+      "gl-ds.json",
+      "--secret-detection-out",
+      "gl-sd.json",
+    ]);
     expect(result.code).toBe(1);
     expect(JSON.parse(readFileSync(join(dir, "gl-ds.json"), "utf8")).vulnerabilities).toHaveLength(13);
     expect(existsSync(join(dir, "gl-sd.json"))).toBe(false);
@@ -56,7 +78,7 @@ describe("release-gates security, in process", () => {
 
   it("--help explains the options; a bad scope is one sentence and exit 2", async () => {
     expect((await cli(["--help"])).stdout).toContain("--risk-register FILE");
-    const bad = await cli(["--advisories", "osv", "--scope", "production"]);
+    const bad = await cli(["--sbom", "package-lock.json", "--advisories", "osv", "--scope", "production"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^release-gates security: --scope: \[0\]: expected one of "runtime"\|"development", found string "production"\n$/);
   });

@@ -39,6 +39,8 @@ export async function checkSecrets(
   cwd: string,
   settings: SecuritySettings["secrets"],
   explicitAllowlist: boolean,
+  /** Files this run wrote (a generated SBOM): not the project's. */
+  ownOutputs: readonly string[] = [],
 ): Promise<{ evaluation: SecretsEvaluation; inputs: Input[] }> {
   const inputs: Input[] = [];
   const { allowlist, input: allowlistInput } = await readAllowlist(cwd, settings.allowlist, explicitAllowlist);
@@ -54,7 +56,7 @@ export async function checkSecrets(
     const files = changed ? [...changed.keys()].sort() : (await isGitWorkTree(cwd)) ? await trackedFiles(cwd) : await listFiles(cwd);
     // The gate's own inputs hold the secrets they report (gitleaks writes them in clear).
     const ownInputs = new Set(
-      [settings.gitleaksReport, settings.baseline].filter((path) => path !== undefined).map((path) => displayPath(cwd, resolve(cwd, path))),
+      [settings.gitleaksReport, settings.baseline, ...ownOutputs].filter((path) => path !== undefined).map((path) => displayPath(cwd, resolve(cwd, path))),
     );
     const digest = createHash("sha256");
     for (const file of files) {

@@ -129,10 +129,21 @@ export const PerfSettings = z.strictObject({
 const BlockingSeverity = z.enum(["critical", "high", "medium", "low"]);
 
 export const SecuritySettings = z.strictObject({
-  /** CycloneDX (1.4–1.6) or SPDX 2.3 JSON. */
+  /** CycloneDX (1.4–1.6) or SPDX 2.3 JSON, or an npm lock file read directly; generated when absent. */
   sbom: z.string().min(1).optional(),
-  /** The npm lock file listing the installed packages when no SBOM is given. */
+  /** The npm lock file the SBOM is generated from. */
   lockfile: z.string().min(1).default("package-lock.json"),
+  /** The generator, pinned: earlier versions than 6 have a shell-injection advisory (GHSA-v75r-vx73-82pj). */
+  sbomGenerator: z
+    .string()
+    .regex(/^@cyclonedx\/cyclonedx-npm@\d+\.\d+\.\d+$/, "an exact version of @cyclonedx/cyclonedx-npm, such as @cyclonedx/cyclonedx-npm@6.0.1")
+    .refine(
+      (spec) => Number(/@(\d+)\./.exec(spec.slice(1))?.[1]) >= 6,
+      "@cyclonedx/cyclonedx-npm 6.0.0 or later (earlier versions have a shell-injection advisory)",
+    )
+    .default("@cyclonedx/cyclonedx-npm@6.0.1"),
+  /** Where a generated SBOM is written (and published: GitLab's `cyclonedx` report, an action output). */
+  sbomOut: z.string().min(1).default("release-gates/sbom.cdx.json"),
   /** OSV advisories: a directory of `.json` files (searched recursively) or a zip of them, as OSV's exports ship. */
   advisories: z.string().min(1).optional(),
   /** `npm audit --json` (v2) output, recorded where the audit endpoint is reachable. */

@@ -6,6 +6,7 @@ import { describeZodError } from "../validation.js";
 /** The run-level options the CLI flags and the action inputs share, by their common kebab-case name. */
 export const SECURITY_OPTIONS = {
   sbom: "sbom",
+  "sbom-out": "sbomOut",
   advisories: "advisories",
   "npm-audit": "npmAudit",
   "fail-on": "failOn",
