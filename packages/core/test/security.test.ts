@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { type AdvisoryHit, matchAdvisories, type OsvAdvisory, parseOsvAdvisory } from "../src/security/osv.js";
 import { osvPackage, parsePurl } from "../src/security/purl.js";
 import { parseSbom } from "../src/security/sbom.js";
-import { cvss3BaseScore, normaliseSeverity } from "../src/security/severity.js";
+import { cvss3BaseScore, cvss4BaseScore, normaliseSeverity } from "../src/security/severity.js";
 import { fixture, fixturePath } from "./helpers.js";
 
 const advisories: OsvAdvisory[] = readdirSync(fixturePath("security/advisories")).map((file) => parseOsvAdvisory(fixture(`security/advisories/${file}`), file));
@@ -83,6 +83,25 @@ describe("severity", () => {
     ["CVSS:3.0/AV:L/AC:L/PR:L/UI:N/S:U/C:N/I:N/A:N", 0],
   ])("%s scores %d", (vector, score) => {
     expect(cvss3BaseScore(vector)).toBe(score);
+  });
+
+  it.each([
+    // FIRST's CVSS 4.0 specification example and its calculator's values; 6.9 is also polycvss's documented example.
+    ["CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", 9.3],
+    ["CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:L/VI:L/VA:L/SC:N/SI:N/SA:N", 6.9],
+    ["CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H", 10],
+    ["CVSS:4.0/AV:N/AC:L/AT:N", undefined],
+    ["CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", undefined],
+  ])("CVSS 4.0 %s scores %s", (vector, score) => {
+    expect(cvss4BaseScore(vector)).toBe(score);
+  });
+
+  it("an advisory with only a CVSS 4.0 vector is rated from it; with both, v3 is read", async () => {
+    const { advisorySeverity } = await import("../src/security/osv.js");
+    const express = byId("GHSA-qw6h-vgh9-j6wx");
+    // The real advisory carries both vectors: without its v3 one, its v4 vector (AT:P, UI:P, subsequent-system L/L/L only) gives 2.3, low.
+    const v4Only = { ...express, severity: express.severity?.filter((entry) => entry.type === "CVSS_V4") };
+    expect(advisorySeverity(v4Only)).toEqual({ severity: "low", score: 2.3, source: "cvss4" });
   });
 
   it("without any CVSS, GitHub's own rating is used: jsonwebtoken <4.2.2 is critical, not unknown", async () => {

@@ -2,7 +2,7 @@ import semver from "semver";
 import { z } from "zod";
 import { parseJsonText, validateAs } from "../validation.js";
 import type { Component } from "./sbom.js";
-import { cvss3BaseScore, normaliseSeverity, ratingOf, type Severity } from "./severity.js";
+import { cvss3BaseScore, cvss4BaseScore, normaliseSeverity, ratingOf, type Severity } from "./severity.js";
 
 const event = z.looseObject({
   introduced: z.string().optional(),
@@ -40,21 +40,25 @@ export interface AdvisorySeverity {
   severity: Severity;
   score?: number;
   /** What the rating was read from. */
-  source: "cvss3" | "database" | "none";
+  source: "cvss3" | "cvss4" | "database" | "none";
 }
 
 /**
- * Severity from the CVSS v3 vector when there is one, else GitHub's
- * `database_specific.severity` (many real advisories have no vector at all:
- * a CVSS-only reading would let real criticals through), else unknown.
- * CVSS v4 vectors are not scored here; advisories that carry one carry the
- * database rating too.
+ * Severity from the CVSS v3 vector when there is one, else the CVSS 4.0
+ * vector, else GitHub's `database_specific.severity` (many real advisories
+ * have no vector at all: a CVSS-only reading would let real criticals
+ * through), else unknown.
  */
 export function advisorySeverity(advisory: OsvAdvisory): AdvisorySeverity {
-  for (const entry of advisory.severity ?? []) {
-    if (entry.type !== "CVSS_V3") continue;
-    const score = cvss3BaseScore(entry.score);
-    if (score !== undefined) return { severity: ratingOf(score), score, source: "cvss3" };
+  // v3 first where both are given: the scale most policies' thresholds were written against.
+  for (const [type, score, source] of [
+    ["CVSS_V3", cvss3BaseScore, "cvss3"],
+    ["CVSS_V4", cvss4BaseScore, "cvss4"],
+  ] as const) {
+    for (const entry of advisory.severity ?? []) {
+      const value = entry.type === type ? score(entry.score) : undefined;
+      if (value !== undefined) return { severity: ratingOf(value), score: value, source };
+    }
   }
   const database = normaliseSeverity(advisory.database_specific?.severity);
   return database === "unknown" ? { severity: "unknown", source: "none" } : { severity: database, source: "database" };

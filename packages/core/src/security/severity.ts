@@ -1,3 +1,5 @@
+import cvss from "ae-cvss-calculator";
+
 export const SEVERITIES = ["critical", "high", "medium", "low", "unknown"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
@@ -39,6 +41,31 @@ export function cvss3BaseScore(vector: string): number | undefined {
   if (impact <= 0) return 0;
   return roundUp(Math.min(scope === "U" ? impact + exploitability : 1.08 * (impact + exploitability), 10));
 }
+
+/**
+ * The CVSS 4.0 base score of a vector (`CVSS:4.0/AV:N/AC:L/AT:N/…`), or
+ * undefined when it is not a complete 4.0 base vector. 4.0 scores come
+ * from FIRST's table of 270 macrovector scores and an interpolation within
+ * each, which ae-cvss-calculator implements.
+ */
+export function cvss4BaseScore(vector: string): number | undefined {
+  if (!/^CVSS:4\.0\//.test(vector)) return undefined;
+  const given = new Set(
+    vector
+      .split("/")
+      .slice(1)
+      .map((part) => part.split(":")[0]),
+  );
+  if (!CVSS4_BASE_METRICS.every((metric) => given.has(metric))) return undefined;
+  try {
+    const score = new cvss.Cvss4P0(vector).calculateScores().base;
+    return typeof score === "number" && Number.isFinite(score) ? score : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const CVSS4_BASE_METRICS = ["AV", "AC", "AT", "PR", "UI", "VC", "VI", "VA", "SC", "SI", "SA"];
 
 /** The qualitative rating of a CVSS score (critical ≥ 9, high ≥ 7, medium ≥ 4, low > 0). */
 export function ratingOf(score: number): Severity {
