@@ -38,6 +38,22 @@ describe("an SBOM generated with @cyclonedx/cyclonedx-npm when none is given", (
     expect(minimist?.location?.path).toBe("release-gates/sbom.cdx.json");
   }, 180_000);
 
+  it("an npm workspaces monorepo: every workspace's dependencies are in the SBOM, the root's dev dependency marked", async () => {
+    cpSync(corpus("generated/workspaces-demo"), dir, { recursive: true });
+    const { report } = await gate();
+    // SOURCES.md: lodash (workspace @demo/api) 2 hits, moment (workspace @demo/web) 2 hits, minimist (root, dev) 1 hit.
+    const hits = report.predicate.findings.map(
+      (finding) => `${finding.id} ${finding.properties?.package}@${finding.properties?.version} ${finding.properties?.scope}`,
+    );
+    expect(hits.sort()).toEqual([
+      "GHSA-35jh-r3h4-6jhm lodash@4.17.15 runtime",
+      "GHSA-8hfj-j24r-96c4 moment@2.29.1 runtime",
+      "GHSA-p6mc-m468-83gw lodash@4.17.15 runtime",
+      "GHSA-wc69-rhjr-hc9g moment@2.29.1 runtime",
+      "GHSA-xvch-5gv4-984h minimist@0.0.8 development",
+    ]);
+  }, 180_000);
+
   it("a project with no lock file gets a clear sentence, not a crash", async () => {
     copyFileSync(corpus("generated/audit-demo/package.json"), join(dir, "package.json"));
     await expect(gate()).rejects.toThrow(
