@@ -428,5 +428,13 @@ describe("the shipped release-process template", () => {
     const { policy: template } = parsePolicy(RELEASE_PROCESS_TEMPLATE);
     expect(lintPolicy(template)).toEqual([]);
     expect(template.environments.map((environment) => environment.name)).toEqual(["development", "staging", "testnet", "canary", "mainnet"]);
+    // The security gate guards every environment past development, with secrets scanned and medium findings needing acceptance.
+    expect(template.environments.filter((environment) => environment.requires.includes("security")).map((environment) => environment.name)).toEqual([
+      "staging",
+      "testnet",
+      "canary",
+      "mainnet",
+    ]);
+    expect(template.gates.security).toMatchObject({ failOn: "high", requireAcceptanceFrom: "medium", secrets: { scan: true } });
   });
 });

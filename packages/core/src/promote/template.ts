@@ -12,16 +12,25 @@ gates:
     thresholds:
       global: { lines: 80 }
     patch: { threshold: 80 }
+  security:
+    # No sbom: one is generated with @cyclonedx/cyclonedx-npm from package.json and the lock file.
+    advisories: osv/npm.zip          # an OSV snapshot fetched before the gate runs
+    failOn: high                     # critical and high must be fixed
+    requireAcceptanceFrom: medium    # medium: fixed, or accepted in security/accepted-risks.yml
+    secrets: { scan: true }
+    # Smart contracts: two independent audits of each contract's current code, reports published.
+    # audits: { manifest: audits/audits.yml, contracts: ["contracts/**/*.sol"], minFirms: 2 }
+    # staticAnalysis: [slither.sarif]
 # prometheus: { url: http://prometheus.monitoring:9090 }   # for canary analysis and soak health
 environments:
   - name: development
   - name: staging
-    requires: [coverage]
+    requires: [coverage, security]
   - name: testnet
-    requires: [coverage, perf]
+    requires: [coverage, perf, security]
     after: { staging: 1d }
   - name: canary
-    requires: [coverage, perf]
+    requires: [coverage, perf, security]
     after: { testnet: 14d }          # two weeks on testnet before any real traffic
     canary:
       traffic: 5
@@ -37,8 +46,12 @@ environments:
             maxIncreasePercent: 50
     rollbackTo: mainnet
   - name: mainnet
-    requires: [coverage, perf]
+    requires: [coverage, perf, security]
     after: { canary: 48h }
+    # gates:
+    #   security:
+    #     audits: { requirePenTest: true, penTestMaxAge: 180d }
+    #     checklists: [security/mainnet-checklist.md]
     rollout: { steps: [5, 25, 100], wait: 24h }
     freeze:
       deny:
