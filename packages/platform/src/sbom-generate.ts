@@ -89,7 +89,11 @@ export async function generateNpmSbom(cwd: string, options: { generator: string;
     );
   } catch (error) {
     const lines = ((error as { stderr?: string }).stderr ?? String(error)).trim().split("\n");
-    const reason = lines.find((line) => /ELSPROBLEMS|missing|Error:/.test(line)) ?? lines.pop();
+    const missing = [...new Set(lines.flatMap((line) => /missing: (\S+?),/.exec(line)?.[1] ?? []))];
+    const reason =
+      missing.length > 0
+        ? `npm ls finds ${missing.length} package${missing.length === 1 ? "" : "s"} missing (${missing.slice(0, 3).join(", ")}${missing.length > 3 ? ", …" : ""})`
+        : (lines.findLast((line) => /Error:/.test(line)) ?? lines.at(-1));
     throw new ConfigurationError(
       `expected ${options.generator} to list the installed packages, found it failing: ${reason?.trim()}${installed ? " (node_modules does not match the lock file: run npm ci, or remove node_modules to read the lock file alone)" : ""}`,
       cwd,

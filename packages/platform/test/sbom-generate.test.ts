@@ -1,4 +1,4 @@
-import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -60,6 +60,23 @@ describe("an SBOM generated with @cyclonedx/cyclonedx-npm when none is given", (
       `${dir}: expected an SBOM (--sbom / gates.security.sbom) or an npm project (package.json and package-lock.json) to generate one from, found no lock file: commit the lock file (npm install --package-lock-only) or give --sbom FILE`,
     );
   });
+
+  it("node_modules that do not match the lock file: the generator's own complaint, and what to do", async () => {
+    copyFileSync(corpus("generated/audit-demo/package.json"), join(dir, "package.json"));
+    copyFileSync(corpus("generated/audit-demo/package-lock.json"), join(dir, "package-lock.json"));
+    mkdirSync(join(dir, "node_modules"));
+    await expect(gate()).rejects.toThrow(
+      /expected @cyclonedx\/cyclonedx-npm@6\.0\.1 to list the installed packages, found it failing: npm ls finds 7 packages missing \(express-jwt@0\.1\.3, jsonwebtoken@0\.4\.0, lodash@4\.17\.15, …\) \(node_modules does not match the lock file: run npm ci, or remove node_modules to read the lock file alone\)$/,
+    );
+  }, 180_000);
+
+  it("a generator version the registry does not have is one sentence naming it", async () => {
+    copyFileSync(corpus("generated/audit-demo/package.json"), join(dir, "package.json"));
+    copyFileSync(corpus("generated/audit-demo/package-lock.json"), join(dir, "package-lock.json"));
+    await expect(gate({ sbomGenerator: "@cyclonedx/cyclonedx-npm@99.0.0" })).rejects.toThrow(
+      /^gates\.security\.sbomGenerator: expected to install @cyclonedx\/cyclonedx-npm@99\.0\.0 from the npm registry to generate the SBOM, found npm failing: .+; give --sbom FILE instead$/,
+    );
+  }, 180_000);
 
   it("a generator older than 6.0.0 is refused: earlier versions have a shell-injection advisory", async () => {
     await expect(gate({ sbomGenerator: "@cyclonedx/cyclonedx-npm@4.0.3" })).rejects.toThrow(
