@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -75,4 +75,21 @@ describe("release-gates CLI bundle", () => {
       expect(result.stderr).not.toMatch(/\n\s+at /);
     });
   }
+});
+
+describe("the bundles in the release tree", () => {
+  // ncc relocates a literal path such as resolve(cwd, "package.json") as an asset of the bundle, so the
+  // bundle reads its own copy instead of the user's file: twice already (the lock file, package.json).
+  it("hold no relocated assets: no asset path in the code, no directories beside index.js", () => {
+    const bundles = ["cli", "coverage-gate", "perf-gate", "promote", "security-gate"].map((name) => join(releaseTree, name, "dist"));
+    for (const dist of bundles) {
+      expect(readFileSync(join(dist, "index.js"), "utf8"), dist).not.toContain("__nccwpck_require__.ab + ");
+      expect(
+        readdirSync(dist, { withFileTypes: true })
+          .filter((entry) => entry.isDirectory())
+          .map((entry) => entry.name),
+        dist,
+      ).toEqual([]);
+    }
+  });
 });
