@@ -2,7 +2,15 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ConfigurationError } from "../src/errors.js";
 import { SecuritySettings } from "../src/policy/schema.js";
-import { type AuditInput, type AuditManifest, declaredContracts, evaluateAudits, type PenTest, parseAuditManifest } from "../src/security/audits.js";
+import {
+  type Audit,
+  type AuditInput,
+  type AuditManifest,
+  declaredContracts,
+  evaluateAudits,
+  type PenTest,
+  parseAuditManifest,
+} from "../src/security/audits.js";
 import { evaluateChecklists, parseChecklist } from "../src/security/checklist.js";
 import { evaluateStaticAnalysis, parseSarifResults } from "../src/security/static-analysis.js";
 import { fixture } from "./helpers.js";
@@ -117,6 +125,18 @@ describe("independent audits of each contract as it is now", () => {
   it("passes with one firm required for the unchanged contract, and counts a firm once however many audits it did", () => {
     const evaluation = evaluateAudits(ozInput({ settings: settings({ minFirms: 1 }), contracts: [SAFE_ERC20] }));
     expect(evaluation.checks.find((check) => check.id === "audits.firms")).toMatchObject({ status: "pass", measured: 0 });
+  });
+
+  it("scope entries name contracts, file names, paths, directories or globs", () => {
+    const vault = { path: "contracts/vault/Vault.sol", names: ["Vault", "IVault"] };
+    const covered = (scope: string[]) => {
+      const manifest = { audits: [{ ...(ozManifest().audits[0] as Audit), firm: "A", commit: "f5edfc0", scope }], penTests: [], acknowledged: [] };
+      const evaluation = evaluateAudits(ozInput({ manifest, contracts: [vault], settings: settings({ minFirms: 1 }), digests: publishedAsRecorded(manifest) }));
+      return evaluation.checks.find((check) => check.id === "audits.firms")?.status === "pass";
+    };
+    for (const scope of [["IVault"], ["Vault.sol"], ["contracts/vault/Vault.sol"], ["contracts/vault"], ["contracts/vault/"], ["contracts/**/*.sol"]])
+      expect(covered(scope), scope[0]).toBe(true);
+    for (const scope of [["Token"], ["Token.sol"], ["contracts/token"], ["vault/Vault.sol"]]) expect(covered(scope), scope[0]).toBe(false);
   });
 
   it("two independent firms on unchanged code pass; firm names differing only in case and spacing are one firm", () => {

@@ -134,9 +134,10 @@ export function reviewFindingSeverity(severity: ReviewSeverity, status: "fixed" 
 const firmKey = (firm: string) => firm.trim().toLowerCase().replace(/\s+/g, " ");
 const shortCommit = (commit: string) => commit.slice(0, 7);
 
-/** Whether a scope entry names this file: a path, a directory, a glob, or a contract the file declares. */
+/** Whether a scope entry names this file: a path, a directory, a glob, a file name, or a contract the file declares. */
 function scopeCovers(entry: string, contract: ContractFile): boolean {
-  if (/[/*?[{]/.test(entry) || entry.endsWith(".sol")) {
+  if (!entry.includes("/") && entry.endsWith(".sol")) return contract.path.split("/").pop() === entry;
+  if (/[/*?[{]/.test(entry)) {
     const pattern = entry.replace(/^\.\//, "").replace(/\/$/, "");
     return contract.path === pattern || contract.path.startsWith(`${pattern}/`) || picomatch(pattern, { dot: true })(contract.path);
   }
