@@ -154,6 +154,8 @@ describe("security-gate action bundle", () => {
     expect(result.summary).toContain("| ✅ pass | `audits.firms` | 0 | 0 |");
     expect(result.summary).toContain("| ✅ pass | `static-analysis` | 0 | 0 |");
     expect(result.summary).toMatch(/\| Trail of Bits \| 2026-10-01 \| `[0-9a-f]{7}` \| audits\/tob\.pdf \| 0 \| 0 \| 0 \|/);
+    // Slither's 40 results: 8 medium, all acknowledged in the manifest, and 32 low.
+    expect(result.summary).toContain("| 40 | 0 | 0 | 8 | 32 | 0 | 8 | 0 |");
     expect(result.stdout).toContain(
       '::error title=Security gate,file=security/release-checklist.md,line=2::security/release-checklist.md:2: "Incident runbook rehearsed" is not ticked.',
     );

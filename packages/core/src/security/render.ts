@@ -2,6 +2,7 @@ import { escapeCell } from "../render/markdown.js";
 import type { GateReport } from "../report/schema.js";
 import type { AuditEvaluation } from "./audits.js";
 import type { DependencyDecision } from "./evaluate.js";
+import type { StaticAnalysisEvaluation } from "./static-analysis.js";
 
 const DECISION_CELL: Record<DependencyDecision, string> = {
   blocking: "❌ blocking",
@@ -43,9 +44,25 @@ function auditsSection(report: GateReport): string[] {
   ];
 }
 
-/** The vulnerable dependencies as a table, what must be fixed first; then the audits. */
+/** The static analysers' results by severity: how much was found, and how much of it blocks. */
+function staticAnalysisSection(report: GateReport): string[] {
+  const details = report.predicate.details?.staticAnalysis as StaticAnalysisEvaluation["details"] | undefined;
+  if (!details) return [];
+  const counts = (["critical", "high", "medium", "low", "info"] as const).map((severity) => details.bySeverity[severity]);
+  return [
+    [
+      "### Static analysis",
+      "",
+      "| Results | Critical | High | Medium | Low | Info | Acknowledged | Blocking |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- |",
+      `| ${details.results} | ${counts.join(" | ")} | ${details.acknowledged} | ${details.blocking} |`,
+    ].join("\n"),
+  ];
+}
+
+/** The vulnerable dependencies as a table, what must be fixed first; then the audits and static analysis. */
 export function securityMarkdownSections(report: GateReport, rowLimit = 100): string[] {
-  return [...dependencySection(report, rowLimit), ...auditsSection(report)];
+  return [...dependencySection(report, rowLimit), ...auditsSection(report), ...staticAnalysisSection(report)];
 }
 
 function dependencySection(report: GateReport, rowLimit: number): string[] {
