@@ -1,10 +1,35 @@
 import type { SecuritySettings } from "../policy/schema.js";
 import { formatDuration, parseDuration } from "../promote/duration.js";
-import type { Check, Finding } from "../report/schema.js";
-import type { AdvisoryHit, MatchResult, OsvAdvisory } from "./osv.js";
+import type { Check, Finding, GateReport } from "../report/schema.js";
+import type { AdvisoryHit, AdvisorySeverity, MatchResult, OsvAdvisory } from "./osv.js";
 import { type AcceptedRisk, acceptedRiskFor, isExpired } from "./risks.js";
 import type { Component } from "./sbom.js";
 import { atLeast, SEVERITIES, type Severity } from "./severity.js";
+
+/** What a dependency finding carries in `properties`: written here, read back by the renderers. */
+export interface DependencyFindingProperties {
+  package: string;
+  version?: string;
+  purl?: string;
+  advisory: string;
+  summary: string;
+  aliases: string[];
+  severity: Severity;
+  score?: number;
+  severitySource: AdvisorySeverity["source"];
+  fixedIn?: string;
+  path?: string;
+  scope: "runtime" | "development";
+  decision: DependencyDecision;
+  acceptedRisk?: AcceptedRisk;
+}
+
+/** The dependency findings of a gate report, with their properties typed (other findings have no advisory). */
+export function dependencyFindings(report: GateReport): { finding: Finding; properties: DependencyFindingProperties }[] {
+  return report.predicate.findings.flatMap((finding) =>
+    typeof finding.properties?.advisory === "string" ? [{ finding, properties: finding.properties as unknown as DependencyFindingProperties }] : [],
+  );
+}
 
 /** What the gate decided about one vulnerable component. */
 export type DependencyDecision =
@@ -242,7 +267,7 @@ export function evaluateDependencies(input: DependencyEvaluationInput): Dependen
       scope: decision.hit.component.development ? "development" : "runtime",
       decision: decision.decision,
       ...(decision.acceptedRisk ? { acceptedRisk: decision.acceptedRisk } : {}),
-    },
+    } satisfies DependencyFindingProperties,
   }));
   // Blocking findings first and the most severe among them, as the summary and the (capped) annotations show them.
   const order = { error: 0, warning: 1, notice: 2 } as const;

@@ -1,6 +1,7 @@
 import { sha256 } from "../report/build.js";
 import type { Finding, GateReport } from "../report/schema.js";
 import { TOOL_NAME, TOOL_VERSION } from "../version.js";
+import { dependencyFindings } from "./evaluate.js";
 
 /**
  * GitLab's security report format (the `dependency_scanning` and
@@ -76,17 +77,6 @@ function envelope(report: GateReport, type: GitLabSecurityReport["scan"]["type"]
   };
 }
 
-interface DependencyProperties {
-  package: string;
-  version?: string;
-  advisory: string;
-  summary: string;
-  aliases: string[];
-  severity: string;
-  fixedIn?: string;
-  path?: string;
-}
-
 /**
  * The gate's vulnerable dependencies as a `dependency_scanning` report:
  * every match, whatever the policy decided (accepted and out-of-scope ones
@@ -94,26 +84,23 @@ interface DependencyProperties {
  * the SBOM or lock file they were read from.
  */
 export function renderDependencyScanningReport(report: GateReport): GitLabSecurityReport {
-  const vulnerabilities = report.predicate.findings
-    .filter((finding) => typeof finding.properties?.advisory === "string")
-    .map((finding): GitLabVulnerability => {
-      const p = finding.properties as unknown as DependencyProperties;
-      const file = finding.location?.path ?? "package-lock.json";
-      const ids = [p.advisory, ...p.aliases.filter((alias) => alias !== p.advisory)];
-      return {
-        id: occurrenceId("dependency_scanning", p.advisory, p.package, p.version ?? "", file),
-        name: p.summary || p.advisory,
-        description: finding.message,
-        severity: SEVERITY[p.severity] ?? "Unknown",
-        ...(p.fixedIn ? { solution: `Upgrade ${p.package} to ${p.fixedIn} or later.` } : {}),
-        identifiers: ids.map(advisoryIdentifier),
-        links: [{ url: `https://osv.dev/vulnerability/${p.advisory}` }],
-        location: {
-          file,
-          dependency: { package: { name: p.package }, version: p.version ?? "unknown" },
-        },
-      };
-    });
+  const vulnerabilities = dependencyFindings(report).map(({ finding, properties: p }): GitLabVulnerability => {
+    const file = finding.location?.path ?? "package-lock.json";
+    const ids = [p.advisory, ...p.aliases.filter((alias) => alias !== p.advisory)];
+    return {
+      id: occurrenceId("dependency_scanning", p.advisory, p.package, p.version ?? "", file),
+      name: p.summary || p.advisory,
+      description: finding.message,
+      severity: SEVERITY[p.severity] ?? "Unknown",
+      ...(p.fixedIn ? { solution: `Upgrade ${p.package} to ${p.fixedIn} or later.` } : {}),
+      identifiers: ids.map(advisoryIdentifier),
+      links: [{ url: `https://osv.dev/vulnerability/${p.advisory}` }],
+      location: {
+        file,
+        dependency: { package: { name: p.package }, version: p.version ?? "unknown" },
+      },
+    };
+  });
   return envelope(report, "dependency_scanning", vulnerabilities);
 }
 

@@ -1,7 +1,7 @@
 import { escapeCell } from "../render/markdown.js";
 import type { GateReport } from "../report/schema.js";
 import type { AuditEvaluation } from "./audits.js";
-import type { DependencyDecision } from "./evaluate.js";
+import { type DependencyDecision, dependencyFindings } from "./evaluate.js";
 import type { StaticAnalysisEvaluation } from "./static-analysis.js";
 
 const DECISION_CELL: Record<DependencyDecision, string> = {
@@ -66,15 +66,11 @@ export function securityMarkdownSections(report: GateReport, rowLimit = 100): st
 }
 
 function dependencySection(report: GateReport, rowLimit: number): string[] {
-  const rows = report.predicate.findings
-    .map((finding) => ({ finding, properties: finding.properties as Record<string, unknown> | undefined }))
-    .filter(({ properties }) => typeof properties?.decision === "string" && properties.decision in DECISION_CELL)
-    .sort((a, b) => ORDER.indexOf(a.properties?.decision as DependencyDecision) - ORDER.indexOf(b.properties?.decision as DependencyDecision));
+  const rows = dependencyFindings(report).sort((a, b) => ORDER.indexOf(a.properties.decision) - ORDER.indexOf(b.properties.decision));
   if (rows.length === 0) return [];
-  const lines = rows.slice(0, rowLimit).map(({ finding, properties: p = {} }) => {
-    const score = typeof p.score === "number" ? ` ${p.score}` : "";
-    const fix = typeof p.fixedIn === "string" ? p.fixedIn : "";
-    return `| ${DECISION_CELL[p.decision as DependencyDecision]} | \`${escapeCell(String(p.package))}\` | ${escapeCell(String(p.version ?? "?"))} | ${escapeCell(finding.id)} | ${p.severity}${score} | ${escapeCell(fix)} | ${p.scope} |`;
+  const lines = rows.slice(0, rowLimit).map(({ finding, properties: p }) => {
+    const score = p.score === undefined ? "" : ` ${p.score}`;
+    return `| ${DECISION_CELL[p.decision]} | \`${escapeCell(p.package)}\` | ${escapeCell(p.version ?? "?")} | ${escapeCell(finding.id)} | ${p.severity}${score} | ${escapeCell(p.fixedIn ?? "")} | ${p.scope} |`;
   });
   const more = rows.length > rowLimit ? [`\n…and ${rows.length - rowLimit} more in the report.`] : [];
   return [

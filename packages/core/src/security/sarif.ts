@@ -2,22 +2,11 @@ import type { Log, ReportingDescriptor, Result } from "sarif";
 import { sha256 } from "../report/build.js";
 import type { Finding, GateReport } from "../report/schema.js";
 import { TOOL_NAME, TOOL_VERSION } from "../version.js";
+import { dependencyFindings } from "./evaluate.js";
 
 /** GitHub code scanning ranks alerts by `security-severity` (a CVSS-like 0–10) when no score is known. */
 const SEVERITY_SCORE: Record<string, number> = { critical: 9.5, high: 8.0, medium: 5.5, low: 2.0, unknown: 9.5 };
 const LEVEL: Record<Finding["severity"], "error" | "warning" | "note"> = { error: "error", warning: "warning", notice: "note" };
-
-interface DependencyProperties {
-  package: string;
-  version?: string;
-  advisory: string;
-  summary: string;
-  aliases: string[];
-  severity: string;
-  score?: number;
-  fixedIn?: string;
-  decision: string;
-}
 
 /**
  * The dependency findings of a security-gate report as SARIF 2.1.0, for
@@ -26,10 +15,8 @@ interface DependencyProperties {
  * in the SBOM or lock file, with a fingerprint that stays stable across runs.
  */
 export function renderSecuritySarif(report: GateReport): Log {
-  const findings = report.predicate.findings.filter((finding) => typeof finding.properties?.advisory === "string");
   const rules = new Map<string, ReportingDescriptor>();
-  const results = findings.map((finding): Result => {
-    const p = finding.properties as unknown as DependencyProperties;
+  const results = dependencyFindings(report).map(({ finding, properties: p }): Result => {
     if (!rules.has(p.advisory)) {
       rules.set(p.advisory, {
         id: p.advisory,
