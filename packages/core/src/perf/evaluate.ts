@@ -302,18 +302,11 @@ function regressionChecks(input: PerfEvaluationInput, baseline: PerfRun): Check[
   const stat = parseThresholdExpression(`${regression.stat}<0`, "regression.stat");
   return regression.metrics.map((name): Check => {
     const id = `regression:${name}`;
+    const noData = (message: string): Check => ({ id, status: "no-data", measured: null, threshold: null, onNoData: input.settings.onNoData, message });
     const now = view(input.run, name);
     const before = view(baseline, name);
-    if (!now || !before || isEmpty(now) || isEmpty(before)) {
-      return {
-        id,
-        status: "no-data",
-        measured: null,
-        threshold: null,
-        onNoData: input.settings.onNoData,
-        message: `${name} cannot be compared with the baseline: ${!now || isEmpty(now) ? "this run" : "the baseline"} has no samples of it.`,
-      };
-    }
+    if (!now || !before || isEmpty(now) || isEmpty(before))
+      return noData(`${name} cannot be compared with the baseline: ${!now || isEmpty(now) ? "this run" : "the baseline"} has no samples of it.`);
     if (now.samples && before.samples && now.samples.count >= 8 && before.samples.count >= 8) {
       const current = now.samples.sortedValues();
       const previous = before.samples.sortedValues();
@@ -338,16 +331,8 @@ function regressionChecks(input: PerfEvaluationInput, baseline: PerfRun): Check[
     }
     const valueNow = measure(input.run, now, stat).value;
     const valueBefore = measure(baseline, before, stat).value;
-    if (valueNow === undefined || valueBefore === undefined) {
-      return {
-        id,
-        status: "no-data",
-        measured: null,
-        threshold: null,
-        onNoData: input.settings.onNoData,
-        message: `${name} ${regression.stat} is missing from ${valueNow === undefined ? "this run" : "the baseline"}'s summary.`,
-      };
-    }
+    if (valueNow === undefined || valueBefore === undefined)
+      return noData(`${name} ${regression.stat} is missing from ${valueNow === undefined ? "this run" : "the baseline"}'s summary.`);
     const increase = valueBefore === 0 ? 0 : ((valueNow - valueBefore) / valueBefore) * 100;
     const passed = increase <= regression.maxIncreasePercent;
     return {
