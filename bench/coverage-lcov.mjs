@@ -3,9 +3,9 @@
 // files with the coverage gate, and parse the same file with the lcov-parse
 // package, each in its own process so peak RSS is that run's alone.
 //   npm run bench            (generates bench/.data/large.info once)
-import { spawnSync } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, statSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
+import { measure, RUNS } from "./measure.mjs";
 import { random } from "./random.mjs";
 
 const FILES = 50_000;
@@ -77,18 +77,8 @@ if (mode === "--run-ours" || mode === "--run-lcov-parse") {
     generate();
   }
   const size = statSync(lcovFile).size;
-  // A shared 2-core VM is noisy: each tool runs RUNS times, each in a fresh process; the median counts.
-  const RUNS = 3;
-  const measure = (flag) => {
-    const runs = Array.from({ length: RUNS }, () => {
-      const child = spawnSync(process.execPath, [import.meta.filename, flag], { encoding: "utf8", maxBuffer: 1 << 20 });
-      if (child.status !== 0) throw new Error(`${flag} failed: ${child.stderr}`);
-      return JSON.parse(child.stdout.trim().split("\n").pop());
-    }).sort((a, b) => a.ms - b.ms);
-    return { ...runs[Math.floor(RUNS / 2)], maxRssMB: Math.max(...runs.map((run) => run.maxRssMB)), all: runs.map((run) => (run.ms / 1000).toFixed(2)) };
-  };
-  const ours = measure("--run-ours");
-  const reference = measure("--run-lcov-parse");
+  const ours = measure(import.meta.filename, "--run-ours");
+  const reference = measure(import.meta.filename, "--run-lcov-parse");
   const mb = size / 1024 / 1024;
   console.log(`input: ${lcovFile}, ${mb.toFixed(1)} MiB, ${FILES} source files`);
   console.log("");

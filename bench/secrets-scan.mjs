@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { measure, RUNS } from "./measure.mjs";
 import { random } from "./random.mjs";
 
 const FILES = 50_000;
@@ -53,19 +54,12 @@ if (process.argv[2] === "--run") {
     console.log(`generating ${tree} (${FILES} files)…`);
     generate();
   }
-  const RUNS = 3;
-  const runs = Array.from({ length: RUNS }, () => {
-    const child = spawnSync(process.execPath, [import.meta.filename, "--run"], { encoding: "utf8", maxBuffer: 1 << 20 });
-    if (child.status !== 0) throw new Error(`scan failed: ${child.stderr}`);
-    return JSON.parse(child.stdout.trim().split("\n").pop());
-  }).sort((a, b) => a.ms - b.ms);
-  const median = runs[Math.floor(RUNS / 2)];
-  const rss = Math.max(...runs.map((run) => run.maxRssMB));
+  const median = measure(import.meta.filename, "--run");
   console.log(`input: ${tree}, ${median.files} files (a git repository: git ls-files lists them)`);
   console.log("");
   console.log(`| stage | median time (${RUNS} runs) | runs (s) | files per second | peak RSS | found |`);
   console.log("| --- | --- | --- | --- | --- | --- |");
   console.log(
-    `| secrets scan (git ls-files + read + 12 rules + fingerprints) | ${(median.ms / 1000).toFixed(2)} s | ${runs.map((run) => (run.ms / 1000).toFixed(2)).join(", ")} | ${Math.round(median.files / (median.ms / 1000))} | ${rss} MB | ${median.found} |`,
+    `| secrets scan (git ls-files + read + 12 rules + fingerprints) | ${(median.ms / 1000).toFixed(2)} s | ${median.all.join(", ")} | ${Math.round(median.files / (median.ms / 1000))} | ${median.maxRssMB} MB | ${median.found} |`,
   );
 }

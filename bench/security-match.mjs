@@ -3,9 +3,9 @@
 // OSV snapshot (a directory of files, as OSV exports unpack), through the security
 // gate's whole pipeline, in its own process so peak RSS is that run's alone.
 //   npm run bench            (generates bench/.data/security once)
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { measure, RUNS } from "./measure.mjs";
 import { random } from "./random.mjs";
 
 const COMPONENTS = 5_000;
@@ -85,17 +85,8 @@ if (mode === "--run" || mode === "--match-only") {
     console.log(`generating ${data} (${COMPONENTS} components, ${ADVISORIES} advisories)…`);
     generate();
   }
-  const RUNS = 3;
-  const measure = (flag) => {
-    const runs = Array.from({ length: RUNS }, () => {
-      const child = spawnSync(process.execPath, [import.meta.filename, flag], { encoding: "utf8", maxBuffer: 1 << 20 });
-      if (child.status !== 0) throw new Error(`${flag} failed: ${child.stderr}`);
-      return JSON.parse(child.stdout.trim().split("\n").pop());
-    }).sort((a, b) => a.ms - b.ms);
-    return { ...runs[Math.floor(RUNS / 2)], maxRssMB: Math.max(...runs.map((run) => run.maxRssMB)), all: runs.map((run) => (run.ms / 1000).toFixed(2)) };
-  };
-  const whole = measure("--run");
-  const matching = measure("--match-only");
+  const whole = measure(import.meta.filename, "--run");
+  const matching = measure(import.meta.filename, "--match-only");
   console.log(`input: ${COMPONENTS} components (CycloneDX 1.6), ${ADVISORIES} OSV advisories (one file each)`);
   console.log("");
   console.log(`| stage | median time (${RUNS} runs) | runs (s) | peak RSS | result |`);

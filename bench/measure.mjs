@@ -1,0 +1,18 @@
+import { spawnSync } from "node:child_process";
+
+/** How many times each measured run is repeated: a shared 2-core VM is noisy, so the median counts. */
+export const RUNS = 3;
+
+/**
+ * Runs `script flag` RUNS times, each in a fresh process whose last stdout
+ * line is a JSON result with `ms` and `maxRssMB`; returns the median run,
+ * the highest peak RSS and every run's seconds.
+ */
+export function measure(script, flag) {
+  const runs = Array.from({ length: RUNS }, () => {
+    const child = spawnSync(process.execPath, [script, flag], { encoding: "utf8", maxBuffer: 1 << 20 });
+    if (child.status !== 0) throw new Error(`${flag} failed: ${child.stderr}`);
+    return JSON.parse(child.stdout.trim().split("\n").pop());
+  }).sort((a, b) => a.ms - b.ms);
+  return { ...runs[Math.floor(RUNS / 2)], maxRssMB: Math.max(...runs.map((run) => run.maxRssMB)), all: runs.map((run) => (run.ms / 1000).toFixed(2)) };
+}
