@@ -52,6 +52,10 @@ beforeAll(() => {
 });
 afterAll(() => repo?.remove());
 
+/** The bundled action on a push to the test repository, under the machine's Node. */
+const onPush = (inputs: Record<string, string>) =>
+  runBundledAction("perf-gate", { node: process.execPath, workspace: repo.dir, eventName: "push", event: {}, inputs });
+
 describe("perf-gate action bundle", () => {
   for (const [label, node] of [
     ["Node 20", process.execPath],
@@ -75,13 +79,7 @@ describe("perf-gate action bundle", () => {
   }
 
   it("the mainnet environment is stricter and fails the same run", async () => {
-    const result = await runBundledAction("perf-gate", {
-      node: process.execPath,
-      workspace: repo.dir,
-      eventName: "push",
-      event: {},
-      inputs: { results: "perf/results.ndjson", environment: "mainnet", comment: "false" },
-    });
+    const result = await onPush({ results: "perf/results.ndjson", environment: "mainnet", comment: "false" });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
       /::error::perf-gate failed 1 of \d+ checks: http_req_duration\{expected_response:true\} p\(95\) = 13525\.499 ms \(from the samples\) breaks the policy's threshold p\(95\)<500\./,
@@ -89,13 +87,7 @@ describe("perf-gate action bundle", () => {
   });
 
   it("a bad threshold input is one sentence naming the input", async () => {
-    const result = await runBundledAction("perf-gate", {
-      node: process.execPath,
-      workspace: repo.dir,
-      eventName: "push",
-      event: {},
-      inputs: { summary: "perf/summary.json", threshold: "http_req_duration=p95<1", comment: "false" },
-    });
+    const result = await onPush({ summary: "perf/summary.json", threshold: "http_req_duration=p95<1", comment: "false" });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^::error::input threshold: expected a k6 threshold such as "p\(95\)<500"/m);
   });

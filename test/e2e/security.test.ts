@@ -103,6 +103,10 @@ function addAuditEvidence(): void {
 }
 afterAll(() => repo?.remove());
 
+/** The bundled action on a push to the test repository, under the machine's Node. */
+const onPush = (inputs: Record<string, string>) =>
+  runBundledAction("security-gate", { node: process.execPath, workspace: repo.dir, eventName: "push", event: {}, inputs });
+
 describe("security-gate action bundle", () => {
   for (const [label, node] of [
     ["Node 20", process.execPath],
@@ -121,13 +125,7 @@ describe("security-gate action bundle", () => {
   }
 
   it("a secrets scan finds the committed token: file and line in the annotation, never the token itself", async () => {
-    const result = await runBundledAction("security-gate", {
-      node: process.execPath,
-      workspace: repo.dir,
-      eventName: "push",
-      event: {},
-      inputs: { comment: "false", advisories: "", secrets: "true", policy: "no-dependencies.yml" },
-    });
+    const result = await onPush({ comment: "false", advisories: "", secrets: "true", policy: "no-dependencies.yml" });
     expect(result.code).toBe(1);
     expect(result.outputs).toMatchObject({ status: "fail", secrets: "1", blocking: "1", vulnerable: "" });
     expect(result.stdout).toContain("::error title=Security gate,file=deploy.env,line=2::deploy.env:2: GitHub token ghp_…[40 chars]");
@@ -136,18 +134,12 @@ describe("security-gate action bundle", () => {
   });
 
   it("audit evidence, Slither's SARIF and a checklist: the unticked item fails, the audits table is in the summary", async () => {
-    const result = await runBundledAction("security-gate", {
-      node: process.execPath,
-      workspace: repo.dir,
-      eventName: "push",
-      event: {},
-      inputs: {
-        comment: "false",
-        policy: "no-dependencies.yml",
-        audits: "audits/audits.yml",
-        "static-analysis": "slither.sarif",
-        checklist: "security/release-checklist.md",
-      },
+    const result = await onPush({
+      comment: "false",
+      policy: "no-dependencies.yml",
+      audits: "audits/audits.yml",
+      "static-analysis": "slither.sarif",
+      checklist: "security/release-checklist.md",
     });
     expect(result.code, result.stdout).toBe(1);
     expect(result.outputs).toMatchObject({ status: "fail", blocking: "1" });
@@ -162,13 +154,7 @@ describe("security-gate action bundle", () => {
   });
 
   it("an expired accepted risk fails naming its owner", async () => {
-    const result = await runBundledAction("security-gate", {
-      node: process.execPath,
-      workspace: repo.dir,
-      eventName: "push",
-      event: {},
-      inputs: { comment: "false", environment: "staging", "risk-register": "security-risks.yml" },
-    });
+    const result = await onPush({ comment: "false", environment: "staging", "risk-register": "security-risks.yml" });
     expect(result.code).toBe(1);
     expect(result.summary).toContain("| ❌ acceptance expired | `jsonwebtoken` | 0.4.0 | GHSA-8cf7-32gw-wr33 | medium | 9.0.0 | runtime |");
     expect(result.summary).toContain("its accepted risk (owner alice) expired on 2026-01-31");
