@@ -1,8 +1,7 @@
-import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { resolve } from "node:path";
 import * as core from "@actions/core";
-import { renderMarkdown, renderRiskRegisterVex, renderSecuritySarif, securityMarkdownSections, securityOverrides } from "@release-gates/core";
-import { GitHubClient, publishGateResult, readGitHubContext, runGateAction, runSecurityGate } from "@release-gates/platform";
+import { renderMarkdown, securityMarkdownSections, securityOverrides } from "@release-gates/core";
+import { GitHubClient, publishGateResult, readGitHubContext, runGateAction, runSecurityGate, writeSecurityDocuments } from "@release-gates/platform";
 
 const GATE = "security-gate";
 
@@ -12,7 +11,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const cwd = resolve(core.getInput("working-directory") || ".");
     const context = readGitHubContext(env);
     const token = core.getInput("github-token");
-    const { report, dependencies, secrets, register, decidedAt, generatedSbom } = await runSecurityGate({
+    const result = await runSecurityGate({
       cwd,
       policyPath: core.getInput("policy") || undefined,
       environment: core.getInput("environment") || undefined,
@@ -22,19 +21,15 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       ),
       subject: { name: context.repository, commit: context.sha },
     });
+    const { report, dependencies, secrets, generatedSbom } = result;
     if (generatedSbom) core.setOutput("sbom-path", generatedSbom);
     // Written before publishing: a failing gate still leaves them for the upload steps (if: always()).
-    const extras = [
-      ["sarif-out", "sarif-path", () => renderSecuritySarif(report)],
-      ["vex-out", "vex-path", () => renderRiskRegisterVex(register, decidedAt)],
-    ] as const;
-    for (const [input, output, render] of extras) {
-      if (!core.getInput(input)) continue;
-      const path = resolve(cwd, core.getInput(input));
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, `${JSON.stringify(render(), null, 2)}\n`);
-      core.setOutput(output, path);
-    }
+    const written = await writeSecurityDocuments(result, {
+      "sarif-out": core.getInput("sarif-out") ? resolve(cwd, core.getInput("sarif-out")) : undefined,
+      "vex-out": core.getInput("vex-out") ? resolve(cwd, core.getInput("vex-out")) : undefined,
+    });
+    if (written["sarif-out"]) core.setOutput("sarif-path", written["sarif-out"]);
+    if (written["vex-out"]) core.setOutput("vex-path", written["vex-out"]);
     await publishGateResult({
       gate: GATE,
       title: "Security gate",

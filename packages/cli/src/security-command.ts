@@ -1,16 +1,6 @@
 import { resolve } from "node:path";
-import {
-  renderBlockingFindings,
-  renderDependencyScanningReport,
-  renderMarkdown,
-  renderRiskRegisterVex,
-  renderSecretDetectionReport,
-  renderSecuritySarif,
-  renderText,
-  securityMarkdownSections,
-  securityOverrides,
-} from "@release-gates/core";
-import { readGitLabContext, runSecurityGate } from "@release-gates/platform";
+import { renderBlockingFindings, renderMarkdown, renderText, securityMarkdownSections, securityOverrides } from "@release-gates/core";
+import { readGitLabContext, runSecurityGate, writeSecurityDocuments } from "@release-gates/platform";
 import { choiceOption, parseCommandLine } from "./args.js";
 import { type CommandIo, writeOutput } from "./io.js";
 
@@ -107,31 +97,24 @@ export async function securityCommand(args: readonly string[], io: CommandIo): P
 
   const cwd = resolve(io.cwd, typeof values.cwd === "string" ? values.cwd : ".");
   const gitlab = readGitLabContext(io.env);
-  const { report, register, decidedAt, dependencies, secrets } = await runSecurityGate({
+  const result = await runSecurityGate({
     cwd,
     policyPath: values.policy as string | undefined,
     environment: values.env as string | undefined,
     overrides,
     subject: { name: gitlab?.projectPath ?? io.env.GITHUB_REPOSITORY, commit: gitlab?.commitSha },
   });
+  const { report } = result;
 
   const reportOut = typeof values["report-out"] === "string" ? resolve(io.cwd, values["report-out"]) : resolve(cwd, "release-gates/security-report.json");
   await writeOutput(reportOut, `${JSON.stringify(report, null, 2)}\n`);
   const markdown = renderMarkdown(report, securityMarkdownSections(report));
   if (typeof values["summary-out"] === "string") await writeOutput(resolve(io.cwd, values["summary-out"]), markdown);
-  if (typeof values["vex-out"] === "string")
-    await writeOutput(resolve(io.cwd, values["vex-out"]), `${JSON.stringify(renderRiskRegisterVex(register, decidedAt), null, 2)}\n`);
-  if (typeof values["sarif-out"] === "string")
-    await writeOutput(resolve(io.cwd, values["sarif-out"]), `${JSON.stringify(renderSecuritySarif(report), null, 2)}\n`);
-  // Written only for the parts that ran: an empty report would tell GitLab the scan found nothing.
-  const gitlabReports = [
-    ["dependency-scanning-out", dependencies, renderDependencyScanningReport],
-    ["secret-detection-out", secrets, renderSecretDetectionReport],
-  ] as const;
-  for (const [flag, ran, render] of gitlabReports) {
-    const out = values[flag];
-    if (typeof out === "string" && ran) await writeOutput(resolve(io.cwd, out), `${JSON.stringify(render(report), null, 2)}\n`);
-  }
+  const documents = ["sarif-out", "vex-out", "dependency-scanning-out", "secret-detection-out"] as const;
+  await writeSecurityDocuments(
+    result,
+    Object.fromEntries(documents.flatMap((flag) => (typeof values[flag] === "string" ? [[flag, resolve(io.cwd, values[flag])]] : []))),
+  );
   if (format === "json") io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else if (format === "markdown") io.stdout(markdown);
   else io.stdout(`${renderText(report)}${renderBlockingFindings(report.predicate.findings)}Report: ${reportOut}\n`);

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 import {
   type AcceptedRisk,
   type AdvisoryHit,
@@ -20,6 +20,10 @@ import {
   parseOsvAdvisory,
   parseRiskRegister,
   parseSbom,
+  renderDependencyScanningReport,
+  renderRiskRegisterVex,
+  renderSecretDetectionReport,
+  renderSecuritySarif,
   resolveGateSettings,
   type SecretsEvaluation,
   type SecuritySettings,
@@ -259,4 +263,34 @@ export async function runSecurityGate(request: SecurityRunRequest): Promise<Secu
     decidedAt: startedAt,
     generatedSbom: inventory?.generated,
   };
+}
+
+/** The documents a security run can publish besides its report, named by the option that asks for each. */
+export type SecurityDocument = "sarif-out" | "vex-out" | "dependency-scanning-out" | "secret-detection-out";
+
+/**
+ * Writes the requested documents (JSON) to the given paths and returns the
+ * paths written. GitLab's reports are written only for the parts that ran:
+ * an empty report would tell GitLab a scan found nothing.
+ */
+export async function writeSecurityDocuments(
+  result: SecurityRunResult,
+  paths: Partial<Record<SecurityDocument, string>>,
+): Promise<Partial<Record<SecurityDocument, string>>> {
+  const { report } = result;
+  const renderers: Record<SecurityDocument, (() => unknown) | undefined> = {
+    "sarif-out": () => renderSecuritySarif(report),
+    "vex-out": () => renderRiskRegisterVex(result.register, result.decidedAt),
+    "dependency-scanning-out": result.dependencies ? () => renderDependencyScanningReport(report) : undefined,
+    "secret-detection-out": result.secrets ? () => renderSecretDetectionReport(report) : undefined,
+  };
+  const written: Partial<Record<SecurityDocument, string>> = {};
+  for (const [document, path] of Object.entries(paths) as [SecurityDocument, string | undefined][]) {
+    const render = renderers[document];
+    if (!path || !render) continue;
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, `${JSON.stringify(render(), null, 2)}\n`);
+    written[document] = path;
+  }
+  return written;
 }
