@@ -17,8 +17,8 @@ import {
   sha256,
 } from "@release-gates/core";
 import picomatch from "picomatch";
-import { displayPath, listFiles, readOptionalTextFile, readTextFile } from "./local/files.js";
-import { changedFilesSince, hasCommit, isGitWorkTree, trackedFiles } from "./local/git.js";
+import { displayPath, readOptionalTextFile, readTextFile } from "./local/files.js";
+import { changedFilesSince, hasCommit, isGitWorkTree, projectFiles } from "./local/git.js";
 
 type Input = { path: string; format: string; sha256: string };
 
@@ -31,7 +31,7 @@ export interface ReviewEvidence {
 
 /** The contract files the policy names, with the contracts each declares (scopes may name either). */
 async function readContracts(cwd: string, globs: readonly string[]): Promise<ContractFile[]> {
-  const files = (await isGitWorkTree(cwd)) ? await trackedFiles(cwd) : await listFiles(cwd);
+  const files = await projectFiles(cwd);
   const isContract = picomatch(
     globs.map((glob) => glob.replace(/^\.\//, "")),
     { dot: true },

@@ -16,8 +16,8 @@ import {
   resolveCoverageSettings,
 } from "@release-gates/core";
 import { gateReport } from "./gate-report.js";
-import { displayPath, expandGlobs, listFiles, type ReadCoverageReport, readCoverageReport } from "./local/files.js";
-import { changedLinesSince, isGitWorkTree, trackedFiles } from "./local/git.js";
+import { displayPath, expandGlobs, type ReadCoverageReport, readCoverageReport } from "./local/files.js";
+import { changedLinesSince, isGitWorkTree, projectFiles } from "./local/git.js";
 
 export interface CoverageRunRequest {
   /** The project directory: report globs and report paths are relative to it. */
@@ -84,7 +84,7 @@ export async function runCoverageGate(request: CoverageRunRequest): Promise<Cove
     throw new ConfigurationError(`expected an existing directory, found nothing at ${cwd}`, "working-directory");
   const settings = resolveCoverageSettings(await loadPolicy(cwd, request.policyPath), request.environment, request.overrides);
   const inGit = await isGitWorkTree(cwd);
-  const repoFiles = inGit ? await trackedFiles(cwd) : await listFiles(cwd);
+  const repoFiles = await projectFiles(cwd);
   const pathContext = { repoRoot: cwd.split(sep).join("/"), repoFiles, stripPrefixes: settings.stripPrefixes, exclude: settings.exclude };
 
   const reports = await readReports(settings.reports, cwd, settings);

@@ -14,8 +14,8 @@ import {
   type SecuritySettings,
   scanForSecrets,
 } from "@release-gates/core";
-import { displayPath, listFiles, readOptionalTextFile, readTextFile } from "./local/files.js";
-import { changedLinesSince, isGitWorkTree, trackedFiles } from "./local/git.js";
+import { displayPath, readOptionalTextFile, readTextFile } from "./local/files.js";
+import { changedLinesSince, projectFiles } from "./local/git.js";
 
 type Input = { path: string; format: string; sha256: string };
 
@@ -53,7 +53,7 @@ export async function checkSecrets(
 
   if (settings.scan) {
     const changed = settings.diffBase ? await changedLinesSince(settings.diffBase, cwd, undefined, "secrets.diffBase") : undefined;
-    const files = changed ? [...changed.keys()].sort() : (await isGitWorkTree(cwd)) ? await trackedFiles(cwd) : await listFiles(cwd);
+    const files = changed ? [...changed.keys()].sort() : await projectFiles(cwd);
     // The gate's own inputs hold the secrets they report (gitleaks writes them in clear).
     const ownInputs = new Set(
       [settings.gitleaksReport, settings.baseline, ...ownOutputs].filter((path) => path !== undefined).map((path) => displayPath(cwd, resolve(cwd, path))),

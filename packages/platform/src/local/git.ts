@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { type ChangedLines, ConfigurationError, parseUnifiedDiff } from "@release-gates/core";
+import { listFiles } from "./files.js";
 
 const run = promisify(execFile);
 
@@ -29,6 +30,11 @@ export async function headCommit(cwd: string): Promise<string | undefined> {
 /** Files git tracks under `cwd`, relative to it. */
 export async function trackedFiles(cwd: string): Promise<string[]> {
   return (await git(["ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd)).split("\0").filter(Boolean);
+}
+
+/** The project's files: what git lists (tracked, or untracked and not ignored); outside git, every file but .git and node_modules. */
+export async function projectFiles(cwd: string): Promise<string[]> {
+  return (await isGitWorkTree(cwd)) ? trackedFiles(cwd) : listFiles(cwd);
 }
 
 async function commitExists(ref: string, cwd: string): Promise<boolean> {
