@@ -1,4 +1,4 @@
-import { readFile, stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { resolve, sep } from "node:path";
 import {
   type ChangedLines,
@@ -16,7 +16,7 @@ import {
   resolveCoverageSettings,
 } from "@release-gates/core";
 import { gateReport } from "./gate-report.js";
-import { displayPath, expandGlobs, type ReadCoverageReport, readCoverageReport } from "./local/files.js";
+import { displayPath, expandGlobs, projectDirectory, type ReadCoverageReport, readCoverageReport } from "./local/files.js";
 import { changedLinesSince, isGitWorkTree, projectFiles } from "./local/git.js";
 
 export interface CoverageRunRequest {
@@ -79,9 +79,7 @@ async function readReports(globs: readonly string[], cwd: string, settings: Cove
 export async function runCoverageGate(request: CoverageRunRequest): Promise<CoverageRunResult> {
   const clock = request.clock ?? (() => new Date());
   const startedAt = clock();
-  const cwd = resolve(request.cwd);
-  if (!(await stat(cwd).catch(() => undefined))?.isDirectory())
-    throw new ConfigurationError(`expected an existing directory, found nothing at ${cwd}`, "working-directory");
+  const cwd = await projectDirectory(request.cwd);
   const settings = resolveCoverageSettings(await loadPolicy(cwd, request.policyPath), request.environment, request.overrides);
   const inGit = await isGitWorkTree(cwd);
   const repoFiles = await projectFiles(cwd);

@@ -1,4 +1,3 @@
-import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import {
   ConfigurationError,
@@ -20,7 +19,7 @@ import {
 } from "@release-gates/core";
 import { loadPolicy } from "./coverage-run.js";
 import { gateReport } from "./gate-report.js";
-import { displayPath, readHead, readTextFile, streamTextFile } from "./local/files.js";
+import { displayPath, projectDirectory, readHead, readTextFile, streamTextFile } from "./local/files.js";
 import { queryResourceSamples } from "./prometheus.js";
 
 export interface PerfRunRequest {
@@ -88,9 +87,7 @@ async function readEither(path: string, shown: string, selectors: MetricSelector
 export async function runPerfGate(request: PerfRunRequest): Promise<PerfRunResult> {
   const clock = request.clock ?? (() => new Date());
   const startedAt = clock();
-  const cwd = resolve(request.cwd);
-  if (!(await stat(cwd).catch(() => undefined))?.isDirectory())
-    throw new ConfigurationError(`expected an existing directory, found nothing at ${cwd}`, "working-directory");
+  const cwd = await projectDirectory(request.cwd);
   const settings = resolveGateSettings(await loadPolicy(cwd, request.policyPath), "perf", request.environment, request.overrides);
 
   // Submetrics must be known before the samples stream past.

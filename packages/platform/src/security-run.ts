@@ -32,7 +32,7 @@ import {
 import { checkReviewEvidence } from "./audits-run.js";
 import { loadPolicy } from "./coverage-run.js";
 import { gateReport } from "./gate-report.js";
-import { displayPath, listFiles, readOptionalTextFile, readTextFile } from "./local/files.js";
+import { displayPath, listFiles, projectDirectory, readOptionalTextFile, readTextFile } from "./local/files.js";
 import { readZip } from "./local/zip.js";
 import { generateNpmSbom } from "./sbom-generate.js";
 import { checkSecrets } from "./secrets-scan.js";
@@ -207,9 +207,7 @@ async function checkDependencies(
 export async function runSecurityGate(request: SecurityRunRequest): Promise<SecurityRunResult> {
   const clock = request.clock ?? (() => new Date());
   const startedAt = clock();
-  const cwd = resolve(request.cwd);
-  if (!(await stat(cwd).catch(() => undefined))?.isDirectory())
-    throw new ConfigurationError(`expected an existing directory, found nothing at ${cwd}`, "working-directory");
+  const cwd = await projectDirectory(request.cwd);
   const settings = resolveGateSettings(await loadPolicy(cwd, request.policyPath), "security", request.environment, request.overrides);
   const checksDependencies = settings.advisories !== undefined || settings.npmAudit !== undefined;
   const checksSecrets = settings.secrets.scan || settings.secrets.gitleaksReport !== undefined;

@@ -23,6 +23,14 @@ export function displayPath(cwd: string, path: string): string {
   return rel.startsWith("..") ? path : rel.split(sep).join("/");
 }
 
+/** The project directory a gate runs in, absolute; a missing one is the user's mistake, said once for every gate. */
+export async function projectDirectory(cwd: string): Promise<string> {
+  const absolute = resolve(cwd);
+  if (!(await stat(absolute).catch(() => undefined))?.isDirectory())
+    throw new ConfigurationError(`expected an existing directory, found nothing at ${absolute}`, "working-directory");
+  return absolute;
+}
+
 /** Every file below `root` (relative, `/`-separated), skipping .git and node_modules. */
 export async function listFiles(root: string): Promise<string[]> {
   const out: string[] = [];
