@@ -37,7 +37,8 @@ export async function projectFiles(cwd: string): Promise<string[]> {
   return (await isGitWorkTree(cwd)) ? trackedFiles(cwd) : listFiles(cwd);
 }
 
-async function commitExists(ref: string, cwd: string): Promise<boolean> {
+/** Whether `ref` names a commit this clone has (a shallow clone may lack it). */
+export async function hasCommit(ref: string, cwd: string): Promise<boolean> {
   try {
     await git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], cwd);
     return true;
@@ -56,22 +57,18 @@ export async function changedLinesSince(baseRef: string, cwd: string, headRef?: 
   for (const ref of [baseRef, headRef]) {
     if (ref?.startsWith("-")) throw new ConfigurationError(`expected a branch, tag or commit, found ${JSON.stringify(ref)}, which starts with "-"`, source);
   }
-  if (!(await commitExists(baseRef, cwd))) {
+  if (!(await hasCommit(baseRef, cwd))) {
     throw new ConfigurationError(
       `expected a commit or branch present in this clone, found ${JSON.stringify(baseRef)}, which is not: fetch it first (actions/checkout with fetch-depth: 0, or git fetch origin ${baseRef}; GitLab: GIT_DEPTH 0)`,
       source,
     );
   }
-  if (headRef && !(await commitExists(headRef, cwd))) {
+  if (headRef && !(await hasCommit(headRef, cwd))) {
     throw new ConfigurationError(`expected the head commit ${JSON.stringify(headRef)} in this clone, found it missing`, source);
   }
   const range = headRef ? [`${baseRef}...${headRef}`] : ["--merge-base", baseRef];
   const diff = await git(["-c", "core.quotePath=false", "diff", "--no-color", "--no-ext-diff", "--unified=0", "--find-renames", "--relative", ...range], cwd);
   return parseUnifiedDiff(diff);
-}
-
-export async function hasCommit(ref: string, cwd: string): Promise<boolean> {
-  return commitExists(ref, cwd);
 }
 
 /** Files (relative to `cwd`) whose content in the work tree differs from `commit`'s, added ones included. */
