@@ -41,19 +41,14 @@ async function installGenerator(spec: string): Promise<string> {
   return bin;
 }
 
-export interface GeneratedSbom {
-  /** Absolute path of the SBOM written. */
-  path: string;
-  shown: string;
-}
-
 /**
  * Generates a CycloneDX 1.6 JSON SBOM of an npm project with
  * @cyclonedx/cyclonedx-npm: from the lock file alone when node_modules is
  * absent, all workspaces included, dev dependencies kept and marked
  * (`cdx:npm:package:development`) so the policy's scopes can set them apart.
+ * Returns the absolute path of the SBOM written.
  */
-export async function generateNpmSbom(cwd: string, options: { generator: string; lockfile: string; out: string }): Promise<GeneratedSbom> {
+export async function generateNpmSbom(cwd: string, options: { generator: string; lockfile: string; out: string }): Promise<string> {
   // Resolved through one list: a bundler would relocate a literal "package.json" path as an asset of its own.
   const [manifest, ...lockfiles] = ["package.json", options.lockfile, "npm-shrinkwrap.json"].map((name) => resolve(cwd, name)) as [string, ...string[]];
   const found = [];
@@ -99,5 +94,5 @@ export async function generateNpmSbom(cwd: string, options: { generator: string;
       cwd,
     );
   }
-  return { path: out, shown: displayPath(cwd, out) };
+  return out;
 }
