@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { formatDuration, parseDuration } from "../src/durations.js";
 import { ConfigurationError } from "../src/errors.js";
 import { parsePolicy } from "../src/policy/load.js";
 import { inWindow, nextOpening } from "../src/promote/calendar.js";
-import { decidePromotion, type PromotionInput, planPromotions, renderPromotionMermaid } from "../src/promote/decide.js";
-import { formatDuration, parseDuration } from "../src/promote/duration.js";
+import { decidePromotion, type PromotionInput, planPromotions } from "../src/promote/decide.js";
 import { type LedgerEntry, ledgerLine, parseLedger } from "../src/promote/ledger.js";
 import { assertPolicyValid, lintPolicy } from "../src/promote/lint.js";
+import { renderPromotionMermaid } from "../src/promote/render.js";
 import { buildReport } from "../src/report/build.js";
 import type { Check } from "../src/report/schema.js";
 

@@ -1,9 +1,7 @@
 import { z } from "zod";
 import { COVERAGE_FORMATS } from "../coverage/parsers/types.js";
+import { Duration } from "../durations.js";
 import { NoDataOutcome } from "../report/schema.js";
-
-/** `30m`, `24h`, `14d`, `2w`: how the policy writes soak times and watch windows. */
-export const Duration = z.string().regex(/^\d+(ms|s|m|h|d|w)$/, "a duration such as 30m, 24h or 14d");
 
 /** Where the audit manifest is looked for unless the policy names another file. */
 export const DEFAULT_AUDIT_MANIFEST = "audits/audits.yml";

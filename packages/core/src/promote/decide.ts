@@ -1,9 +1,9 @@
+import { formatDuration, parseDuration } from "../durations.js";
 import { ConfigurationError } from "../errors.js";
 import type { Environment, Policy } from "../policy/schema.js";
 import { GateReport, REPORT_PREDICATE_TYPE } from "../report/schema.js";
 import { describeZodError } from "../validation.js";
 import { closingRule, nextOpening } from "./calendar.js";
-import { formatDuration, parseDuration } from "./duration.js";
 import type { LedgerEntry } from "./ledger.js";
 
 export type PromotionDecision = "promote" | "wait" | "hold" | "rollback";
@@ -67,7 +67,7 @@ function entriesFor(history: readonly LedgerEntry[], commit: string, environment
 }
 
 /** Where the commit stands in an environment: its last event there. */
-function standing(history: readonly LedgerEntry[], commit: string, environment: string): LedgerEntry | undefined {
+export function standing(history: readonly LedgerEntry[], commit: string, environment: string): LedgerEntry | undefined {
   return entriesFor(history, commit, environment).at(-1);
 }
 
@@ -333,38 +333,4 @@ export function decidePromotion(input: PromotionInput): Promotion {
  */
 export function planPromotions(input: Omit<PromotionInput, "target" | "override">): Promotion[] {
   return input.policy.environments.map((environment) => decidePromotion({ ...input, target: environment.name }));
-}
-
-/** The chain as a Mermaid flowchart, marking where the commit stands and where the decision points. */
-export function renderPromotionMermaid(policy: Policy, history: readonly LedgerEntry[], commit: string, promotion: Promotion): string {
-  const lines = ["```mermaid", "flowchart LR"];
-  policy.environments.forEach((environment, index) => {
-    const last = standing(history, commit, environment.name);
-    const state =
-      last?.event === "deployed"
-        ? last.traffic >= finalTraffic(environment)
-          ? "done"
-          : "partial"
-        : last?.event === "rolled-back"
-          ? "failed"
-          : environment.name === promotion.environment
-            ? promotion.decision
-            : "todo";
-    const label = `${environment.name}${last?.event === "deployed" && last.traffic < 100 ? ` ${last.traffic} %` : ""}`;
-    lines.push(`  ${environment.name.replace(/\W/g, "_")}["${label}"]:::${state}`);
-    const previous = policy.environments[index - 1];
-    if (previous) lines.push(`  ${previous.name.replace(/\W/g, "_")} --> ${environment.name.replace(/\W/g, "_")}`);
-  });
-  lines.push(
-    "  classDef done fill:#2da44e,color:#fff",
-    "  classDef partial fill:#9be9a8",
-    "  classDef promote fill:#0969da,color:#fff",
-    "  classDef wait fill:#bf8700,color:#fff",
-    "  classDef hold fill:#6e7781,color:#fff",
-    "  classDef rollback fill:#cf222e,color:#fff",
-    "  classDef failed fill:#cf222e,color:#fff",
-    "  classDef todo fill:#fff,stroke:#6e7781",
-    "```",
-  );
-  return lines.join("\n");
 }

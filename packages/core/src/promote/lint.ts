@@ -1,7 +1,7 @@
+import { parseDuration } from "../durations.js";
 import { ConfigurationError } from "../errors.js";
 import type { Policy } from "../policy/schema.js";
 import { wallClock } from "./calendar.js";
-import { parseDuration } from "./duration.js";
 
 /** Gates release-gates ships or will ship; `customGates` adds a team's own. */
 export const KNOWN_GATES = ["coverage", "perf", "security", "observability", "signoff"] as const;

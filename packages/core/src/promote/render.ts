@@ -1,7 +1,6 @@
 import type { Policy } from "../policy/schema.js";
 import { escapeCell } from "../render/markdown.js";
-import type { Promotion } from "./decide.js";
-import { renderPromotionMermaid } from "./decide.js";
+import { finalTraffic, type Promotion, standing } from "./decide.js";
 import type { LedgerEntry } from "./ledger.js";
 
 const ICON = { promote: "🚀", wait: "⏳", hold: "✋", rollback: "↩️" } as const;
@@ -51,4 +50,38 @@ export function renderPlanMarkdown(plan: readonly Promotion[]): string {
 export function renderPlanText(plan: readonly Promotion[]): string {
   const width = Math.max(...plan.map((step) => step.environment.length), 11);
   return `${plan.map((step) => `${step.environment.padEnd(width)}  ${step.decision.padEnd(8)}  ${step.waitUntil ?? ""}${step.waitUntil ? "  " : ""}${step.reasons[0] ?? ""}`).join("\n")}\n`;
+}
+
+/** The chain as a Mermaid flowchart, marking where the commit stands and where the decision points. */
+export function renderPromotionMermaid(policy: Policy, history: readonly LedgerEntry[], commit: string, promotion: Promotion): string {
+  const lines = ["```mermaid", "flowchart LR"];
+  policy.environments.forEach((environment, index) => {
+    const last = standing(history, commit, environment.name);
+    const state =
+      last?.event === "deployed"
+        ? last.traffic >= finalTraffic(environment)
+          ? "done"
+          : "partial"
+        : last?.event === "rolled-back"
+          ? "failed"
+          : environment.name === promotion.environment
+            ? promotion.decision
+            : "todo";
+    const label = `${environment.name}${last?.event === "deployed" && last.traffic < 100 ? ` ${last.traffic} %` : ""}`;
+    lines.push(`  ${environment.name.replace(/\W/g, "_")}["${label}"]:::${state}`);
+    const previous = policy.environments[index - 1];
+    if (previous) lines.push(`  ${previous.name.replace(/\W/g, "_")} --> ${environment.name.replace(/\W/g, "_")}`);
+  });
+  lines.push(
+    "  classDef done fill:#2da44e,color:#fff",
+    "  classDef partial fill:#9be9a8",
+    "  classDef promote fill:#0969da,color:#fff",
+    "  classDef wait fill:#bf8700,color:#fff",
+    "  classDef hold fill:#6e7781,color:#fff",
+    "  classDef rollback fill:#cf222e,color:#fff",
+    "  classDef failed fill:#cf222e,color:#fff",
+    "  classDef todo fill:#fff,stroke:#6e7781",
+    "```",
+  );
+  return lines.join("\n");
 }

@@ -1,6 +1,6 @@
 import picomatch from "picomatch";
 import { z } from "zod";
-import { formatDuration, parseDuration } from "../promote/duration.js";
+import { formatDuration, parseDuration } from "../durations.js";
 import type { Check, Finding } from "../report/schema.js";
 import { parseYamlMapping } from "../yaml.js";
 

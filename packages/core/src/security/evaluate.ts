@@ -1,5 +1,5 @@
+import { formatDuration, parseDuration } from "../durations.js";
 import type { SecuritySettings } from "../policy/schema.js";
-import { formatDuration, parseDuration } from "../promote/duration.js";
 import type { Check, Finding, GateReport } from "../report/schema.js";
 import type { AdvisoryHit, AdvisorySeverity, MatchResult, OsvAdvisory } from "./osv.js";
 import { type AcceptedRisk, acceptedRiskFor, isExpired } from "./risks.js";

@@ -1,4 +1,8 @@
-import { ConfigurationError } from "../errors.js";
+import { z } from "zod";
+import { ConfigurationError } from "./errors.js";
+
+/** `30m`, `24h`, `14d`, `2w`: how the policy writes soak times, watch windows and maximum ages. */
+export const Duration = z.string().regex(/^\d+(ms|s|m|h|d|w)$/, "a duration such as 30m, 24h or 14d");
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 
