@@ -1,22 +1,29 @@
-import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
-const source = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+// Tests import workspace packages through their subpath exports, resolved to the
+// TypeScript sources by the "source" condition, never from a dist that may be stale.
+// End-to-end tests run the built release tree.
+const SOURCE = ["source"];
 
-// Unit tests import workspace packages from their TypeScript sources, never
-// from a dist that may be stale; end-to-end tests run the built release tree.
 export default defineConfig({
-  resolve: {
-    alias: {
-      "@release-gates/core": source("core"),
-      "@release-gates/platform": source("platform"),
-    },
-  },
+  resolve: { conditions: SOURCE },
+  ssr: { resolve: { conditions: SOURCE, externalConditions: SOURCE } },
   test: {
+    server: { deps: { inline: [/@release-gates\//] } },
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["packages/*/test/**/*.test.ts", "actions/*/test/**/*.test.ts"] },
+        test: {
+          // No services: pure functions, temp git repositories and in-process HTTP stand-ins.
+          name: "unit",
+          include: ["packages/*/test/**/*.test.ts", "actions/*/test/**/*.test.ts"],
+          exclude: ["**/*.integration.test.ts"],
+        },
+      },
+      {
+        extends: true,
+        // Real services on the machine: a Prometheus server, the npm registry.
+        test: { name: "integration", include: ["packages/*/test/**/*.integration.test.ts"], testTimeout: 120_000, hookTimeout: 120_000 },
       },
       {
         extends: true,
@@ -26,6 +33,7 @@ export default defineConfig({
     coverage: {
       provider: "v8",
       include: ["packages/*/src/**/*.ts", "actions/*/src/**/*.ts"],
+      exclude: ["packages/test-helpers/**"],
       reporter: ["text-summary", "lcov", "json-summary"],
       reportsDirectory: "coverage",
     },

@@ -1,10 +1,10 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { createTestRepo, type TestRepo } from "@release-gates/test-helpers/git-repo";
+import { type RecordedRequest, startFakeApi } from "@release-gates/test-helpers/http-server";
+import { expectValidReport } from "@release-gates/test-helpers/report-contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { expectValidReport } from "../../packages/core/test/report-contract.js";
-import { createTestRepo, type TestRepo } from "../support/git-repo.js";
-import { type RecordedRequest, startFakeApi } from "../support/github-api.js";
 import { cleanEnv, node24, releaseTree, repoRoot, requireReleaseTree, requireTestTools, runBundledAction, runProcess } from "./support.js";
 
 /**

@@ -1,8 +1,9 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fixturePath } from "@release-gates/test-helpers/fixtures";
+import { expectValidReport } from "@release-gates/test-helpers/report-contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectValidReport } from "../../packages/core/test/report-contract.js";
 import { cleanEnv, releaseTree, repoRoot, requireReleaseTree, runProcess } from "./support.js";
 
 /** The bundled CLI from the release tree, run as a process, as a GitLab job or a laptop runs it. */
@@ -17,7 +18,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const run = (args: string[], cwd = dir) => runProcess(process.execPath, [cli(), ...args], { cwd, env: cleanEnv() });
-const corpus = (name: string) => join(repoRoot, "packages/core/test/fixtures/coverage", name);
+const corpus = (name: string) => fixturePath(`coverage/${name}`);
 
 describe("release-gates CLI bundle", () => {
   it("runs the demo project's gate: exit 0 for staging, 1 for the stricter testnet", async () => {

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { createTestRepo, type TestRepo } from "@release-gates/test-helpers/git-repo";
+import { startFileServer } from "@release-gates/test-helpers/http-server";
+import { expectValidReport } from "@release-gates/test-helpers/report-contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { expectValidReport } from "../../packages/core/test/report-contract.js";
-import { createTestRepo, type TestRepo } from "../support/git-repo.js";
-import { startFileServer } from "../support/github-api.js";
 import {
   asGitLabProject,
   COMPONENT_PROJECT,

@@ -1,10 +1,11 @@
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseK6Summary } from "@release-gates/core";
+import { fixturePath } from "@release-gates/test-helpers/fixtures";
+import { createTestRepo, type TestRepo } from "@release-gates/test-helpers/git-repo";
+import { expectValidReport } from "@release-gates/test-helpers/report-contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { parseK6Summary } from "../../packages/core/src/perf/summary.js";
-import { expectValidReport } from "../../packages/core/test/report-contract.js";
-import { createTestRepo, type TestRepo } from "../support/git-repo.js";
 import {
   asGitLabProject,
   COMPONENT_PROJECT,
@@ -13,7 +14,6 @@ import {
   jobLog,
   node24,
   releaseTree,
-  repoRoot,
   requireReleaseTree,
   requireTestTools,
   runBundledAction,
@@ -26,7 +26,7 @@ import {
  * GitLab component from the release tree, on real k6 output from the corpus
  * (there is no k6 binary to be had here).
  */
-const corpus = (path: string) => join(repoRoot, "packages/core/test/fixtures/perf", path);
+const corpus = (path: string) => fixturePath(`perf/${path}`);
 let repo: TestRepo;
 
 beforeAll(() => {

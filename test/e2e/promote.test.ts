@@ -1,10 +1,10 @@
 import { cpSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseLedger } from "@release-gates/core";
+import { createTestRepo, type TestRepo } from "@release-gates/test-helpers/git-repo";
+import { type RecordedRequest, startFakeApi } from "@release-gates/test-helpers/http-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { parseLedger } from "../../packages/core/src/promote/ledger.js";
-import { createTestRepo, type TestRepo } from "../support/git-repo.js";
-import { type RecordedRequest, startFakeApi } from "../support/github-api.js";
 import {
   asGitLabProject,
   COMPONENT_PROJECT,

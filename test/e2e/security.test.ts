@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
 import { cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fixturePath } from "@release-gates/test-helpers/fixtures";
+import { createTestRepo, type TestRepo } from "@release-gates/test-helpers/git-repo";
+import { expectValidReport } from "@release-gates/test-helpers/report-contract";
+import { pythonZip } from "@release-gates/test-helpers/zip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { expectValidReport } from "../../packages/core/test/report-contract.js";
-import { createTestRepo, type TestRepo } from "../support/git-repo.js";
-import { pythonZip } from "../support/zip.js";
 import {
   asGitLabProject,
   COMPONENT_PROJECT,
@@ -14,7 +15,6 @@ import {
   jobLog,
   node24,
   releaseTree,
-  repoRoot,
   requireReleaseTree,
   requireTestTools,
   runBundledAction,
@@ -28,7 +28,7 @@ import {
  * resolved from the npm registry), real GitHub advisories in OSV form and a
  * real `npm audit --json` output from the corpus.
  */
-const corpus = (path: string) => join(repoRoot, "packages/core/test/fixtures/security", path);
+const corpus = (path: string) => fixturePath(`security/${path}`);
 // Assembled at run time: this file holds no whole secret.
 const TOKEN = ["ghp_", "R8s2Kq9LmZx4Tv7Wn1Pb6Yc3Hd5Jf0GaE2uQ"].join("");
 let repo: TestRepo;

@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { useInProcessRunner } from "@release-gates/test-helpers/action-runner";
+import { createTestRepo, type TestRepo } from "@release-gates/test-helpers/git-repo";
+import { startFakeApi, startFileServer } from "@release-gates/test-helpers/http-server";
+import { expectValidReport } from "@release-gates/test-helpers/report-contract";
+import { pythonZip } from "@release-gates/test-helpers/zip";
 import { afterEach, describe, expect, it } from "vitest";
-import { expectValidReport } from "../../../packages/core/test/report-contract.js";
-import { useInProcessRunner } from "../../../test/support/action-runner.js";
-import { createTestRepo, type TestRepo } from "../../../test/support/git-repo.js";
-import { startFakeApi, startFileServer } from "../../../test/support/github-api.js";
-import { pythonZip } from "../../../test/support/zip.js";
 import { run } from "../src/main.js";
 
 // run() in process with the real @actions/core: inputs from INPUT_* variables,

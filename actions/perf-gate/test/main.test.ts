@@ -1,15 +1,16 @@
 import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { useInProcessRunner } from "@release-gates/test-helpers/action-runner";
+import { fixturePath } from "@release-gates/test-helpers/fixtures";
+import { startFakeApi, startFileServer } from "@release-gates/test-helpers/http-server";
+import { expectValidReport } from "@release-gates/test-helpers/report-contract";
+import { pythonZip } from "@release-gates/test-helpers/zip";
 import { beforeEach, describe, expect, it } from "vitest";
-import { expectValidReport } from "../../../packages/core/test/report-contract.js";
-import { useInProcessRunner } from "../../../test/support/action-runner.js";
-import { startFakeApi, startFileServer } from "../../../test/support/github-api.js";
-import { pythonZip } from "../../../test/support/zip.js";
 import { run } from "../src/main.js";
 
 // run() in process with the real @actions/core; the bundle itself is run in test/e2e/perf.test.ts.
-const corpus = (path: string) => new URL(`../../../packages/core/test/fixtures/perf/${path}`, import.meta.url).pathname;
+const corpus = (path: string) => fixturePath(`perf/${path}`);
 let workspace: string;
 const runner = useInProcessRunner();
 

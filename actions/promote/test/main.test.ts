@@ -1,9 +1,9 @@
 import { cpSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { useInProcessRunner } from "@release-gates/test-helpers/action-runner";
+import { type RecordedRequest, startFakeApi } from "@release-gates/test-helpers/http-server";
 import { beforeEach, describe, expect, it } from "vitest";
-import { useInProcessRunner } from "../../../test/support/action-runner.js";
-import { type RecordedRequest, startFakeApi } from "../../../test/support/github-api.js";
 import { run } from "../src/main.js";
 
 // run() in process with the real @actions/core, on the sample service's chain, reports and ledger.

@@ -1,13 +1,14 @@
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { useInProcessRunner } from "@release-gates/test-helpers/action-runner";
+import { fixturePath } from "@release-gates/test-helpers/fixtures";
+import { expectValidReport } from "@release-gates/test-helpers/report-contract";
 import { beforeEach, describe, expect, it } from "vitest";
-import { expectValidReport } from "../../../packages/core/test/report-contract.js";
-import { useInProcessRunner } from "../../../test/support/action-runner.js";
 import { run } from "../src/main.js";
 
 // run() in process with the real @actions/core; the bundle itself is run in test/e2e/security.test.ts.
-const corpus = (path: string) => new URL(`../../../packages/core/test/fixtures/security/${path}`, import.meta.url).pathname;
+const corpus = (path: string) => fixturePath(`security/${path}`);
 let workspace: string;
 const runner = useInProcessRunner();
 

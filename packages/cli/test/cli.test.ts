@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { createTestRepo, type TestRepo } from "@release-gates/test-helpers/git-repo";
+import { expectValidReport } from "@release-gates/test-helpers/report-contract";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestRepo, type TestRepo } from "../../../test/support/git-repo.js";
-import { expectValidReport } from "../../core/test/report-contract.js";
 import { main } from "../src/index.js";
 
 let repo: TestRepo;

@@ -2,11 +2,12 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseK6Summary } from "@release-gates/core";
+import { fixturePath } from "@release-gates/test-helpers/fixtures";
+import { expectValidReport } from "@release-gates/test-helpers/report-contract";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { expectValidReport } from "../../core/test/report-contract.js";
 import { main } from "../src/index.js";
 
-const corpus = (path: string) => new URL(`../../core/test/fixtures/perf/${path}`, import.meta.url).pathname;
+const corpus = (path: string) => fixturePath(`perf/${path}`);
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "rg-perf-"));

@@ -1,11 +1,12 @@
 import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fixturePath } from "@release-gates/test-helpers/fixtures";
+import { expectValidReport } from "@release-gates/test-helpers/report-contract";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { expectValidReport } from "../../core/test/report-contract.js";
 import { main } from "../src/index.js";
 
-const corpus = (path: string) => new URL(`../../core/test/fixtures/security/${path}`, import.meta.url).pathname;
+const corpus = (path: string) => fixturePath(`security/${path}`);
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "rg-security-"));

@@ -1,8 +1,8 @@
+import { fixture } from "@release-gates/test-helpers/fixtures";
 import { describe, expect, it } from "vitest";
 import { CoverageMap, percentage, sumCounts } from "../src/coverage/model.js";
 import { createCoverageParser, detectCoverageFormat, parseCoverageReport } from "../src/coverage/parsers/index.js";
 import { ConfigurationError } from "../src/errors.js";
-import { fixture } from "./helpers.js";
 
 // Expected totals come from the corpus's SOURCES.md (computed there with an
 // independent script) or were counted by hand for the small files.

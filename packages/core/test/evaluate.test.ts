@@ -1,3 +1,5 @@
+import { fixture } from "@release-gates/test-helpers/fixtures";
+import { expectValidReport } from "@release-gates/test-helpers/report-contract";
 import { describe, expect, it } from "vitest";
 import type { ChangedLines } from "../src/coverage/diff.js";
 import { type CoverageEvaluationInput, evaluateCoverage } from "../src/coverage/evaluate.js";
@@ -5,8 +7,6 @@ import { CoverageMap } from "../src/coverage/model.js";
 import { parseCoverageReport } from "../src/coverage/parsers/index.js";
 import { CoverageSettings, type CoverageSettings as Settings } from "../src/policy/schema.js";
 import { buildReport } from "../src/report/build.js";
-import { fixture } from "./helpers.js";
-import { expectValidReport } from "./report-contract.js";
 
 function coverageOf(lcov: string): CoverageMap {
   const map = new CoverageMap();

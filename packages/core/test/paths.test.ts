@@ -1,9 +1,9 @@
+import { fixture } from "@release-gates/test-helpers/fixtures";
 import { describe, expect, it } from "vitest";
 import { CoverageMap } from "../src/coverage/model.js";
 import { parseCoverageReport } from "../src/coverage/parsers/index.js";
 import { normaliseReportPath, RepoFileIndex, resolveCoveragePaths, toPosixPath } from "../src/coverage/paths.js";
 import { ConfigurationError } from "../src/errors.js";
-import { fixture } from "./helpers.js";
 
 const repoFiles = [
   "src/error.service.ts",

@@ -1,3 +1,5 @@
+import { fixture } from "@release-gates/test-helpers/fixtures";
+import { expectValidReport } from "@release-gates/test-helpers/report-contract";
 import { describe, expect, it } from "vitest";
 import { ConfigurationError } from "../src/errors.js";
 import { evaluatePerf, type PerfRun } from "../src/perf/evaluate.js";
@@ -9,8 +11,6 @@ import { k6Percentile, mannWhitney, normalCdf } from "../src/perf/stats.js";
 import { parseK6Summary } from "../src/perf/summary.js";
 import { PerfSettings } from "../src/policy/schema.js";
 import { buildReport } from "../src/report/build.js";
-import { fixture } from "./helpers.js";
-import { expectValidReport } from "./report-contract.js";
 
 const summary = (name: string) => parseK6Summary(fixture(`perf/k6-summary/${name}`));
 const results = (text: string, selectors: string[] = []): K6Results => {

@@ -1,3 +1,5 @@
+import { fixture } from "@release-gates/test-helpers/fixtures";
+import { expectValidReport } from "@release-gates/test-helpers/report-contract";
 import { describe, expect, it } from "vitest";
 import { evaluateCoverage } from "../src/coverage/evaluate.js";
 import { CoverageMap } from "../src/coverage/model.js";
@@ -9,8 +11,6 @@ import { MAX_SUMMARY_BYTES, renderMarkdown } from "../src/render/markdown.js";
 import { renderBlockingFindings, renderText } from "../src/render/text.js";
 import { buildReport } from "../src/report/build.js";
 import type { Finding } from "../src/report/schema.js";
-import { fixture } from "./helpers.js";
-import { expectValidReport } from "./report-contract.js";
 
 function klasterReport(findings: Finding[] = []) {
   const coverage = new CoverageMap();

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { fixture } from "@release-gates/test-helpers/fixtures";
 import { describe, expect, it } from "vitest";
 import { ConfigurationError } from "../src/errors.js";
 import { SecuritySettings } from "../src/policy/schema.js";
@@ -13,7 +14,6 @@ import {
 } from "../src/security/audits.js";
 import { evaluateChecklists, parseChecklist } from "../src/security/checklist.js";
 import { evaluateStaticAnalysis, parseSarifResults } from "../src/security/static-analysis.js";
-import { fixture } from "./helpers.js";
 
 const settings = (overrides: Record<string, unknown> = {}) => {
   const audits = SecuritySettings.parse({ audits: overrides }).audits;

@@ -1,4 +1,5 @@
 import { readdirSync } from "node:fs";
+import { fixture, fixturePath } from "@release-gates/test-helpers/fixtures";
 import { describe, expect, it } from "vitest";
 import { SecuritySettings } from "../src/policy/schema.js";
 import { deriveGateStatus } from "../src/report/build.js";
@@ -7,7 +8,6 @@ import { matchAdvisories, parseOsvAdvisory } from "../src/security/osv.js";
 import { parseRiskRegister } from "../src/security/risks.js";
 import { parseSbom } from "../src/security/sbom.js";
 import { renderRiskRegisterVex } from "../src/security/vex.js";
-import { fixture, fixturePath } from "./helpers.js";
 
 const advisories = readdirSync(fixturePath("security/advisories")).map((file) => parseOsvAdvisory(fixture(`security/advisories/${file}`), file));
 const NOW = new Date("2026-11-26T12:00:00Z");

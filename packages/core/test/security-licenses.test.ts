@@ -1,7 +1,7 @@
+import { fixture } from "@release-gates/test-helpers/fixtures";
 import { describe, expect, it } from "vitest";
 import { evaluateLicenses, licenseAllowed, parseLicenseExpression } from "../src/security/licenses.js";
 import { parseSbom } from "../src/security/sbom.js";
-import { fixture } from "./helpers.js";
 
 const PERMISSIVE = ["MIT", "ISC", "BSD-2-Clause", "BSD-3-Clause", "Apache-2.0", "0BSD", "Unlicense", "CC0-1.0"];
 

@@ -1,9 +1,9 @@
 import { readdirSync } from "node:fs";
+import { fixture, fixturePath } from "@release-gates/test-helpers/fixtures";
 import { describe, expect, it } from "vitest";
 import { npmAuditHits, parseNpmAudit, parseNpmLockfile } from "../src/security/npm.js";
 import { matchAdvisories, parseOsvAdvisory } from "../src/security/osv.js";
 import { parseSbom } from "../src/security/sbom.js";
-import { fixture, fixturePath } from "./helpers.js";
 
 const advisories = readdirSync(fixturePath("security/advisories")).map((file) => parseOsvAdvisory(fixture(`security/advisories/${file}`), file));
 const audit = (name: string) => parseNpmAudit(fixture(`security/audit/${name}.npm-audit.v2.json`), `${name}.json`);

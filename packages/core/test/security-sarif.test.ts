@@ -1,4 +1,5 @@
 import { readdirSync } from "node:fs";
+import { fixture, fixturePath } from "@release-gates/test-helpers/fixtures";
 import { describe, expect, it } from "vitest";
 import { SecuritySettings } from "../src/policy/schema.js";
 import { buildReport } from "../src/report/build.js";
@@ -8,7 +9,6 @@ import { matchAdvisories, parseOsvAdvisory } from "../src/security/osv.js";
 import { renderSecuritySarif } from "../src/security/sarif.js";
 import { parseSbom } from "../src/security/sbom.js";
 import { evaluateSecrets, SECRET_RULES, scanForSecrets } from "../src/security/secrets.js";
-import { fixture, fixturePath } from "./helpers.js";
 
 const advisories = readdirSync(fixturePath("security/advisories")).map((file) => parseOsvAdvisory(fixture(`security/advisories/${file}`), file));
 

@@ -1,3 +1,4 @@
+import { fixture } from "@release-gates/test-helpers/fixtures";
 import { describe, expect, it } from "vitest";
 import {
   allowlistMatcher,
@@ -10,7 +11,6 @@ import {
   scanForSecrets,
   shannonEntropy,
 } from "../src/security/secrets.js";
-import { fixture } from "./helpers.js";
 
 // Secrets are assembled at run time so this file never holds a whole one: a real scanner
 // (ours or gitleaks) run over the repository must not flag the tests themselves.

@@ -1,10 +1,10 @@
 import { readdirSync } from "node:fs";
+import { fixture, fixturePath } from "@release-gates/test-helpers/fixtures";
 import { describe, expect, it } from "vitest";
 import { type AdvisoryHit, matchAdvisories, type OsvAdvisory, parseOsvAdvisory } from "../src/security/osv.js";
 import { osvPackage, parsePurl } from "../src/security/purl.js";
 import { parseSbom } from "../src/security/sbom.js";
 import { cvss3BaseScore, cvss4BaseScore, normaliseSeverity } from "../src/security/severity.js";
-import { fixture, fixturePath } from "./helpers.js";
 
 const advisories: OsvAdvisory[] = readdirSync(fixturePath("security/advisories")).map((file) => parseOsvAdvisory(fixture(`security/advisories/${file}`), file));
 const pairs = (hits: AdvisoryHit[]) => hits.map((hit) => `${hit.advisory} ${hit.component.name}@${hit.component.version}`).sort();

@@ -1,7 +1,7 @@
 import { ConfigurationError } from "@release-gates/core";
+import { startFakeApi, startFileServer as startRawServer } from "@release-gates/test-helpers/http-server";
+import { pythonZip } from "@release-gates/test-helpers/zip";
 import { afterEach, describe, expect, it } from "vitest";
-import { startFakeApi, startFileServer as startRawServer } from "../../../test/support/github-api.js";
-import { pythonZip } from "../../../test/support/zip.js";
 import { downloadBaseArtifact } from "../src/github/artifacts.js";
 import { GitHubClient } from "../src/github/client.js";
 import { downloadBranchArtifactFile, GitLabClient } from "../src/gitlab/client.js";

@@ -1,14 +1,15 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { securityMarkdownSections } from "@release-gates/core";
+import { fixture } from "@release-gates/test-helpers/fixtures";
+import { createTestRepo, type TestRepo } from "@release-gates/test-helpers/git-repo";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestRepo, type TestRepo } from "../../../test/support/git-repo.js";
 import { runSecurityGate } from "../src/security-run.js";
 
-const SLITHER = readFileSync(new URL("../../core/test/fixtures/security/sarif/brics-protocol.slither-0.11.3.sarif", import.meta.url), "utf8");
+const SLITHER = fixture("security/sarif/brics-protocol.slither-0.11.3.sarif");
 const TOB_REPORT = "%PDF-1.7 Trail of Bits, Vault review\n";
 const OZ_REPORT = "%PDF-1.7 OpenZeppelin, Vault and Token review\n";
 const digest = (text: string) => createHash("sha256").update(text).digest("hex");

@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
 import { ConfigurationError } from "@release-gates/core";
+import { fixture } from "@release-gates/test-helpers/fixtures";
+import { createTestRepo, type TestRepo } from "@release-gates/test-helpers/git-repo";
+import { expectValidReport } from "@release-gates/test-helpers/report-contract";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestRepo, type TestRepo } from "../../../test/support/git-repo.js";
-import { expectValidReport } from "../../core/test/report-contract.js";
 import { type CoverageRunRequest, runCoverageGate as runGate } from "../src/coverage-run.js";
 
 /** Every report a test produces must satisfy the report contract. */
@@ -12,7 +12,7 @@ async function runCoverageGate(request: CoverageRunRequest) {
   return result;
 }
 
-const corpus = (name: string) => readFileSync(new URL(`../../core/test/fixtures/coverage/${name}`, import.meta.url), "utf8");
+const corpus = (name: string) => fixture(`coverage/${name}`);
 let repo: TestRepo;
 afterEach(() => repo?.remove());
 

@@ -2,10 +2,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigurationError } from "@release-gates/core";
+import { fixturePath } from "@release-gates/test-helpers/fixtures";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { expandGlobs, listFiles, readCoverageReport } from "../src/local/files.js";
 
-const corpus = (name: string) => new URL(`../../core/test/fixtures/coverage/${name}`, import.meta.url).pathname;
+const corpus = (name: string) => fixturePath(`coverage/${name}`);
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "rg-files-"));

@@ -1,6 +1,6 @@
 import { ConfigurationError } from "@release-gates/core";
+import { createTestRepo, type TestRepo } from "@release-gates/test-helpers/git-repo";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestRepo, type TestRepo } from "../../../test/support/git-repo.js";
 import { changedLinesSince, headCommit, isGitWorkTree, trackedFiles } from "../src/local/git.js";
 
 let repo: TestRepo;

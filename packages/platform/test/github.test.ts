@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startFakeApi } from "@release-gates/test-helpers/http-server";
 import { afterEach, describe, expect, it } from "vitest";
-import { startFakeApi } from "../../../test/support/github-api.js";
 import { GitHubClient } from "../src/github/client.js";
 import { commentMarker, upsertPullRequestComment } from "../src/github/comment.js";
 import { readGitHubContext } from "../src/github/context.js";

@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type RecordedRequest, startFakeApi } from "@release-gates/test-helpers/http-server";
 import { afterEach, describe, expect, it } from "vitest";
-import { type RecordedRequest, startFakeApi } from "../../../test/support/github-api.js";
 import { GitHubClient } from "../src/github/client.js";
 import { GitLabClient } from "../src/gitlab/client.js";
 import { GitHubDeploymentHistory, GitLabDeploymentHistory, LedgerHistory } from "../src/history.js";

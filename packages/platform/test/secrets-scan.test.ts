@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { createTestRepo, type TestRepo } from "@release-gates/test-helpers/git-repo";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestRepo, type TestRepo } from "../../../test/support/git-repo.js";
 import { runSecurityGate } from "../src/security-run.js";
 
 // Assembled at run time: this file holds no whole secret.

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigurationError } from "@release-gates/core";
+import { startExporter, startPrometheus } from "@release-gates/test-helpers/prometheus";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startExporter, startPrometheus } from "../../../test/support/prometheus.js";
 import { runPerfGate } from "../src/perf-run.js";
 import { queryResourceSamples } from "../src/prometheus.js";
 

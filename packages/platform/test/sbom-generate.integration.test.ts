@@ -1,6 +1,7 @@
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fixturePath } from "@release-gates/test-helpers/fixtures";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runSecurityGate } from "../src/security-run.js";
 
@@ -9,7 +10,7 @@ import { runSecurityGate } from "../src/security-run.js";
  * registry on first use) on audit-demo: a package.json and a lock file
  * resolved from the registry, no node_modules.
  */
-const corpus = (path: string) => new URL(`../../core/test/fixtures/security/${path}`, import.meta.url).pathname;
+const corpus = (path: string) => fixturePath(`security/${path}`);
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "rg-sbom-"));

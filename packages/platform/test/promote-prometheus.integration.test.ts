@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ledgerLine } from "@release-gates/core";
+import { startExporter, startPrometheus } from "@release-gates/test-helpers/prometheus";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startExporter, startPrometheus } from "../../../test/support/prometheus.js";
 import { runPlan, runPromote } from "../src/promote-run.js";
 
 // A real Prometheus on loopback scraping a test exporter that serves a canary and a stable

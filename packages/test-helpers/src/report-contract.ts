@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
+import { GateReport } from "@release-gates/core";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { expect } from "vitest";
-import { GateReport } from "../src/report/schema.js";
 
-const schema = JSON.parse(readFileSync(new URL("../schema/report.schema.json", import.meta.url), "utf8"));
+const schema = JSON.parse(readFileSync(new URL("../../core/schema/report.schema.json", import.meta.url), "utf8"));
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 (addFormats as unknown as (ajv: Ajv2020) => void)(ajv);
 const validateJsonSchema = ajv.compile(schema);
