@@ -11,7 +11,7 @@ import { resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "..");
 const service = resolve(root, "examples/sample-service");
-const cli = resolve(root, "packages/cli/dist/main.js");
+const cli = resolve(root, "build/demo/cli/dist/index.js");
 const NOW = "2026-11-26T09:00:00Z";
 const NEW_COMMIT = "b7e2d94c1a3f5068e2d4c6b8a0f1e3d5c7b9a2e4";
 const CANARY_COMMIT = "c3d9a1e7b5f2048c6e8a0d2f4b6c8e0a1c3e5f79";

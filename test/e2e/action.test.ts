@@ -93,7 +93,7 @@ function runAction(node: string, pr: { number: number; head: string }, inputs: R
 
 describe("coverage-gate action bundle from the release tree", () => {
   it("declares node24 and points at its bundle", () => {
-    expect(action().runs).toEqual({ using: "node24", main: "dist/index.js" });
+    expect(action().runs).toEqual({ using: "node24", main: "../lib/coverage-gate.mjs" });
   });
 
   for (const [label, node] of [

@@ -1,6 +1,6 @@
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseK6Summary } from "@release-gates/core";
+import { parseK6Summary } from "@release-gates/core/perf";
 import { fixturePath } from "@release-gates/test-helpers/fixtures";
 import { createTestRepo, type TestRepo } from "@release-gates/test-helpers/git-repo";
 import { expectValidReport } from "@release-gates/test-helpers/report-contract";

@@ -1,6 +1,6 @@
 import { cpSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseLedger } from "@release-gates/core";
+import { parseLedger } from "@release-gates/core/promote";
 import { createTestRepo, type TestRepo } from "@release-gates/test-helpers/git-repo";
 import { type RecordedRequest, startFakeApi } from "@release-gates/test-helpers/http-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

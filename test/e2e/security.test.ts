@@ -258,7 +258,7 @@ describe("release-gates security CLI bundle", () => {
       ["--sbom", "package.json"],
       /^release-gates security: package\.json: CycloneDX|^release-gates security: package\.json: expected a CycloneDX \("bomFormat": "CycloneDX"\) or SPDX/,
     ],
-    [["--fail-on", "severe"], /^release-gates security: --fail-on: expected one of "critical"\|"high"\|"medium"\|"low", found string "severe"\n$/],
+    [["--fail-on", "severe"], /^release-gates security: --fail-on: expected one of critical, high, medium, low, found "severe"\n$/],
     [["--advisories", "nowhere"], /^release-gates security: nowhere: expected a directory or a zip of OSV advisories, found no such file\n$/],
     [
       ["--audits", "audits/broken.yml"],

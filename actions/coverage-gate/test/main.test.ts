@@ -1,12 +1,15 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { coverageRunner } from "@release-gates/platform/gates/coverage";
+import { runGateAction } from "@release-gates/platform/github";
 import { useInProcessRunner } from "@release-gates/test-helpers/action-runner";
 import { createTestRepo, type TestRepo } from "@release-gates/test-helpers/git-repo";
 import { startFakeApi, startFileServer } from "@release-gates/test-helpers/http-server";
 import { expectValidReport } from "@release-gates/test-helpers/report-contract";
 import { pythonZip } from "@release-gates/test-helpers/zip";
 import { afterEach, describe, expect, it } from "vitest";
-import { run } from "../src/main.js";
+
+const run = () => runGateAction(coverageRunner);
 
 // run() in process with the real @actions/core: inputs from INPUT_* variables,
 // outputs and summary in real files. The bundle itself is run in test/e2e.
@@ -73,13 +76,13 @@ describe("coverage-gate action, in process", () => {
     inputs({ "working-directory": repo.dir, "patch-threshold": "eighty", comment: "false" });
     await run();
     expect(process.exitCode).toBe(1);
-    expect(runner.stdout()).toContain('::error::input patch-threshold: expected a percentage from 0 to 100, found "eighty"');
+    expect(runner.stdout()).toContain('::error::input patch-threshold: expected a number, found "eighty"');
   });
 
   it("a working directory that does not exist is a configuration error", async () => {
     inputs({ "working-directory": "/nonexistent/dir", comment: "false" });
     await run();
     expect(process.exitCode).toBe(1);
-    expect(runner.stdout()).toContain("::error::working-directory: expected an existing directory, found nothing at /nonexistent/dir");
+    expect(runner.stdout()).toContain("::error::input working-directory: expected an existing directory, found nothing at /nonexistent/dir");
   });
 });

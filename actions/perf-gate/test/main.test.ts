@@ -1,13 +1,16 @@
 import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { perfRunner } from "@release-gates/platform/gates/perf";
+import { runGateAction } from "@release-gates/platform/github";
 import { useInProcessRunner } from "@release-gates/test-helpers/action-runner";
 import { fixturePath } from "@release-gates/test-helpers/fixtures";
 import { startFakeApi, startFileServer } from "@release-gates/test-helpers/http-server";
 import { expectValidReport } from "@release-gates/test-helpers/report-contract";
 import { pythonZip } from "@release-gates/test-helpers/zip";
 import { beforeEach, describe, expect, it } from "vitest";
-import { run } from "../src/main.js";
+
+const run = () => runGateAction(perfRunner);
 
 // run() in process with the real @actions/core; the bundle itself is run in test/e2e/perf.test.ts.
 const corpus = (path: string) => fixturePath(`perf/${path}`);
@@ -55,7 +58,7 @@ describe("perf-gate action, in process", () => {
   });
 
   it.each([
-    [{ "min-rps": "lots" }, '::error::input min-rps: expected a positive number, found "lots"'],
+    [{ "min-rps": "lots" }, '::error::input min-rps: expected a number, found "lots"'],
     [{ threshold: "p(95)<500" }, '::error::input threshold: expected METRIC=EXPRESSION such as "http_req_duration=p(95)<500", found "p(95)<500"'],
     [{ "baseline-artifact": "k6", "github-token": "" }, "::error::input baseline-artifact: expected a token, the repository and a base branch"],
   ])("bad input %j fails the step with one sentence", async (values, message) => {

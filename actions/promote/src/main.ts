@@ -1,17 +1,10 @@
 import { resolve } from "node:path";
 import * as core from "@actions/core";
-import { type BreakGlass, ConfigurationError, parseRecordedAnalysis, renderPromotionMarkdown } from "@release-gates/core";
-import {
-  type DeploymentHistory,
-  GitHubClient,
-  GitHubDeploymentHistory,
-  LedgerHistory,
-  publishSummary,
-  readGitHubContext,
-  readTextFile,
-  runGateAction,
-  runPromote,
-} from "@release-gates/platform";
+import { ConfigurationError } from "@release-gates/core";
+import { type BreakGlass, parseRecordedAnalysis, renderPromotionMarkdown } from "@release-gates/core/promote";
+import { readTextFile } from "@release-gates/platform";
+import { GitHubClient, publishSummary, readGitHubContext, reportingErrors } from "@release-gates/platform/github";
+import { type DeploymentHistory, GitHubDeploymentHistory, LedgerHistory, runPromote } from "@release-gates/platform/promote";
 
 const OVERRIDE_INPUTS = ["override-reason", "requested-by", "approved-by", "override-expires"] as const;
 
@@ -39,7 +32,7 @@ function readNow(): Date {
 
 /** Decides the promotion, records it, and publishes the decision as outputs and a summary with the chain. */
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  await runGateAction("promote", async () => {
+  await reportingErrors("promote", async () => {
     const cwd = resolve(core.getInput("working-directory") || ".");
     const context = readGitHubContext(env);
     const kind = core.getInput("history") || "github";

@@ -87,7 +87,7 @@ describe("promote action, in process", () => {
     }
     expect(process.exitCode).toBe(1);
     expect(runner.stdout()).toContain(
-      "::error::GitHub API POST /repos/acme/app/deployments answered 403: Resource not accessible by integration. The token lacks a permission this step needs (for promote: permissions: deployments: write)",
+      "::error::GitHub API POST /repos/acme/app/deployments answered 403: Resource not accessible by integration: the token lacks deployments: write, or the repository is not reachable with it.",
     );
   });
 

@@ -1,11 +1,14 @@
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { securityRunner } from "@release-gates/platform/gates/security";
+import { runGateAction } from "@release-gates/platform/github";
 import { useInProcessRunner } from "@release-gates/test-helpers/action-runner";
 import { fixturePath } from "@release-gates/test-helpers/fixtures";
 import { expectValidReport } from "@release-gates/test-helpers/report-contract";
 import { beforeEach, describe, expect, it } from "vitest";
-import { run } from "../src/main.js";
+
+const run = () => runGateAction(securityRunner);
 
 // run() in process with the real @actions/core; the bundle itself is run in test/e2e/security.test.ts.
 const corpus = (path: string) => fixturePath(`security/${path}`);
@@ -70,7 +73,7 @@ describe("security-gate action, in process", () => {
   });
 
   it.each([
-    [{ "fail-on": "severe" }, '::error::input fail-on: expected one of "critical"|"high"|"medium"|"low", found string "severe"'],
+    [{ "fail-on": "severe" }, '::error::input fail-on: expected one of critical, high, medium, low, found "severe"'],
     [{ "only-fixable": "maybe" }, '::error::input only-fixable: expected true or false, found "maybe"'],
     [{ advisories: "" }, "::error::gates.security: expected something to check, found nothing"],
     [{ "risk-register": "missing.yml" }, "::error::missing.yml: expected a risk register (YAML), found no such file"],

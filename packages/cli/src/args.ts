@@ -24,24 +24,8 @@ export function parseCommandLine(args: readonly string[], options: OptionSpec): 
   return values;
 }
 
-export function numberOption(value: unknown, flag: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (typeof value !== "string" || !Number.isFinite(number) || number < min || number > max) {
-    throw new ConfigurationError(`expected a number from ${min} to ${max}, found ${JSON.stringify(value)}`, flag);
-  }
-  return number;
-}
-
 export function choiceOption<T extends string>(value: unknown, flag: string, choices: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
   if (!choices.includes(value as T)) throw new ConfigurationError(`expected one of ${choices.join(", ")}, found ${JSON.stringify(value)}`, flag);
   return value as T;
-}
-
-/** Space- or newline-separated list values (`--report "a.info b.xml"`), as component inputs arrive. */
-export function listOption(value: unknown): string[] | undefined {
-  if (value === undefined) return undefined;
-  const items = (Array.isArray(value) ? value : [value]).flatMap((item) => String(item).split(/\s+/)).filter(Boolean);
-  return items.length > 0 ? items : undefined;
 }

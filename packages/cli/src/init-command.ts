@@ -1,6 +1,7 @@
 import { access } from "node:fs/promises";
 import { resolve } from "node:path";
-import { ConfigurationError, POLICY_FILE, RELEASE_PROCESS_TEMPLATE } from "@release-gates/core";
+import { ConfigurationError, POLICY_FILE } from "@release-gates/core";
+import { RELEASE_PROCESS_TEMPLATE } from "@release-gates/core/promote";
 import { parseCommandLine } from "./args.js";
 import { type CommandIo, writeOutput } from "./io.js";
 

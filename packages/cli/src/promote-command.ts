@@ -1,24 +1,18 @@
 import { resolve } from "node:path";
-import {
-  ConfigurationError,
-  parseRecordedAnalysis,
-  renderPlanMarkdown,
-  renderPlanText,
-  renderPromotionMarkdown,
-  renderPromotionText,
-} from "@release-gates/core";
+import { ConfigurationError } from "@release-gates/core";
+import { parseRecordedAnalysis, renderPlanMarkdown, renderPlanText, renderPromotionMarkdown, renderPromotionText } from "@release-gates/core/promote";
+import { readTextFile } from "@release-gates/platform";
+import { GitHubClient } from "@release-gates/platform/github";
+import { GitLabClient } from "@release-gates/platform/gitlab";
 import {
   DEFAULT_LEDGER,
   type DeploymentHistory,
-  GitHubClient,
   GitHubDeploymentHistory,
-  GitLabClient,
   GitLabDeploymentHistory,
   type PromoteRequest,
-  readTextFile,
   runPlan,
   runPromote,
-} from "@release-gates/platform";
+} from "@release-gates/platform/promote";
 import { choiceOption, type OptionSpec, parseCommandLine } from "./args.js";
 import { type CommandIo, writeOutput } from "./io.js";
 

@@ -75,7 +75,7 @@ describe("release-gates coverage, in process", () => {
       'release-gates coverage: --threshold: expected lines to be a percentage up to 100 (or a negative count of uncovered items), found "abc"\n',
     ],
     [["coverage", "--format", "xml"], 'release-gates coverage: --format: expected one of text, markdown, json, found "xml"\n'],
-    [["coverage", "--patch-threshold", "200"], 'release-gates coverage: --patch-threshold: expected a number from 0 to 100, found "200"\n'],
+    [["coverage", "--patch-threshold", "200"], "release-gates coverage: --patch-threshold: expected a number at most 100, found number 200\n"],
     [
       ["coverage", "--report-format", "ncover"],
       'release-gates coverage: --report-format: expected one of auto, lcov, cobertura, clover, jacoco, istanbul, istanbul-summary, go, found "ncover"\n',

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseK6Summary } from "@release-gates/core";
+import { parseK6Summary } from "@release-gates/core/perf";
 import { fixturePath } from "@release-gates/test-helpers/fixtures";
 import { expectValidReport } from "@release-gates/test-helpers/report-contract";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";

@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildReport, parseLedger } from "@release-gates/core";
+import { buildReport } from "@release-gates/core";
+import { parseLedger } from "@release-gates/core/promote";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../src/index.js";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ConfigurationError } from "./errors.js";
 
 /** `30m`, `24h`, `14d`, `2w`: how the policy writes soak times, watch windows and maximum ages. */

@@ -1,51 +1,60 @@
-export * from "./coverage/diff.js";
-export * from "./coverage/evaluate.js";
-export * from "./coverage/model.js";
-export * from "./coverage/parsers/index.js";
-export * from "./coverage/paths.js";
-export * from "./coverage/render.js";
-export * from "./coverage/thresholds.js";
-export * from "./durations.js";
-export * from "./errors.js";
-export * from "./perf/evaluate.js";
-export * from "./perf/expression.js";
-export * from "./perf/render.js";
-export * from "./perf/resources.js";
-export * from "./perf/results.js";
-export * from "./perf/samples.js";
-export * from "./perf/stats.js";
-export * from "./perf/summary.js";
-export * from "./policy/load.js";
-export * from "./policy/schema.js";
-export * from "./promote/analysis.js";
-export * from "./promote/calendar.js";
-export * from "./promote/decide.js";
-export * from "./promote/ledger.js";
-export * from "./promote/lint.js";
-export * from "./promote/render.js";
-export * from "./promote/template.js";
-export * from "./render/annotations.js";
-export * from "./render/markdown.js";
-export * from "./render/text.js";
-export * from "./report/build.js";
-export * from "./report/schema.js";
-export * from "./schemas.js";
-export * from "./security/audits.js";
-export * from "./security/checklist.js";
-export * from "./security/evaluate.js";
-export * from "./security/gitlab.js";
-export * from "./security/licenses.js";
-export * from "./security/npm.js";
-export * from "./security/options.js";
-export * from "./security/osv.js";
-export * from "./security/purl.js";
-export * from "./security/render.js";
-export * from "./security/risks.js";
-export * from "./security/sarif.js";
-export * from "./security/sbom.js";
-export * from "./security/secrets.js";
-export * from "./security/severity.js";
-export * from "./security/static-analysis.js";
-export * from "./security/vex.js";
-export * from "./validation.js";
-export * from "./version.js";
+/**
+ * @release-gates/core: what every gate and front end shares. The gates live
+ * under their own entry points (@release-gates/core/coverage, /perf,
+ * /security), promote under /promote, the front-end generators under /frontends.
+ */
+
+export { type ChangedLines, parseUnifiedDiff } from "./diff.js";
+export { Duration, formatDuration, parseDuration } from "./durations.js";
+export { ConfigurationError, describeInternalError } from "./errors.js";
+export { Environment, findGate, GATES, type GateId, Policy, type PolicyInput } from "./gates.js";
+export {
+  type AnyGateDescriptor,
+  defineGate,
+  type FrontEnd,
+  type GateDescriptor,
+  type GateDocument,
+  type GateOption,
+  type GateOutput,
+  type GateRenderers,
+  type OptionKind,
+  type SettingsOverrides,
+} from "./kit/descriptor.js";
+export { GATE_EXIT_CODES, helpLine, isRepeatable, renderCommandHelp } from "./kit/help.js";
+export {
+  commonOptions,
+  convertOptionText,
+  defaultReportPath,
+  type OptionSource,
+  OUTPUT_FORMATS,
+  optionChoices,
+  optionLabel,
+  optionsFor,
+  parseBooleanText,
+  type ReadOptions,
+  readGateOptions,
+  schemaAt,
+} from "./kit/options.js";
+export { defaultPolicy, type LoadedPolicy, POLICY_FILE, parsePolicy, resolveGateSettings } from "./policy/load.js";
+export { Analysis, AnalysisMetric, CalendarWindow, composePolicySchema, type GateSettingsEntry } from "./policy/schema.js";
+export { ANNOTATIONS_PER_LEVEL, type AnnotationSelection, renderWorkflowCommands, selectAnnotations } from "./render/annotations.js";
+export { escapeCell, MAX_SUMMARY_BYTES, renderChecksTable, renderMarkdown } from "./render/markdown.js";
+export { renderBlockingFindings, renderText } from "./render/text.js";
+export { buildReport, canonicalJson, deriveGateStatus, effectiveStatus, type ReportParts, sha256 } from "./report/build.js";
+export {
+  Check,
+  CheckStatus,
+  Finding,
+  GateReport,
+  GateStatus,
+  Location,
+  NoDataOutcome,
+  Predicate,
+  REPORT_PREDICATE_TYPE,
+  STATEMENT_TYPE,
+  Subject,
+} from "./report/schema.js";
+export { policyJsonSchema, reportJsonSchema } from "./schemas.js";
+export { describeZodError, formatKeyPath, parseJsonText, validateAs, valueAt } from "./validation.js";
+export { TOOL_NAME, TOOL_VERSION } from "./version.js";
+export { type ParsedYaml, parseYamlMapping } from "./yaml.js";

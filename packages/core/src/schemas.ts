@@ -1,5 +1,5 @@
-import { z } from "zod";
-import { Policy } from "./policy/schema.js";
+import * as z from "zod";
+import { Policy } from "./gates.js";
 import { GateReport } from "./report/schema.js";
 
 /** JSON Schema of `release-gates.yml` as users write it (defaults are optional). */

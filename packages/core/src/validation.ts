@@ -33,6 +33,20 @@ export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return value;
 }
 
+/** A bound as a person says it: "a number at most 100", "a non-empty text", "at least 1 item". */
+function describeBound(issue: z.core.$ZodIssue): string | undefined {
+  // A schema's own message (`.min(2, "…")`) says more than a bound can.
+  if ((issue.code !== "too_big" && issue.code !== "too_small") || !/^Too (big|small):/.test(issue.message)) return undefined;
+  const big = issue.code === "too_big";
+  const limit = Number(big ? issue.maximum : issue.minimum);
+  const inclusive = issue.inclusive !== false;
+  const bound = big ? (inclusive ? "at most" : "less than") : inclusive ? "at least" : "more than";
+  if (issue.origin === "number" || issue.origin === "bigint") return `a number ${bound} ${limit}`;
+  if (issue.origin === "string") return !big && limit === 1 && inclusive ? "a non-empty text" : `a text of ${bound} ${limit} characters`;
+  if (issue.origin === "array" || issue.origin === "set") return `${bound} ${limit} item${limit === 1 ? "" : "s"}`;
+  return undefined;
+}
+
 /**
  * One sentence for the first problem zod found: the key path, what was
  * expected, what was found. Further problems are counted, not listed, so the
@@ -49,7 +63,10 @@ export function describeZodError(error: z.ZodError, input: unknown): { path: rea
   const expected =
     issue.code === "unrecognized_keys"
       ? "only known keys"
-      : issue.message.replace(/^(Invalid input|Invalid option|Too big|Too small): /, "").replace(/, received .*$/, "");
+      : (describeBound(issue) ??
+        (issue.code === "invalid_type" && issue.expected === "int"
+          ? "a whole number"
+          : issue.message.replace(/^(Invalid input|Invalid option|Too big|Too small): /, "").replace(/, received .*$/, "")));
   return { path: issue.path, sentence: `${formatKeyPath(issue.path)}: expected ${expected.replace(/^expected /, "")}, found ${found}${more}` };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseUnifiedDiff } from "../src/coverage/diff.js";
+import { parseUnifiedDiff } from "../src/diff.js";
 
 const sorted = (set: Set<number> | undefined) => [...(set ?? [])].sort((a, b) => a - b);
 

@@ -1,11 +1,11 @@
 import { fixture } from "@release-gates/test-helpers/fixtures";
 import { expectValidReport } from "@release-gates/test-helpers/report-contract";
 import { describe, expect, it } from "vitest";
-import type { ChangedLines } from "../src/coverage/diff.js";
 import { type CoverageEvaluationInput, evaluateCoverage } from "../src/coverage/evaluate.js";
 import { CoverageMap } from "../src/coverage/model.js";
 import { parseCoverageReport } from "../src/coverage/parsers/index.js";
-import { CoverageSettings, type CoverageSettings as Settings } from "../src/policy/schema.js";
+import { CoverageSettings, type CoverageSettings as Settings } from "../src/coverage/settings.js";
+import type { ChangedLines } from "../src/diff.js";
 import { buildReport } from "../src/report/build.js";
 
 function coverageOf(lcov: string): CoverageMap {

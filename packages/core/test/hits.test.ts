@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { evaluateCoverage } from "../src/coverage/evaluate.js";
 import { BranchHits, LineHits } from "../src/coverage/hits.js";
 import { CoverageMap, emptyFileCoverage } from "../src/coverage/model.js";
-import { CoverageSettings } from "../src/policy/schema.js";
+import { CoverageSettings } from "../src/coverage/settings.js";
 
 describe("line hit storage", () => {
   it("behaves like a map from line to count, iterating in line order", () => {

@@ -7,9 +7,9 @@ import { compare, parseMetricSelector, parseThresholdExpression } from "../src/p
 import { renderLoadPerformance } from "../src/perf/render.js";
 import { parseResourceSamples } from "../src/perf/resources.js";
 import { createK6ResultsParser, type K6Results } from "../src/perf/results.js";
+import { PerfSettings } from "../src/perf/settings.js";
 import { k6Percentile, mannWhitney, normalCdf } from "../src/perf/stats.js";
 import { parseK6Summary } from "../src/perf/summary.js";
-import { PerfSettings } from "../src/policy/schema.js";
 import { buildReport } from "../src/report/build.js";
 
 const summary = (name: string) => parseK6Summary(fixture(`perf/k6-summary/${name}`));

@@ -1,10 +1,15 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { coverageGate } from "../src/coverage/gate.js";
+import type { CoverageSettings } from "../src/coverage/settings.js";
 import { ConfigurationError } from "../src/errors.js";
-import { defaultPolicy, parsePolicy, resolveCoverageSettings } from "../src/policy/load.js";
+import { defaultPolicy, type LoadedPolicy, parsePolicy, resolveGateSettings } from "../src/policy/load.js";
 import { policyJsonSchema, reportJsonSchema } from "../src/schemas.js";
 
 const examplePolicy = readFileSync(new URL("../../../examples/sample-service/release-gates.yml", import.meta.url), "utf8");
+
+const resolveCoverageSettings = (loaded: LoadedPolicy, environment: string | undefined, overrides: object = {}): CoverageSettings =>
+  resolveGateSettings(loaded, coverageGate, environment, overrides, "--env");
 
 function failure(text: string): ConfigurationError {
   try {
@@ -21,7 +26,8 @@ describe("release-gates.yml", () => {
     const settings = resolveCoverageSettings(parsePolicy(""), undefined);
     expect(settings.patch).toEqual({ threshold: 80, onNoData: "pass" });
     expect(settings.onNoData).toBe("fail");
-    expect(settings.thresholds).toBeUndefined();
+    // The release process's default, in the schema (so the JSON Schema shows it).
+    expect(settings.thresholds).toEqual({ global: { lines: 80 } });
     expect(settings.reports).toContain("coverage/lcov.info");
   });
 
@@ -70,7 +76,7 @@ describe("release-gates.yml", () => {
     [
       "a percentage over 100 is refused",
       "gates:\n  coverage:\n    thresholds:\n      global: { lines: 180 }\n",
-      "release-gates.yml, line 4: gates.coverage.thresholds.global.lines: expected number to be <=100, found number 180",
+      "release-gates.yml, line 4: gates.coverage.thresholds.global.lines: expected a number at most 100, found number 180",
     ],
     ["broken YAML gives the line", "gates:\n  coverage: [\n", "release-gates.yml, line 3: expected valid YAML"],
     ["a list at the top level is refused", "- a\n- b\n", "release-gates.yml, line 1: expected a mapping at the top level, found a list"],

@@ -5,7 +5,7 @@ import { evaluateCoverage } from "../src/coverage/evaluate.js";
 import { CoverageMap } from "../src/coverage/model.js";
 import { parseCoverageReport } from "../src/coverage/parsers/index.js";
 import { coverageMarkdownSections, renderCobertura, renderGitLabCoverageLine } from "../src/coverage/render.js";
-import { CoverageSettings } from "../src/policy/schema.js";
+import { CoverageSettings } from "../src/coverage/settings.js";
 import { renderWorkflowCommands, selectAnnotations } from "../src/render/annotations.js";
 import { MAX_SUMMARY_BYTES, renderMarkdown } from "../src/render/markdown.js";
 import { renderBlockingFindings, renderText } from "../src/render/text.js";

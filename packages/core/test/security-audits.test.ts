@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import { fixture } from "@release-gates/test-helpers/fixtures";
 import { describe, expect, it } from "vitest";
 import { ConfigurationError } from "../src/errors.js";
-import { SecuritySettings } from "../src/policy/schema.js";
 import {
   type Audit,
   type AuditInput,
@@ -13,6 +12,7 @@ import {
   parseAuditManifest,
 } from "../src/security/audits.js";
 import { evaluateChecklists, parseChecklist } from "../src/security/checklist.js";
+import { SecuritySettings } from "../src/security/settings.js";
 import { evaluateStaticAnalysis, parseSarifResults } from "../src/security/static-analysis.js";
 
 const settings = (overrides: Record<string, unknown> = {}) => {

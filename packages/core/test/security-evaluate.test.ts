@@ -1,12 +1,12 @@
 import { readdirSync } from "node:fs";
 import { fixture, fixturePath } from "@release-gates/test-helpers/fixtures";
 import { describe, expect, it } from "vitest";
-import { SecuritySettings } from "../src/policy/schema.js";
 import { deriveGateStatus } from "../src/report/build.js";
 import { type DependencyEvaluationInput, describeSnapshot, evaluateDependencies } from "../src/security/evaluate.js";
 import { matchAdvisories, parseOsvAdvisory } from "../src/security/osv.js";
 import { parseRiskRegister } from "../src/security/risks.js";
 import { parseSbom } from "../src/security/sbom.js";
+import { SecuritySettings } from "../src/security/settings.js";
 import { renderRiskRegisterVex } from "../src/security/vex.js";
 
 const advisories = readdirSync(fixturePath("security/advisories")).map((file) => parseOsvAdvisory(fixture(`security/advisories/${file}`), file));

@@ -1,7 +1,6 @@
 import { readdirSync } from "node:fs";
 import { fixture, fixturePath } from "@release-gates/test-helpers/fixtures";
 import { describe, expect, it } from "vitest";
-import { SecuritySettings } from "../src/policy/schema.js";
 import { buildReport } from "../src/report/build.js";
 import { describeSnapshot, evaluateDependencies } from "../src/security/evaluate.js";
 import { renderDependencyScanningReport, renderSecretDetectionReport } from "../src/security/gitlab.js";
@@ -9,6 +8,7 @@ import { matchAdvisories, parseOsvAdvisory } from "../src/security/osv.js";
 import { renderSecuritySarif } from "../src/security/sarif.js";
 import { parseSbom } from "../src/security/sbom.js";
 import { evaluateSecrets, SECRET_RULES, scanForSecrets } from "../src/security/secrets.js";
+import { SecuritySettings } from "../src/security/settings.js";
 
 const advisories = readdirSync(fixturePath("security/advisories")).map((file) => parseOsvAdvisory(fixture(`security/advisories/${file}`), file));
 

@@ -1,19 +1,36 @@
-export * from "./coverage-run.js";
-export * from "./github/artifacts.js";
-export * from "./github/client.js";
-export * from "./github/comment.js";
-export * from "./github/context.js";
-export * from "./github/publish.js";
-export * from "./github/pull-request.js";
-export * from "./gitlab/client.js";
-export * from "./gitlab/context.js";
-export * from "./history.js";
-export * from "./http/rest.js";
-export * from "./local/files.js";
-export * from "./local/git.js";
-export * from "./local/zip.js";
-export * from "./perf-run.js";
-export * from "./prometheus.js";
-export * from "./promote-run.js";
-export * from "./secrets-scan.js";
-export * from "./security-run.js";
+/**
+ * @release-gates/platform: the run of a gate from files to report (runGate,
+ * the policy, git, files), the error classifier and the output writers. The
+ * platforms live under @release-gates/platform/github and /gitlab, each gate's
+ * pipeline under /gates/<id>, promote's adapters under /promote.
+ */
+
+export { type ClassifiedError, classifyError, type ErrorKind } from "./errors.js";
+export { loadGateRunner } from "./gates/index.js";
+export { ApiError, RestClient } from "./http/rest.js";
+export { writeGateDocuments, writeOutputFile, writeReportFile } from "./kit/outputs.js";
+export {
+  type FrontEndRequest,
+  type GateRequest,
+  type GateResult,
+  type GateRun,
+  type GateRunner,
+  type Gathered,
+  type ReportInput,
+  type RunPlatform,
+  runGate,
+} from "./kit/run-gate.js";
+export {
+  displayPath,
+  expandGlobs,
+  listFiles,
+  projectDirectory,
+  readHead,
+  readOptionalTextFile,
+  readTextFile,
+  streamTextFile,
+  writeTempReport,
+} from "./local/files.js";
+export { changedFilesSince, changedLinesSince, type GitFacts, git, gitFacts, hasCommit, headCommit, isGitWorkTree, trackedFiles } from "./local/git.js";
+export { loadPolicy } from "./local/policy.js";
+export { readZip, type ZipEntry } from "./local/zip.js";

@@ -96,7 +96,7 @@ describe("the base branch's report from a GitHub artifact", () => {
     const none = await downloadBaseArtifact(client, "acme/app", "main", "lcov", undefined).catch((error) => error);
     expect(none).toBeInstanceOf(ConfigurationError);
     expect(none.message).toBe(
-      'base-artifact: expected an unexpired artifact named "lcov" from one of the last 2 successful runs on main, found none: upload it on pushes to main with actions/upload-artifact',
+      'input base-artifact: expected an unexpired artifact named "lcov" from one of the last 2 successful runs on main, found none: upload it on pushes to main with actions/upload-artifact',
     );
     await storage.close();
   });

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { ConfigurationError } from "@release-gates/core";
 import { fixturePath } from "@release-gates/test-helpers/fixtures";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { expandGlobs, listFiles, readCoverageReport } from "../src/local/files.js";
+import { readCoverageReport } from "../src/gates/coverage.js";
+import { expandGlobs, listFiles } from "../src/local/files.js";
 
 const corpus = (name: string) => fixturePath(`coverage/${name}`);
 let dir: string;

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { ConfigurationError } from "@release-gates/core";
 import { startExporter, startPrometheus } from "@release-gates/test-helpers/prometheus";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runPerfGate } from "../src/perf-run.js";
-import { queryResourceSamples } from "../src/prometheus.js";
+import { runPerfGate } from "../src/gates/perf.js";
+import { queryResourceSamples } from "../src/promote/prometheus.js";
 
 // A real Prometheus 2.42 from Debian on loopback, scraping a test exporter once a second.
 let prometheus: Awaited<ReturnType<typeof startPrometheus>>;

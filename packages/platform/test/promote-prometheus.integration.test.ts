@@ -1,10 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ledgerLine } from "@release-gates/core";
+import { ledgerLine } from "@release-gates/core/promote";
 import { startExporter, startPrometheus } from "@release-gates/test-helpers/prometheus";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runPlan, runPromote } from "../src/promote-run.js";
+import { runPlan, runPromote } from "../src/promote/run.js";
 
 // A real Prometheus on loopback scraping a test exporter that serves a canary and a stable
 // version of two services (one healthy, one failing), an alert, and a request rate.

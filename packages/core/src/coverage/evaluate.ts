@@ -1,8 +1,8 @@
+import type { ChangedLines } from "../diff.js";
 import { ConfigurationError } from "../errors.js";
-import type { CoverageSettings, CoverageThresholds, MetricThresholds } from "../policy/schema.js";
 import type { Check, Finding } from "../report/schema.js";
-import type { ChangedLines } from "./diff.js";
 import { type Counts, type CoverageMap, cachedFileCounts, type FileCounter, type FileCoverage, METRICS, type Metric, percentage, sumCounts } from "./model.js";
+import type { CoverageSettings, MetricThresholds } from "./settings.js";
 import { classifyPathKey, evaluateThreshold, formatPercent } from "./thresholds.js";
 
 export interface ReadReport {
@@ -45,9 +45,6 @@ export interface CoverageEvaluation {
   findings: Finding[];
   details: CoverageDetails;
 }
-
-/** When a policy sets no threshold at all: the release process's "unit-test coverage > 80 %". */
-export const DEFAULT_COVERAGE_THRESHOLDS: CoverageThresholds = { global: { lines: 80 } };
 
 const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 const withPct = (counts: Counts): MetricTotal => ({ ...counts, pct: percentage(counts) });
@@ -116,7 +113,7 @@ function perFileChecks(
 
 function thresholdChecks(input: CoverageEvaluationInput, findings: Finding[], count: FileCounter): Check[] {
   const { settings, coverage } = input;
-  const thresholds = settings.thresholds ?? DEFAULT_COVERAGE_THRESHOLDS;
+  const { thresholds } = settings;
   const files = [...coverage.values()];
   const paths = coverage.paths();
   const checks: Check[] = [];

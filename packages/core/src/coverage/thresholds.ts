@@ -1,7 +1,7 @@
 import picomatch from "picomatch";
 import { ConfigurationError } from "../errors.js";
-import type { MetricThresholds } from "../policy/schema.js";
 import { type Counts, METRICS, type Metric, percentage } from "./model.js";
+import type { MetricThresholds } from "./settings.js";
 
 export interface ThresholdResult {
   status: "pass" | "fail" | "no-data";

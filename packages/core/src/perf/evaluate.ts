@@ -1,5 +1,4 @@
 import { ConfigurationError } from "../errors.js";
-import type { PerfSettings } from "../policy/schema.js";
 import type { Check, Finding } from "../report/schema.js";
 import {
   AGGREGATIONS_BY_TYPE,
@@ -14,6 +13,7 @@ import {
 import type { ResourceSample } from "./resources.js";
 import { type K6Results, resultsDurationMs } from "./results.js";
 import type { MetricSamples } from "./samples.js";
+import type { PerfSettings } from "./settings.js";
 import { mannWhitney, median } from "./stats.js";
 import type { K6Summary, SummaryMetric } from "./summary.js";
 

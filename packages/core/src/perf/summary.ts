@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ConfigurationError } from "../errors.js";
 import { validateAs } from "../validation.js";
 import { K6_METRIC_TYPES, type K6MetricType } from "./expression.js";

@@ -1,8 +1,9 @@
 import type { z } from "zod";
 import { ConfigurationError } from "../errors.js";
+import { Policy, type PolicyInput } from "../gates.js";
 import { describeZodError } from "../validation.js";
 import { parseYamlMapping } from "../yaml.js";
-import { CoverageSettings, PerfSettings, Policy, type PolicyInput, SecuritySettings } from "./schema.js";
+import type { GateSettingsEntry } from "./schema.js";
 
 /** A validated policy, and the text's own values: environment overrides merge on those, before defaults. */
 export interface LoadedPolicy {
@@ -35,43 +36,39 @@ function merge<T>(base: T, override: unknown): T {
   return out as T;
 }
 
-const GATE_SCHEMAS = { coverage: CoverageSettings, perf: PerfSettings, security: SecuritySettings } as const;
-type GateName = keyof typeof GATE_SCHEMAS;
-
 /**
  * A gate's settings in force: the policy's, then the environment's
  * overrides, then the run's own (action inputs, CLI flags), each winning over
  * the one before. Merged as written, defaults last, so a default of the
- * environment's section never hides a value the policy set.
+ * environment's section never hides a value the policy set. An unknown
+ * environment is named as the user gave it (`environmentSource`: `--env`, `input environment`).
  */
-export function resolveGateSettings<G extends GateName>(
+export function resolveGateSettings<S extends z.ZodObject>(
   loaded: LoadedPolicy,
-  gate: G,
+  gate: GateSettingsEntry<string, S>,
   environment: string | undefined,
-  runOverrides: Partial<z.infer<(typeof GATE_SCHEMAS)[G]>> = {},
-): z.infer<(typeof GATE_SCHEMAS)[G]> {
-  let settings: unknown = loaded.raw.gates?.[gate] ?? {};
+  runOverrides: object = {},
+  environmentSource = "environment",
+): z.infer<S> {
+  const sections = loaded.raw.gates as Record<string, unknown> | undefined;
+  let settings: unknown = sections?.[gate.id] ?? {};
   if (environment) {
     const env = loaded.raw.environments?.find((candidate) => candidate.name === environment);
     if (!env) {
       const known = (loaded.raw.environments ?? []).map((candidate) => candidate.name);
       throw new ConfigurationError(
         `expected one of the policy's environments (${known.length ? known.join(", ") : "none defined"}), found ${JSON.stringify(environment)}`,
-        "--env",
+        environmentSource,
       );
     }
-    settings = merge(settings, env.gates?.[gate]);
+    settings = merge(settings, (env.gates as Record<string, unknown> | undefined)?.[gate.id]);
   }
   settings = merge(settings, runOverrides);
-  const result = (GATE_SCHEMAS[gate] as z.ZodType).safeParse(settings);
+  const result = gate.settings.safeParse(settings);
   if (!result.success)
     throw new ConfigurationError(
-      `the ${gate} settings after applying the overrides are invalid: ${describeZodError(result.error, settings).sentence}`,
+      `the ${gate.id} settings after applying the overrides are invalid: ${describeZodError(result.error, settings).sentence}`,
       loaded.source,
     );
-  return result.data as z.infer<(typeof GATE_SCHEMAS)[G]>;
-}
-
-export function resolveCoverageSettings(loaded: LoadedPolicy, environment: string | undefined, runOverrides: Partial<CoverageSettings> = {}): CoverageSettings {
-  return resolveGateSettings(loaded, "coverage", environment, runOverrides);
+  return result.data;
 }

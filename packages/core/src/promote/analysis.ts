@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Analysis } from "../policy/schema.js";
 import { parseJsonText, validateAs } from "../validation.js";
 

@@ -1,6 +1,6 @@
 import { formatDuration, parseDuration } from "../durations.js";
 import { ConfigurationError } from "../errors.js";
-import type { Environment, Policy } from "../policy/schema.js";
+import type { Environment, Policy } from "../gates.js";
 import { GateReport, REPORT_PREDICATE_TYPE } from "../report/schema.js";
 import { describeZodError } from "../validation.js";
 import { closingRule, nextOpening } from "./calendar.js";

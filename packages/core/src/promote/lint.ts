@@ -1,6 +1,6 @@
 import { parseDuration } from "../durations.js";
 import { ConfigurationError } from "../errors.js";
-import type { Policy } from "../policy/schema.js";
+import type { Policy } from "../gates.js";
 import { wallClock } from "./calendar.js";
 
 /** Gates release-gates ships or will ship; `customGates` adds a team's own. */

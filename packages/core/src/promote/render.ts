@@ -1,4 +1,4 @@
-import type { Policy } from "../policy/schema.js";
+import type { Policy } from "../gates.js";
 import { escapeCell } from "../render/markdown.js";
 import { finalTraffic, type Promotion, standing } from "./decide.js";
 import type { LedgerEntry } from "./ledger.js";

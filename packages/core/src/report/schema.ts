@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 export const STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
 export const REPORT_PREDICATE_TYPE = "https://release-gates.dev/report/v1";

@@ -1,5 +1,5 @@
 import picomatch from "picomatch";
-import { z } from "zod";
+import * as z from "zod";
 import { formatDuration, parseDuration } from "../durations.js";
 import type { Check, Finding } from "../report/schema.js";
 import { parseYamlMapping } from "../yaml.js";

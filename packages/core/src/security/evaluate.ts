@@ -1,9 +1,9 @@
 import { formatDuration, parseDuration } from "../durations.js";
-import type { SecuritySettings } from "../policy/schema.js";
 import type { Check, Finding, GateReport } from "../report/schema.js";
 import type { AdvisoryHit, AdvisorySeverity, MatchResult, OsvAdvisory } from "./osv.js";
 import { type AcceptedRisk, acceptedRiskFor, isExpired } from "./risks.js";
 import type { Component } from "./sbom.js";
+import type { SecuritySettings } from "./settings.js";
 import { atLeast, SEVERITIES, type Severity } from "./severity.js";
 
 /** What a dependency finding carries in `properties`: written here, read back by the renderers. */

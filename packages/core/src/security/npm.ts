@@ -1,5 +1,5 @@
 import semver from "semver";
-import { z } from "zod";
+import * as z from "zod";
 import { parseJsonText, validateAs } from "../validation.js";
 import type { AdvisoryHit } from "./osv.js";
 import type { Component } from "./sbom.js";

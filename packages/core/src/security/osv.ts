@@ -1,5 +1,5 @@
 import semver from "semver";
-import { z } from "zod";
+import * as z from "zod";
 import { parseJsonText, validateAs } from "../validation.js";
 import type { Component } from "./sbom.js";
 import { cvss3BaseScore, cvss4BaseScore, normaliseSeverity, ratingOf, type Severity } from "./severity.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ConfigurationError } from "../errors.js";
 import { parseJsonText, validateAs } from "../validation.js";
 import { osvPackage, parsePurl } from "./purl.js";

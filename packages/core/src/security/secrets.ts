@@ -1,5 +1,5 @@
 import picomatch from "picomatch";
-import { z } from "zod";
+import * as z from "zod";
 import { ConfigurationError } from "../errors.js";
 import { sha256 } from "../report/build.js";
 import type { Check, Finding } from "../report/schema.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Check, Finding } from "../report/schema.js";
 import { parseJsonText, validateAs } from "../validation.js";
 import { BLOCKING_REVIEW_SEVERITIES, type ReviewSeverity, reviewFindingSeverity, type StaticAnalysisAcknowledgement } from "./audits.js";

@@ -1,6 +1,8 @@
 import { ConfigurationError } from "@release-gates/core";
+import { writeTempReport } from "../local/files.js";
 import { readZip } from "../local/zip.js";
 import type { GitHubClient } from "./client.js";
+import type { GitHubContext } from "./context.js";
 
 interface WorkflowRun {
   id: number;
@@ -37,6 +39,7 @@ export async function downloadBaseArtifact(
   branch: string,
   artifactName: string,
   path: string | undefined,
+  input = "base-artifact",
 ): Promise<BaseArtifact> {
   const { data } = await client.request<{ workflow_runs: WorkflowRun[] }>(
     "GET",
@@ -57,7 +60,7 @@ export async function downloadBaseArtifact(
       throw new ConfigurationError(
         path
           ? `expected ${JSON.stringify(path)} in the artifact, found only ${names || "no files"}`
-          : `expected one file in the artifact or base-artifact-path to pick one, found ${names || "no files"}`,
+          : `expected one file in the artifact or ${input}-path to pick one, found ${names || "no files"}`,
         source,
       );
     }
@@ -65,6 +68,28 @@ export async function downloadBaseArtifact(
   }
   throw new ConfigurationError(
     `expected an unexpired artifact named ${JSON.stringify(artifactName)} from one of the last ${data.workflow_runs.length} successful runs on ${branch}, found none: upload it on pushes to ${branch} with actions/upload-artifact`,
-    "base-artifact",
+    `input ${input}`,
   );
+}
+
+/**
+ * A report of the base branch (the pull request's base, else the default
+ * branch) from the artifact an input names, written to a temp file for the
+ * gate to read like any other report. `what` names it in the log.
+ */
+export async function fetchBaseArtifactReport(
+  platform: { context: GitHubContext; client: GitHubClient | undefined; log(message: string): void },
+  artifact: { name: string; path: string | undefined; input: string; what: string },
+): Promise<{ path: string; display: string }> {
+  const { context, client } = platform;
+  const branch = context.pullRequest?.baseRef ?? context.defaultBranch;
+  if (!client || !context.repository || !branch) {
+    throw new ConfigurationError(
+      "expected a token, the repository and a base branch to fetch the artifact from, found the run's context incomplete",
+      `input ${artifact.input}`,
+    );
+  }
+  const found = await downloadBaseArtifact(client, context.repository, branch, artifact.name, artifact.path, artifact.input);
+  platform.log(`${artifact.what}: ${found.source} (commit ${found.commit.slice(0, 12)} on ${branch}).`);
+  return { path: await writeTempReport(found.data, found.source), display: found.source };
 }

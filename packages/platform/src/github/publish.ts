@@ -1,8 +1,7 @@
-import { mkdir, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
 import * as core from "@actions/core";
-import { ConfigurationError, describeInternalError, type Finding, type GateReport, selectAnnotations } from "@release-gates/core";
+import { type Finding, type GateReport, selectAnnotations } from "@release-gates/core";
 import { ApiError } from "../http/rest.js";
+import { writeReportFile } from "../kit/outputs.js";
 import type { GitHubClient } from "./client.js";
 import { upsertPullRequestComment } from "./comment.js";
 import type { GitHubContext } from "./context.js";
@@ -52,8 +51,7 @@ export interface GateResultPublication {
  */
 export async function publishGateResult(publication: GateResultPublication): Promise<void> {
   const { report, context, client } = publication;
-  await mkdir(dirname(publication.reportPath), { recursive: true });
-  await writeFile(publication.reportPath, `${JSON.stringify(report, null, 2)}\n`);
+  await writeReportFile(publication.reportPath, report);
   core.setOutput("status", report.predicate.status);
   for (const [name, value] of Object.entries(publication.outputs)) core.setOutput(name, value ?? "");
   core.setOutput("report-path", publication.reportPath);
@@ -79,19 +77,4 @@ export async function publishGateResult(publication: GateResultPublication): Pro
   }
   await publishSummary(publication.markdown + note);
   if (report.predicate.status === "fail") core.setFailed(report.predicate.summary);
-}
-
-/** An action's body with the three kinds of error kept apart: a user's mistake is one sentence, a crash says it is a bug. */
-export async function runGateAction(gate: string, body: () => Promise<void>): Promise<void> {
-  try {
-    await body();
-  } catch (error) {
-    if (error instanceof ConfigurationError) core.setFailed(error.message);
-    else if (error instanceof ApiError && error.isPermissionProblem) {
-      // Not a bug: the workflow's token cannot do what this step needs.
-      core.setFailed(
-        `${error.message}. The token lacks a permission this step needs (for promote: permissions: deployments: write), or the repository is not reachable with it.`,
-      );
-    } else core.setFailed(describeInternalError(gate, error));
-  }
 }

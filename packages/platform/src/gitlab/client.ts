@@ -1,4 +1,7 @@
-import { RestClient } from "../http/rest.js";
+import { ConfigurationError } from "@release-gates/core";
+import { ApiError, RestClient } from "../http/rest.js";
+import { writeTempReport } from "../local/files.js";
+import type { GitLabContext } from "./context.js";
 
 /**
  * The GitLab REST API (CI_API_V4_URL), authenticated as the running job
@@ -25,4 +28,36 @@ export async function downloadBranchArtifactFile(client: GitLabClient, projectId
     `/projects/${encodeURIComponent(projectId)}/jobs/artifacts/${encodeURIComponent(ref)}/raw/${file}?job=${encodeURIComponent(job)}`,
     MAX_ARTIFACT_BYTES,
   );
+}
+
+/**
+ * The target branch's copy of a report from a job's artifacts (the MR's
+ * target, else the default branch), written to a temp file for the gate to
+ * read like any other report.
+ */
+export async function fetchBranchArtifactReport(
+  context: GitLabContext | undefined,
+  artifact: { job: string; path: string | undefined; jobOption: string; pathOption: string },
+): Promise<{ path: string; display: string }> {
+  const { job, path } = artifact;
+  if (!path) throw new ConfigurationError("expected the report's path inside the job's artifacts, found none", artifact.pathOption);
+  if (!context?.apiUrl || !context.projectId || !context.jobToken || !context.baseBranch) {
+    throw new ConfigurationError(
+      "expected a GitLab job (CI_API_V4_URL, CI_PROJECT_ID, CI_JOB_TOKEN and a target or default branch), found none of that in the environment",
+      artifact.jobOption,
+    );
+  }
+  const display = `${path} from job ${job} on ${context.baseBranch}`;
+  try {
+    const data = await downloadBranchArtifactFile(new GitLabClient(context.apiUrl, context.jobToken), context.projectId, context.baseBranch, job, path);
+    return { path: await writeTempReport(data, path), display };
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) {
+      throw new ConfigurationError(
+        `expected ${display} (the latest successful pipeline's artifacts), found none: keep the report as an artifact of ${job} on ${context.baseBranch}`,
+        artifact.jobOption,
+      );
+    }
+    throw error;
+  }
 }

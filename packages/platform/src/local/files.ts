@@ -4,7 +4,7 @@ import { mkdtemp, readdir, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative, resolve, sep } from "node:path";
 import { StringDecoder } from "node:string_decoder";
-import { ConfigurationError, type CoverageFormat, createCoverageParser, DETECTION_WINDOW, detectCoverageFormat, type ParsedReport } from "@release-gates/core";
+import { ConfigurationError } from "@release-gates/core";
 import picomatch from "picomatch";
 
 const SKIPPED_DIRECTORIES = new Set([".git", "node_modules"]);
@@ -24,10 +24,10 @@ export function displayPath(cwd: string, path: string): string {
 }
 
 /** The project directory a gate runs in, absolute; a missing one is the user's mistake, said once for every gate. */
-export async function projectDirectory(cwd: string): Promise<string> {
+export async function projectDirectory(cwd: string, source = "working-directory"): Promise<string> {
   const absolute = resolve(cwd);
   if (!(await stat(absolute).catch(() => undefined))?.isDirectory())
-    throw new ConfigurationError(`expected an existing directory, found nothing at ${absolute}`, "working-directory");
+    throw new ConfigurationError(`expected an existing directory, found nothing at ${absolute}`, source);
   return absolute;
 }
 
@@ -58,11 +58,6 @@ export async function expandGlobs(patterns: readonly string[], cwd: string): Pro
     for (const file of tree) if (isMatch(file)) found.push(resolve(cwd, file));
   }
   return [...new Set(found)];
-}
-
-export interface ReadCoverageReport extends ParsedReport {
-  path: string;
-  sha256: string;
 }
 
 /**
@@ -134,32 +129,6 @@ export async function readTextFile(path: string, displayPath: string, expected: 
   const parts: string[] = [];
   const sha256 = await streamTextFile(path, displayPath, expected, (text) => void parts.push(text));
   return { text: parts.join(""), sha256 };
-}
-
-/**
- * Streams a coverage report through its parser: the format is detected from
- * the first bytes and no format except istanbul JSON holds the whole file.
- */
-export async function readCoverageReport(path: string, displayPath: string, format?: CoverageFormat): Promise<ReadCoverageReport> {
-  let parser: ReturnType<typeof createCoverageParser> | undefined;
-  let head = "";
-  const sha256 = await streamTextFile(path, displayPath, "a readable text coverage report", (text, final) => {
-    if (parser) {
-      parser.write(text);
-      return;
-    }
-    head += text;
-    if (head.length < DETECTION_WINDOW && !final) return;
-    head = head.replace(/^\uFEFF/, "");
-    parser = createCoverageParser(format ?? detectCoverageFormat(head.slice(0, DETECTION_WINDOW)));
-    parser.write(head);
-    head = "";
-  });
-  try {
-    return { ...(parser as NonNullable<typeof parser>).end(), path: displayPath, sha256 };
-  } catch (error) {
-    throw error instanceof ConfigurationError ? error.withSource(displayPath) : error;
-  }
 }
 
 /** Puts downloaded report bytes in a fresh temp directory, keeping the file's name (formats are detected from content anyway). */

@@ -32,9 +32,26 @@ export async function trackedFiles(cwd: string): Promise<string[]> {
   return (await git(["ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd)).split("\0").filter(Boolean);
 }
 
-/** The project's files: what git lists (tracked, or untracked and not ignored); outside git, every file but .git and node_modules. */
-export async function projectFiles(cwd: string): Promise<string[]> {
-  return (await isGitWorkTree(cwd)) ? trackedFiles(cwd) : listFiles(cwd);
+/** What a gate run asks git about the project, each asked once per run however many parts need it. */
+export interface GitFacts {
+  /** Whether the project is inside a git work tree. */
+  inWorkTree(): Promise<boolean>;
+  /** The commit checked out, when in git. */
+  head(): Promise<string | undefined>;
+  /** The project's files: what git lists (tracked, or untracked and not ignored); outside git, every file but .git and node_modules. */
+  files(): Promise<string[]>;
+}
+
+export function gitFacts(cwd: string): GitFacts {
+  let inWorkTree: Promise<boolean> | undefined;
+  let head: Promise<string | undefined> | undefined;
+  let files: Promise<string[]> | undefined;
+  const facts: GitFacts = {
+    inWorkTree: () => (inWorkTree ??= isGitWorkTree(cwd)),
+    head: () => (head ??= facts.inWorkTree().then((inGit) => (inGit ? headCommit(cwd) : undefined))),
+    files: () => (files ??= facts.inWorkTree().then((inGit) => (inGit ? trackedFiles(cwd) : listFiles(cwd)))),
+  };
+  return facts;
 }
 
 /** Whether `ref` names a commit this clone has (a shallow clone may lack it). */

@@ -1,0 +1,95 @@
+import { resolve } from "node:path";
+import {
+  type AnyGateDescriptor,
+  defaultReportPath,
+  type GateOption,
+  isRepeatable,
+  optionsFor,
+  readGateOptions,
+  renderCommandHelp,
+  renderMarkdown,
+  renderText,
+} from "@release-gates/core";
+import { loadGateRunner, type RunPlatform, writeGateDocuments, writeOutputFile, writeReportFile } from "@release-gates/platform";
+import { readGitLabContext } from "@release-gates/platform/gitlab";
+import { type OptionSpec, parseCommandLine } from "./args.js";
+import type { CommandIo } from "./io.js";
+
+export interface Command {
+  name: string;
+  /** One line in `release-gates --help`. */
+  summary: string;
+  /** The gate named in an internal error (`release-gates/coverage-gate failed: …`). */
+  gate: string;
+  run(args: readonly string[], io: CommandIo): Promise<number>;
+}
+
+/** parseArgs' view of the options: lists and thresholds repeat, booleans are bare flags. */
+function commandLineSpec(options: readonly GateOption[]): OptionSpec {
+  const spec: OptionSpec = { help: { type: "boolean", short: "h" } };
+  for (const option of options) {
+    spec[option.cliName ?? option.name] = option.kind === "boolean" ? { type: "boolean" } : { type: "string", multiple: isRepeatable(option) };
+  }
+  return spec;
+}
+
+/** A flag's value as option text: repeated flags one per line, a bare flag "true". */
+function flagText(value: string | string[] | boolean | undefined): string | undefined {
+  if (Array.isArray(value)) return value.join("\n");
+  return value === true ? "true" : typeof value === "string" ? value : undefined;
+}
+
+/**
+ * `release-gates <gate>`, the same for every gate: the flags are the
+ * descriptor's options (one parser, errors naming the flag), the run is the
+ * gate's runner with what a GitLab job knows, and the outputs are the report,
+ * the summary, the documents asked for and the terminal table.
+ */
+export function gateCommand(descriptor: AnyGateDescriptor): Command {
+  return {
+    name: descriptor.command,
+    summary: descriptor.summary,
+    gate: descriptor.name,
+    async run(args, io) {
+      const flags = parseCommandLine(args, commandLineSpec(optionsFor(descriptor, "cli")));
+      if (flags.help) {
+        io.stdout(renderCommandHelp(descriptor));
+        return 0;
+      }
+      const { overrides, values } = readGateOptions(descriptor, { frontEnd: "cli", read: (option) => flagText(flags[option.cliName ?? option.name]) });
+      const cwd = resolve(io.cwd, (values["working-directory"] as string | undefined) ?? ".");
+      const gitlab = readGitLabContext(io.env);
+      const log = (message: string) => io.stderr(`${message}\n`);
+      const platform: RunPlatform = gitlab ? { kind: "gitlab", context: gitlab, log } : { kind: "local", log };
+      const runner = await loadGateRunner(descriptor.id);
+      const result = await runner.run(
+        {
+          cwd,
+          policyPath: values.policy as string | undefined,
+          environment: values.environment as string | undefined,
+          overrides,
+          values,
+          subject: { name: gitlab?.projectPath ?? io.env.GITHUB_REPOSITORY, commit: gitlab?.commitSha },
+          frontEnd: "cli",
+        },
+        platform,
+      );
+      const { report } = result;
+      const renderers = await runner.descriptor.renderers();
+
+      // Output paths are relative to where the command runs (like any CLI); the report's default is in the project.
+      const reportOut = typeof values["report-out"] === "string" ? resolve(io.cwd, values["report-out"]) : resolve(cwd, defaultReportPath(descriptor));
+      await writeReportFile(reportOut, report);
+      const markdown = renderMarkdown(report, renderers.markdownSections(report));
+      if (typeof values["summary-out"] === "string") await writeOutputFile(resolve(io.cwd, values["summary-out"]), markdown);
+      await writeGateDocuments(descriptor, renderers, result, values, "cli", io.cwd);
+
+      const format = (values.format as string | undefined) ?? "text";
+      if (format === "json") io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+      else if (format === "markdown") io.stdout(markdown);
+      else io.stdout(`${renderText(report)}${renderers.terminal?.(report) ?? ""}Report: ${reportOut}\n`);
+      if (renderers.logLine) io.stderr(`${renderers.logLine(report)}\n`);
+      return report.predicate.status === "fail" ? 1 : 0;
+    },
+  };
+}

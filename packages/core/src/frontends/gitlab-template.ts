@@ -1,0 +1,114 @@
+import { Document } from "yaml";
+import type { AnyGateDescriptor, GateOption } from "../kit/descriptor.js";
+import { optionChoices, optionsFor } from "../kit/options.js";
+import { generatedHeader } from "./header.js";
+
+/** Until the release pins its own version, components run the CLI of the same major version. */
+export const DEFAULT_CLI_PACKAGE = "@release-gates/cli@1";
+
+/** GitLab checks these before the pipeline runs; empty always means "not given". */
+const KIND_REGEX: Partial<Record<GateOption["kind"], string>> = {
+  number: "^$|^[0-9]+(\\.[0-9]+)?$",
+  duration: "^$|^[0-9]+(ms|s|m|h|d|w)$",
+};
+
+/** Interpolated by GitLab; quoted as the component's key so it reads the same before and after. */
+const JOB_KEY = "$[[ inputs.job-name ]]";
+
+const variableName = (option: Pick<GateOption, "name">) => `RG_${option.name.toUpperCase().replace(/-/g, "_")}`;
+const input = (name: string) => `$[[ inputs.${name} ]]`;
+
+function specInput(option: GateOption, settings: AnyGateDescriptor["settings"]): Record<string, unknown> {
+  const shown = option.shownDefault ? ` Empty means ${option.shownDefault.replace(/`/g, "")}.` : "";
+  if (option.kind === "boolean") return { type: "boolean", default: false, description: option.description };
+  const choices = optionChoices(option, settings);
+  const regex = option.gitlabRegex ?? KIND_REGEX[option.kind];
+  return {
+    default: option.gitlabDefault ?? "",
+    ...(choices ? { options: ["", ...choices] } : {}),
+    ...(regex ? { regex } : {}),
+    description: `${option.description}${option.gitlabDefault === undefined ? shown : ""}`,
+  };
+}
+
+/**
+ * The gate's CI/CD component: spec:inputs typed where GitLab has types
+ * (boolean, options, regex), inputs reaching the CLI only through variables
+ * with `expand: false`, quoted in the script, and the gate's documents kept
+ * as artifacts and GitLab reports.
+ */
+export function renderGitLabTemplate(descriptor: AnyGateDescriptor): string {
+  const options = optionsFor(descriptor, "gitlab");
+  const spec = new Document({
+    spec: {
+      description: descriptor.description,
+      inputs: {
+        "job-name": { default: descriptor.name, description: "Name of the job the component adds." },
+        stage: { default: descriptor.gitlab.stage, description: `Stage the job runs in (${descriptor.gitlab.stageHint}).` },
+        image: { default: "node:24-alpine", description: "Image with Node.js 20 or later; the job runs the release-gates CLI in it." },
+        "cli-package": {
+          default: DEFAULT_CLI_PACKAGE,
+          description: "npm package spec of the release-gates CLI (a version, or a tarball path for offline runners).",
+        },
+        ...Object.fromEntries(options.map((option) => [option.name, specInput(option, descriptor.settings)])),
+      },
+    },
+  });
+  spec.commentBefore = generatedHeader(descriptor);
+
+  const flags = options.filter((option) => option.kind === "boolean");
+  const valued = options.filter((option) => option.kind !== "boolean");
+  const variable = (name: string, value: string, expand = false) => [`    ${name}:`, `      value: ${value}`, ...(expand ? [] : ["      expand: false"])];
+  const command = [
+    'npm exec --yes --package="$RG_CLI_PACKAGE" --',
+    `release-gates ${descriptor.command}`,
+    ...valued.map((option) => `--${option.cliName ?? option.name} "$${variableName(option)}"`),
+    `--summary-out release-gates/${descriptor.id}-summary.md`,
+    ...descriptor.documents.map((document) => `--${document.option} ${document.gitlabPath}`),
+    ...(flags.length > 0 ? ['"$@"'] : []),
+  ];
+  const reports = [
+    ...descriptor.documents.flatMap((document) => {
+      if (!document.gitlabReport) return [];
+      const { name, value } = document.gitlabReport;
+      return value ? [`      ${name}:`, ...Object.entries(value).map(([key, item]) => `        ${key}: ${item}`)] : [`      ${name}: ${document.gitlabPath}`];
+    }),
+    ...Object.entries(descriptor.gitlab.reports ?? {}).map(([name, path]) => `      ${name}: ${path}`),
+  ];
+  const job = [
+    `"${JOB_KEY}":`,
+    `  stage: ${input("stage")}`,
+    `  image: ${input("image")}`,
+    "  # Inputs reach the CLI only through these variables, always quoted in the",
+    "  # script: nothing a user types is ever parsed as shell. `expand: false`",
+    '  # keeps a "$" in an input as typed instead of expanding it as a variable.',
+    "  variables:",
+    ...variable("RG_CLI_PACKAGE", input("cli-package")),
+    // A boolean input must reach its variable as the text "true", not a YAML boolean.
+    ...options.flatMap((option) => [
+      ...(option.gitlabExpand
+        ? ["    # Expanded on purpose, so a variable such as $CI_MERGE_REQUEST_DIFF_BASE_SHA can be given; GitLab expands it, not the shell."]
+        : []),
+      ...variable(variableName(option), option.kind === "boolean" ? `"${input(option.name)}"` : input(option.name), option.gitlabExpand),
+    ]),
+    ...Object.entries(descriptor.gitlab.variables ?? {}).map(([name, value]) => `    ${name}: ${JSON.stringify(value)}`),
+    "  script:",
+    ...(flags.length > 0
+      ? [
+          "    # Typed boolean inputs choose flags; their values are compared, never pasted.",
+          "    - set --",
+          ...flags.map((option) => `    - if [ "$${variableName(option)}" = "true" ]; then set -- "$@" --${option.cliName ?? option.name}; fi`),
+        ]
+      : []),
+    "    - >-",
+    ...command.map((part) => `      ${part}`),
+    ...(descriptor.gitlab.coverageRegex ? [`  coverage: '${descriptor.gitlab.coverageRegex}'`] : []),
+    "  artifacts:",
+    "    when: always",
+    "    paths:",
+    "      - release-gates/",
+    `      - ${input("report-out")}`,
+    ...(reports.length > 0 ? ["    reports:", ...reports] : []),
+  ];
+  return `${spec.toString({ lineWidth: 0 })}---\n${job.join("\n")}\n`;
+}

@@ -1,0 +1,63 @@
+import type { AnyGateDescriptor, GateOption } from "./descriptor.js";
+import { optionChoices, optionsFor } from "./options.js";
+
+/** The exit codes of every gate command. */
+export const GATE_EXIT_CODES = "Exit codes: 0 pass (or warn), 1 gate failed, 2 bad usage or unreadable input, 3 internal error.";
+
+const WIDTH = 100;
+const FLAG_COLUMN = 30;
+
+/** Options that may be given more than once on the command line. */
+export const isRepeatable = (option: GateOption): boolean => option.kind === "list" || option.kind === "thresholds";
+
+function flag(option: GateOption): string {
+  const name = `--${option.cliName ?? option.name}`;
+  return option.kind === "boolean" ? name : `${name} ${option.placeholder ?? "VALUE"}`;
+}
+
+function wrap(text: string, indent: number, first: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  let room = WIDTH - first;
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > room) {
+      lines.push(line);
+      line = word;
+      room = WIDTH - indent;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** One option in the help: the flag, then the description (its choices, default and repeatability), wrapped under it. */
+export function helpLine(option: GateOption, settings?: AnyGateDescriptor["settings"]): string {
+  const choices = optionChoices(option, settings);
+  const notes = [
+    choices ? `one of ${choices.join(", ")}` : undefined,
+    option.shownDefault ? `default: ${option.shownDefault.replace(/`/g, "")}` : undefined,
+    isRepeatable(option) ? "repeatable" : undefined,
+  ].filter(Boolean);
+  const text = `${option.description}${notes.length ? ` (${notes.join("; ")})` : ""}`;
+  const head = `  ${flag(option)}`;
+  const column = Math.max(FLAG_COLUMN, head.length + 2);
+  const [first = "", ...rest] = wrap(text, FLAG_COLUMN, column);
+  const lines = head.length + 2 > FLAG_COLUMN ? [head, `${" ".repeat(FLAG_COLUMN)}${first}`] : [`${head.padEnd(FLAG_COLUMN)}${first}`];
+  return [...lines, ...rest.map((line) => `${" ".repeat(FLAG_COLUMN)}${line}`)].join("\n");
+}
+
+/** `release-gates <command> --help`, written from the descriptor: every flag the command takes, and nothing it does not. */
+export function renderCommandHelp(descriptor: AnyGateDescriptor): string {
+  return [
+    `Usage: release-gates ${descriptor.command} [options]`,
+    "",
+    descriptor.help,
+    "",
+    "Options:",
+    ...optionsFor(descriptor, "cli").map((option) => helpLine(option, descriptor.settings)),
+    `${"  -h, --help".padEnd(FLAG_COLUMN)}this help`,
+    "",
+    GATE_EXIT_CODES,
+    "",
+  ].join("\n");
+}

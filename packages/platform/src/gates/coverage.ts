@@ -1,0 +1,159 @@
+import { sep } from "node:path";
+import { type ChangedLines, ConfigurationError } from "@release-gates/core";
+import {
+  type CoverageEvaluation,
+  type CoverageExtra,
+  type CoverageFormat,
+  type CoverageMap,
+  type CoverageSettings,
+  coverageGate,
+  createCoverageParser,
+  DETECTION_WINDOW,
+  detectCoverageFormat,
+  evaluateCoverage,
+  type ParsedReport,
+  resolveCoveragePaths,
+} from "@release-gates/core/coverage";
+import { fetchBaseArtifactReport } from "../github/artifacts.js";
+import { pullRequestChanges } from "../github/pull-request.js";
+import { fetchBranchArtifactReport } from "../gitlab/client.js";
+import { type FrontEndRequest, type GateRequest, type GateRunner, type RunPlatform, runGate } from "../kit/run-gate.js";
+import { displayPath, expandGlobs, streamTextFile } from "../local/files.js";
+import { changedLinesSince } from "../local/git.js";
+
+export interface CoverageRunRequest extends GateRequest<CoverageSettings> {
+  /** Measure patch coverage against this ref with git. */
+  baseRef?: string;
+  /** Or: changed lines already known (from the GitHub API). */
+  changes?: ChangedLines;
+  /** Name of what the changes were compared against, for messages. */
+  changesBase?: string;
+  /** The base branch's report fetched by the front end (a CI artifact); wins over `baseReport`. */
+  baseReportFile?: { path: string; display: string };
+}
+
+export type CoverageRunResult = Awaited<ReturnType<typeof runCoverageGate>>;
+
+export interface ReadCoverageReport extends ParsedReport {
+  path: string;
+  sha256: string;
+}
+
+/**
+ * Streams a coverage report through its parser: the format is detected from
+ * the first bytes and no format except istanbul JSON holds the whole file.
+ */
+export async function readCoverageReport(path: string, displayPath: string, format?: CoverageFormat): Promise<ReadCoverageReport> {
+  let parser: ReturnType<typeof createCoverageParser> | undefined;
+  let head = "";
+  const sha256 = await streamTextFile(path, displayPath, "a readable text coverage report", (text, final) => {
+    if (parser) {
+      parser.write(text);
+      return;
+    }
+    head += text;
+    if (head.length < DETECTION_WINDOW && !final) return;
+    head = head.replace(/^\uFEFF/, "");
+    parser = createCoverageParser(format ?? detectCoverageFormat(head.slice(0, DETECTION_WINDOW)));
+    parser.write(head);
+    head = "";
+  });
+  try {
+    return { ...(parser as NonNullable<typeof parser>).end(), path: displayPath, sha256 };
+  } catch (error) {
+    throw error instanceof ConfigurationError ? error.withSource(displayPath) : error;
+  }
+}
+
+async function readReports(globs: readonly string[], cwd: string, settings: CoverageSettings): Promise<ReadCoverageReport[]> {
+  const paths = await expandGlobs(globs, cwd);
+  const format = settings.format === "auto" ? undefined : settings.format;
+  const reports: ReadCoverageReport[] = [];
+  for (const path of paths) reports.push(await readCoverageReport(path, displayPath(cwd, path), format));
+  return reports;
+}
+
+/**
+ * The coverage gate from files to report: the reports (globs, merged), the
+ * repository's files, the changed lines and the base report, decided by core.
+ */
+export async function runCoverageGate(request: CoverageRunRequest) {
+  return runGate(coverageGate, request, async ({ cwd, settings, git }) => {
+    const pathContext = { repoRoot: cwd.split(sep).join("/"), repoFiles: await git.files(), stripPrefixes: settings.stripPrefixes, exclude: settings.exclude };
+    const reports = await readReports(settings.reports, cwd, settings);
+    const resolved = resolveCoveragePaths(reports, pathContext);
+
+    let base: CoverageMap | undefined;
+    const baseInputs: ReadCoverageReport[] = [];
+    if (request.baseReportFile) {
+      const format = settings.format === "auto" ? undefined : settings.format;
+      baseInputs.push(await readCoverageReport(request.baseReportFile.path, request.baseReportFile.display, format));
+    } else if (settings.baseReport) {
+      baseInputs.push(...(await readReports([settings.baseReport], cwd, settings)));
+      if (baseInputs.length === 0) throw new ConfigurationError("expected a base coverage report, found no such file", settings.baseReport);
+    }
+    if (baseInputs.length > 0) base = resolveCoveragePaths(baseInputs, pathContext).coverage;
+
+    let changes = request.changes;
+    let changesBase = request.changesBase;
+    if (!changes && request.baseRef) {
+      if (!(await git.inWorkTree()))
+        throw new ConfigurationError(`expected a git repository to compare against ${JSON.stringify(request.baseRef)}, found ${cwd} is not one`, "base-ref");
+      changes = await changedLinesSince(request.baseRef, cwd);
+      changesBase ??= request.baseRef;
+    }
+
+    const evaluation: CoverageEvaluation = evaluateCoverage({
+      settings,
+      reports: reports.map((report) => ({ path: report.path, format: report.format, files: report.files.length })),
+      coverage: resolved.coverage,
+      unmatched: resolved.unmatched,
+      changes,
+      changesBase,
+      base,
+    });
+    return {
+      ...evaluation,
+      inputs: [...reports, ...baseInputs].map((report) => ({ path: report.path, format: report.format, sha256: report.sha256 })),
+      extra: { coverage: resolved.coverage, evaluation } satisfies CoverageExtra & { evaluation: CoverageEvaluation },
+    };
+  });
+}
+
+/** What each platform adds: a pull request's changed lines and a base-branch artifact (GitHub), the MR's diff base and a job's artifacts (GitLab). */
+async function platformEvidence(request: FrontEndRequest<CoverageSettings>, platform: RunPlatform): Promise<Partial<CoverageRunRequest>> {
+  const baseRef = request.values["base-ref"] as string | undefined;
+  const artifactPath = request.values["base-artifact-path"] as string | undefined;
+  if (platform.kind === "github") {
+    const { context, client } = platform;
+    const evidence: Partial<CoverageRunRequest> = { baseRef };
+    if (!baseRef && context.pullRequest) {
+      const found = await pullRequestChanges(context.pullRequest, request.cwd, client, context.repository);
+      evidence.changes = found.changes;
+      evidence.changesBase = context.pullRequest.baseRef;
+      platform.log(`Changed lines of pull request #${context.pullRequest.number} read from ${found.via === "git" ? "the local clone" : "the GitHub API"}.`);
+    }
+    const artifact = request.values["base-artifact"] as string | undefined;
+    if (artifact)
+      evidence.baseReportFile = await fetchBaseArtifactReport(platform, {
+        name: artifact,
+        path: artifactPath,
+        input: "base-artifact",
+        what: "Base coverage report",
+      });
+    return evidence;
+  }
+  const job = request.values["base-artifact-job"] as string | undefined;
+  const gitlab = platform.kind === "gitlab" ? platform.context : undefined;
+  return {
+    baseRef: baseRef ?? gitlab?.mergeRequestDiffBaseSha,
+    baseReportFile: job
+      ? await fetchBranchArtifactReport(gitlab, { job, path: artifactPath, jobOption: "--base-artifact-job", pathOption: "--base-artifact-path" })
+      : undefined,
+  };
+}
+
+export const coverageRunner: GateRunner<typeof coverageGate.settings, CoverageExtra> = {
+  descriptor: coverageGate,
+  run: async (request, platform) => runCoverageGate({ ...request, ...(await platformEvidence(request, platform)) }),
+};

@@ -1,0 +1,77 @@
+import { resolve } from "node:path";
+import * as core from "@actions/core";
+import { defaultReportPath, type GateOption, readGateOptions, renderMarkdown } from "@release-gates/core";
+import type { z } from "zod";
+import { classifyError } from "../errors.js";
+import { writeGateDocuments } from "../kit/outputs.js";
+import type { GateRunner } from "../kit/run-gate.js";
+import { GitHubClient } from "./client.js";
+import { readGitHubContext } from "./context.js";
+import { publishGateResult } from "./publish.js";
+
+/**
+ * An input as the runner passes it; an absent one is its default from
+ * action.yml (the runner fills those in, but a step run by other tools may
+ * not), never a crash. Expressions such as `${{ github.token }}` are the
+ * runner's to evaluate, so they mean nothing here.
+ */
+function actionInput(option: GateOption): string | undefined {
+  const given = core.getInput(option.name);
+  if (given) return given;
+  return option.actionDefault?.includes("${{") ? undefined : option.actionDefault;
+}
+
+/** An action's body with the kinds of error kept apart: a user's mistake is one sentence, a crash says it is a bug. */
+export async function reportingErrors(gate: string, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    core.setFailed(classifyError(error, gate).sentence);
+  }
+}
+
+/**
+ * A gate's action, the same for every gate: reads the inputs the descriptor
+ * declares (one parser, errors naming the input), runs the gate with what the
+ * runner knows (the pull request, the token), writes the report and the
+ * documents asked for, and publishes outputs, annotations, the comment and the summary.
+ */
+export async function runGateAction<S extends z.ZodObject, E>(runner: GateRunner<S, E>, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const { descriptor } = runner;
+  await reportingErrors(descriptor.name, async () => {
+    const { overrides, values } = readGateOptions(descriptor, { frontEnd: "action", read: actionInput });
+    const cwd = resolve((values["working-directory"] as string | undefined) ?? ".");
+    const context = readGitHubContext(env);
+    const token = values["github-token"] as string | undefined;
+    const client = token ? new GitHubClient(context.apiUrl, token) : undefined;
+    const result = await runner.run(
+      {
+        cwd,
+        policyPath: values.policy as string | undefined,
+        environment: values.environment as string | undefined,
+        overrides,
+        values,
+        subject: { name: context.repository, commit: context.sha },
+        frontEnd: "action",
+      },
+      { kind: "github", context, client, log: (message) => core.info(message) },
+    );
+    const renderers = await descriptor.renderers();
+    // Written before publishing: a failing gate still leaves them for the upload steps (if: always()).
+    const written = await writeGateDocuments(descriptor, renderers, result, values, "action", cwd);
+    const outputs: Record<string, string | number | null | undefined> = {};
+    for (const output of descriptor.outputs) outputs[output.name] = output.value(result.report, result);
+    for (const document of descriptor.documents) if (document.actionOutput) outputs[document.actionOutput] = written[document.option];
+    await publishGateResult({
+      gate: descriptor.name,
+      title: descriptor.title,
+      report: result.report,
+      markdown: renderMarkdown(result.report, renderers.markdownSections(result.report)),
+      reportPath: resolve(cwd, (values["report-out"] as string | undefined) ?? defaultReportPath(descriptor)),
+      outputs,
+      context,
+      client,
+      comment: (values.comment as boolean | undefined) ?? true,
+    });
+  });
+}

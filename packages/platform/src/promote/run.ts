@@ -1,0 +1,180 @@
+import { readdir, readFile } from "node:fs/promises";
+import { join, relative, resolve, sep } from "node:path";
+import { ConfigurationError, type Policy, parseDuration } from "@release-gates/core";
+import {
+  type AnalysisInterval,
+  type AnalysisVerdict,
+  assertPolicyValid,
+  type BreakGlass,
+  type CanaryAnalysis,
+  decidePromotion,
+  judgeAnalysis,
+  LedgerEntry,
+  type Promotion,
+  planPromotions,
+} from "@release-gates/core/promote";
+import { headCommit, isGitWorkTree } from "../local/git.js";
+import { loadPolicy } from "../local/policy.js";
+import { type DeploymentHistory, LedgerHistory } from "./history.js";
+import { measureCanary, measureSoakHealth, type SoakHealth } from "./prometheus.js";
+
+export const DEFAULT_LEDGER = "release-gates/ledger.ndjson";
+
+export interface PromoteRequest {
+  cwd: string;
+  policyPath?: string;
+  /** The commit to promote; git's HEAD when absent. */
+  commit?: string;
+  /** A directory of gate report files (searched recursively for *.json). */
+  reportsDir?: string;
+  ledgerPath?: string;
+  /** Where the history lives; the local ledger (`ledgerPath`) when absent. */
+  history?: DeploymentHistory;
+  now: Date;
+  analysis?: CanaryAnalysis;
+  /** Canary measurements recorded earlier, judged instead of querying Prometheus. */
+  recordedAnalysis?: { environment: string; measurements: Map<string, AnalysisInterval[]> };
+  override?: BreakGlass;
+}
+
+export interface PromoteContext {
+  policy: Policy;
+  commit: string;
+  reports: { source: string; report: unknown }[];
+  history: LedgerEntry[];
+  store: DeploymentHistory;
+}
+
+async function jsonFiles(directory: string): Promise<string[]> {
+  const entries = await readdir(directory, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") throw new ConfigurationError("expected a directory of gate reports, found no such directory", directory);
+    throw error;
+  });
+  const files: string[] = [];
+  for (const entry of entries) {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) files.push(...(await jsonFiles(path)));
+    else if (entry.isFile() && entry.name.endsWith(".json")) files.push(path);
+  }
+  return files.sort();
+}
+
+/** Everything a promote decision reads: the linted policy, the commit, its reports and the history. */
+export async function gatherPromoteContext(request: PromoteRequest): Promise<PromoteContext> {
+  const cwd = resolve(request.cwd);
+  const loaded = await loadPolicy(cwd, request.policyPath);
+  const policy = assertPolicyValid(loaded.policy, loaded.source);
+  if (policy.environments.length === 0)
+    throw new ConfigurationError("expected an environments chain to promote along, found none", loaded.source ?? "release-gates.yml");
+  const commit = request.commit ?? ((await isGitWorkTree(cwd)) ? await headCommit(cwd) : undefined);
+  if (!commit || !/^[0-9a-f]{7,64}$/.test(commit))
+    throw new ConfigurationError(`expected a commit SHA, found ${JSON.stringify(commit ?? "none (not a git repository)")}`, "--commit");
+
+  const reports: { source: string; report: unknown }[] = [];
+  if (request.reportsDir) {
+    const directory = resolve(cwd, request.reportsDir);
+    for (const file of await jsonFiles(directory)) {
+      const source = relative(cwd, file).split(sep).join("/");
+      let report: unknown;
+      try {
+        report = JSON.parse(await readFile(file, "utf8"));
+      } catch {
+        report = undefined; // named as "not a gate report" in the decision, never silently skipped
+      }
+      reports.push({ source, report });
+    }
+  }
+  const ledgerPath = resolve(cwd, request.ledgerPath ?? DEFAULT_LEDGER);
+  const store = request.history ?? new LedgerHistory(ledgerPath, relative(cwd, ledgerPath).split(sep).join("/"));
+  const history = await store.read(policy.environments.map((environment) => environment.name));
+  return { policy, commit, reports, history, store };
+}
+
+/**
+ * What Prometheus says about the commit: the analysis of the furthest canary
+ * or rollout step it runs in, and the health of every environment it soaked
+ * in. Nothing is queried when the policy names no Prometheus.
+ */
+export async function observe(
+  context: PromoteContext,
+  now: Date,
+  recorded?: PromoteRequest["recordedAnalysis"],
+): Promise<{ analysis?: CanaryAnalysis; soakHealth: Map<string, SoakHealth> }> {
+  const soakHealth = new Map<string, SoakHealth>();
+  if (recorded) {
+    const environment = context.policy.environments.find((candidate) => candidate.name === recorded.environment);
+    const config = environment?.canary?.analysis ?? environment?.rollout?.analysis;
+    if (!config)
+      throw new ConfigurationError(`expected an environment with a canary or rollout analysis, found ${JSON.stringify(recorded.environment)}`, "--analysis");
+    const verdict = judgeAnalysis(config, recorded.measurements);
+    return { analysis: toAnalysis(recorded.environment, verdict), soakHealth };
+  }
+  const url = context.policy.prometheus?.url;
+  if (!url) return { soakHealth };
+  const mine = (environment: string) =>
+    context.history
+      .filter((entry) => entry.commit === context.commit && entry.environment === environment)
+      .sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
+  let analysis: CanaryAnalysis | undefined;
+  for (const environment of context.policy.environments) {
+    const entries = mine(environment.name);
+    const last = entries.at(-1);
+    const first = entries.find((entry) => entry.event === "deployed");
+    const values = { environment: environment.name, commit: context.commit };
+    if (environment.health && first && last?.event === "deployed") {
+      soakHealth.set(environment.name, await measureSoakHealth(url, environment.health, Date.parse(first.time), now.getTime(), values));
+    }
+    const config = environment.canary?.analysis ?? environment.rollout?.analysis;
+    if (config && last?.event === "deployed" && (environment.canary || last.traffic < 100)) {
+      const step = parseDuration(config.interval, `environments.${environment.name}.analysis.interval`) / 1000;
+      analysis = toAnalysis(environment.name, judgeAnalysis(config, await measureCanary(url, config, step, Date.parse(last.time), now.getTime(), values)));
+    }
+  }
+  return { analysis, soakHealth };
+}
+
+/** The metrics that decided a verdict, as sentences for the decision's reasons. */
+function toAnalysis(environment: string, verdict: AnalysisVerdict): CanaryAnalysis {
+  return {
+    environment,
+    status: verdict.status,
+    metrics: verdict.metrics.filter((metric) => metric.status === verdict.status || verdict.status === "pass").map((metric) => metric.summary),
+  };
+}
+
+/** Decides one promotion and, with `record`, appends what it decided to the ledger. */
+export async function runPromote(request: PromoteRequest & { target: string; record: boolean }): Promise<{ promotion: Promotion; context: PromoteContext }> {
+  const context = await gatherPromoteContext(request);
+  const observed = await observe(context, request.now, request.recordedAnalysis);
+  const promotion = decidePromotion({
+    ...context,
+    target: request.target,
+    now: request.now,
+    analysis: request.analysis ?? observed.analysis,
+    soakHealth: observed.soakHealth,
+    override: request.override,
+  });
+  if (request.record && (promotion.decision === "promote" || promotion.decision === "rollback")) {
+    const entry = {
+      time: request.now.toISOString(),
+      commit: context.commit,
+      environment: promotion.environment,
+      event: promotion.decision === "promote" ? ("deployed" as const) : ("rolled-back" as const),
+      ...(promotion.decision === "promote" && promotion.trafficPercent ? { traffic: promotion.trafficPercent } : {}),
+      ...(request.override && promotion.bypassed.length > context.history.filter((entry) => entry.commit === context.commit && entry.bypass).length
+        ? { bypass: request.override }
+        : {}),
+      note: promotion.reasons[0],
+    };
+    const recorded = LedgerEntry.parse(entry);
+    await context.store.record(recorded);
+    context.history.push(recorded);
+  }
+  return { promotion, context };
+}
+
+export async function runPlan(request: PromoteRequest): Promise<{ plan: Promotion[]; context: PromoteContext }> {
+  const context = await gatherPromoteContext(request);
+  const observed = await observe(context, request.now, request.recordedAnalysis);
+  return { plan: planPromotions({ ...context, now: request.now, analysis: request.analysis ?? observed.analysis, soakHealth: observed.soakHealth }), context };
+}
