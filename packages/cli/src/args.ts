@@ -1,5 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { ConfigurationError } from "@release-gates/core";
+import { ConfigurationError, type GateOption, isRepeatable, type ReadOptions, readOptions } from "@release-gates/core";
+import type * as z from "zod";
 
 export type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
 
@@ -24,8 +25,32 @@ export function parseCommandLine(args: readonly string[], options: OptionSpec): 
   return values;
 }
 
-export function choiceOption<T extends string>(value: unknown, flag: string, choices: readonly T[], fallback: T): T {
-  if (value === undefined) return fallback;
-  if (!choices.includes(value as T)) throw new ConfigurationError(`expected one of ${choices.join(", ")}, found ${JSON.stringify(value)}`, flag);
-  return value as T;
+/** parseArgs' view of the options: lists and thresholds repeat, booleans are bare flags. */
+export function commandLineSpec(options: readonly GateOption[]): OptionSpec {
+  const spec: OptionSpec = { help: { type: "boolean", short: "h" } };
+  for (const option of options) {
+    spec[option.cliName ?? option.name] = option.kind === "boolean" ? { type: "boolean" } : { type: "string", multiple: isRepeatable(option) };
+  }
+  return spec;
+}
+
+/** A flag's value as option text: repeated flags one per line, a bare flag "true". */
+export function flagText(value: string | string[] | boolean | undefined): string | undefined {
+  if (Array.isArray(value)) return value.join("\n");
+  return value === true ? "true" : typeof value === "string" ? value : undefined;
+}
+
+/**
+ * The command line read through the options of a command: one parser for
+ * every command (the same as for action inputs), errors naming the flag.
+ * `undefined` when --help was asked for.
+ */
+export function readCommandLine(
+  args: readonly string[],
+  options: readonly GateOption[],
+  settings?: z.ZodObject,
+): ReadOptions<Record<string, unknown>> | undefined {
+  const flags = parseCommandLine(args, commandLineSpec(options));
+  if (flags.help) return undefined;
+  return readOptions(options, { frontEnd: "cli", read: (option) => flagText(flags[option.cliName ?? option.name]) }, settings);
 }

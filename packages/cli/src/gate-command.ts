@@ -1,18 +1,8 @@
 import { resolve } from "node:path";
-import {
-  type AnyGateDescriptor,
-  defaultReportPath,
-  type GateOption,
-  isRepeatable,
-  optionsFor,
-  readGateOptions,
-  renderCommandHelp,
-  renderMarkdown,
-  renderText,
-} from "@release-gates/core";
+import { type AnyGateDescriptor, defaultReportPath, gateView, renderCommandHelp, renderMarkdown, renderText } from "@release-gates/core";
 import { loadGateRunner, type RunPlatform, writeGateDocuments, writeOutputFile, writeReportFile } from "@release-gates/platform";
 import { readGitLabContext } from "@release-gates/platform/gitlab";
-import { type OptionSpec, parseCommandLine } from "./args.js";
+import { readCommandLine } from "./args.js";
 import type { CommandIo } from "./io.js";
 
 export interface Command {
@@ -22,21 +12,6 @@ export interface Command {
   /** The gate named in an internal error (`release-gates/coverage-gate failed: …`). */
   gate: string;
   run(args: readonly string[], io: CommandIo): Promise<number>;
-}
-
-/** parseArgs' view of the options: lists and thresholds repeat, booleans are bare flags. */
-function commandLineSpec(options: readonly GateOption[]): OptionSpec {
-  const spec: OptionSpec = { help: { type: "boolean", short: "h" } };
-  for (const option of options) {
-    spec[option.cliName ?? option.name] = option.kind === "boolean" ? { type: "boolean" } : { type: "string", multiple: isRepeatable(option) };
-  }
-  return spec;
-}
-
-/** A flag's value as option text: repeated flags one per line, a bare flag "true". */
-function flagText(value: string | string[] | boolean | undefined): string | undefined {
-  if (Array.isArray(value)) return value.join("\n");
-  return value === true ? "true" : typeof value === "string" ? value : undefined;
 }
 
 /**
@@ -51,12 +26,13 @@ export function gateCommand(descriptor: AnyGateDescriptor): Command {
     summary: descriptor.summary,
     gate: descriptor.name,
     async run(args, io) {
-      const flags = parseCommandLine(args, commandLineSpec(optionsFor(descriptor, "cli")));
-      if (flags.help) {
-        io.stdout(renderCommandHelp(descriptor));
+      const view = gateView(descriptor);
+      const read = readCommandLine(args, view.options("cli"), descriptor.settings);
+      if (!read) {
+        io.stdout(renderCommandHelp(view));
         return 0;
       }
-      const { overrides, values } = readGateOptions(descriptor, { frontEnd: "cli", read: (option) => flagText(flags[option.cliName ?? option.name]) });
+      const { overrides, values } = read;
       const cwd = resolve(io.cwd, (values["working-directory"] as string | undefined) ?? ".");
       const gitlab = readGitLabContext(io.env);
       const log = (message: string) => io.stderr(`${message}\n`);

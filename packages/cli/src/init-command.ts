@@ -2,8 +2,9 @@ import { access } from "node:fs/promises";
 import { resolve } from "node:path";
 import { ConfigurationError, POLICY_FILE } from "@release-gates/core";
 import { RELEASE_PROCESS_TEMPLATE } from "@release-gates/core/promote";
+import { writeOutputFile } from "@release-gates/platform";
 import { parseCommandLine } from "./args.js";
-import { type CommandIo, writeOutput } from "./io.js";
+import type { CommandIo } from "./io.js";
 
 export const INIT_HELP = `Usage: release-gates init [--force] [--cwd DIR]
 
@@ -24,7 +25,7 @@ export async function initCommand(args: readonly string[], io: CommandIo): Promi
     () => false,
   );
   if (exists && values.force !== true) throw new ConfigurationError(`expected no ${POLICY_FILE} yet, found one: pass --force to replace it`, path);
-  await writeOutput(path, RELEASE_PROCESS_TEMPLATE);
+  await writeOutputFile(path, RELEASE_PROCESS_TEMPLATE);
   io.stdout(`Wrote ${path}: edit the gates and environments, then run release-gates plan.\n`);
   return 0;
 }

@@ -95,6 +95,12 @@ describe("release-gates promote and plan, in process", () => {
     expect(parseLedger(readFileSync(join(dir, "release-gates/ledger.ndjson"), "utf8"))[0]?.bypass).toMatchObject({ approvedBy: "bob" });
   });
 
+  it("no reports directory yet is a hold that says where it looked, not a usage error", async () => {
+    const held = await cli(["promote", "--to", "staging", "--commit", C, "--reports", "missing", "--now", "2026-11-24T10:00:00Z"]);
+    expect(held.code).toBe(1);
+    expect(held.stdout).toContain("No coverage report for cccccccccccc: run the coverage gate on this commit before promoting to staging (no reports were found: missing does not exist).");
+  });
+
   it.each([
     [["promote", "--commit", C], /^release-gates promote: --to: expected the target environment or "next", found none\n$/],
     [["promote", "--to", "prod", "--commit", C], /--to: expected "next" or one of the policy's environments \(staging, testnet, mainnet\), found "prod"/],
@@ -104,7 +110,6 @@ describe("release-gates promote and plan, in process", () => {
       /expected all of --override-reason, --requested-by, --approved-by, --override-expires/,
     ],
     [["promote", "--to", "next", "--commit", "not-a-sha"], /--commit: expected a commit SHA, found "not-a-sha"/],
-    [["plan", "--commit", C, "--reports", "missing"], /missing: expected a directory of gate reports, found no such directory/],
   ])("%j is a usage error", async (args, message) => {
     const result = await cli(args as string[]);
     expect(result.code).toBe(2);

@@ -22,9 +22,11 @@ export {
 } from "./kit/descriptor.js";
 export { GATE_EXIT_CODES, helpLine, isRepeatable, renderCommandHelp } from "./kit/help.js";
 export {
+  actionDefaultOf,
   commonOptions,
   convertOptionText,
   defaultReportPath,
+  gitlabDefaultOf,
   type OptionSource,
   OUTPUT_FORMATS,
   optionChoices,
@@ -33,8 +35,10 @@ export {
   parseBooleanText,
   type ReadOptions,
   readGateOptions,
+  readOptions,
   schemaAt,
 } from "./kit/options.js";
+export { type CommandView, gateView } from "./kit/view.js";
 export { defaultPolicy, type LoadedPolicy, POLICY_FILE, parsePolicy, resolveGateSettings } from "./policy/load.js";
 export { Analysis, AnalysisMetric, CalendarWindow, composePolicySchema, type GateSettingsEntry } from "./policy/schema.js";
 export { ANNOTATIONS_PER_LEVEL, type AnnotationSelection, renderWorkflowCommands, selectAnnotations } from "./render/annotations.js";

@@ -1,6 +1,8 @@
 import { Document } from "yaml";
-import type { AnyGateDescriptor, GateOption } from "../kit/descriptor.js";
-import { optionChoices, optionsFor } from "../kit/options.js";
+import type * as z from "zod";
+import type { GateOption } from "../kit/descriptor.js";
+import { gitlabDefaultOf, optionChoices } from "../kit/options.js";
+import type { CommandView } from "../kit/view.js";
 import { generatedHeader } from "./header.js";
 
 /** Until the release pins its own version, components run the CLI of the same major version. */
@@ -18,16 +20,17 @@ const JOB_KEY = "$[[ inputs.job-name ]]";
 const variableName = (option: Pick<GateOption, "name">) => `RG_${option.name.toUpperCase().replace(/-/g, "_")}`;
 const input = (name: string) => `$[[ inputs.${name} ]]`;
 
-function specInput(option: GateOption, settings: AnyGateDescriptor["settings"]): Record<string, unknown> {
+function specInput(option: GateOption, settings: z.ZodObject | undefined): Record<string, unknown> {
   const shown = option.shownDefault ? ` Empty means ${option.shownDefault.replace(/`/g, "")}.` : "";
-  if (option.kind === "boolean") return { type: "boolean", default: false, description: option.description };
+  if (option.kind === "boolean") return { type: "boolean", default: gitlabDefaultOf(option) === "true", description: option.description };
   const choices = optionChoices(option, settings);
   const regex = option.gitlabRegex ?? KIND_REGEX[option.kind];
   return {
-    default: option.gitlabDefault ?? "",
-    ...(choices ? { options: ["", ...choices] } : {}),
+    default: gitlabDefaultOf(option) ?? "",
+    // With a default of its own the input cannot be empty.
+    ...(choices ? { options: gitlabDefaultOf(option) === undefined ? ["", ...choices] : [...choices] } : {}),
     ...(regex ? { regex } : {}),
-    description: `${option.description}${option.gitlabDefault === undefined ? shown : ""}`,
+    description: `${option.description}${gitlabDefaultOf(option) === undefined ? shown : ""}`,
   };
 }
 
@@ -37,44 +40,38 @@ function specInput(option: GateOption, settings: AnyGateDescriptor["settings"]):
  * with `expand: false`, quoted in the script, and the gate's documents kept
  * as artifacts and GitLab reports.
  */
-export function renderGitLabTemplate(descriptor: AnyGateDescriptor): string {
-  const options = optionsFor(descriptor, "gitlab");
+export function renderGitLabTemplate(view: CommandView): string {
+  const options = view.options("gitlab");
   const spec = new Document({
     spec: {
-      description: descriptor.description,
+      description: view.description,
       inputs: {
-        "job-name": { default: descriptor.name, description: "Name of the job the component adds." },
-        stage: { default: descriptor.gitlab.stage, description: `Stage the job runs in (${descriptor.gitlab.stageHint}).` },
+        "job-name": { default: view.name, description: "Name of the job the component adds." },
+        stage: { default: view.gitlab.stage, description: `Stage the job runs in (${view.gitlab.stageHint}).` },
         image: { default: "node:24-alpine", description: "Image with Node.js 20 or later; the job runs the release-gates CLI in it." },
         "cli-package": {
           default: DEFAULT_CLI_PACKAGE,
           description: "npm package spec of the release-gates CLI (a version, or a tarball path for offline runners).",
         },
-        ...Object.fromEntries(options.map((option) => [option.name, specInput(option, descriptor.settings)])),
+        ...Object.fromEntries(options.map((option) => [option.name, specInput(option, view.settings)])),
       },
     },
   });
-  spec.commentBefore = generatedHeader(descriptor);
+  spec.commentBefore = generatedHeader(view);
 
   const flags = options.filter((option) => option.kind === "boolean");
   const valued = options.filter((option) => option.kind !== "boolean");
   const variable = (name: string, value: string, expand = false) => [`    ${name}:`, `      value: ${value}`, ...(expand ? [] : ["      expand: false"])];
   const command = [
     'npm exec --yes --package="$RG_CLI_PACKAGE" --',
-    `release-gates ${descriptor.command}`,
+    `release-gates ${view.command}`,
     ...valued.map((option) => `--${option.cliName ?? option.name} "$${variableName(option)}"`),
-    `--summary-out release-gates/${descriptor.id}-summary.md`,
-    ...descriptor.documents.map((document) => `--${document.option} ${document.gitlabPath}`),
+    ...view.gitlab.fixedArguments,
     ...(flags.length > 0 ? ['"$@"'] : []),
   ];
-  const reports = [
-    ...descriptor.documents.flatMap((document) => {
-      if (!document.gitlabReport) return [];
-      const { name, value } = document.gitlabReport;
-      return value ? [`      ${name}:`, ...Object.entries(value).map(([key, item]) => `        ${key}: ${item}`)] : [`      ${name}: ${document.gitlabPath}`];
-    }),
-    ...Object.entries(descriptor.gitlab.reports ?? {}).map(([name, path]) => `      ${name}: ${path}`),
-  ];
+  const reports = Object.entries(view.gitlab.reports).flatMap(([name, value]) =>
+    typeof value === "string" ? [`      ${name}: ${value}`] : [`      ${name}:`, ...Object.entries(value).map(([key, item]) => `        ${key}: ${item}`)],
+  );
   const job = [
     `"${JOB_KEY}":`,
     `  stage: ${input("stage")}`,
@@ -91,7 +88,7 @@ export function renderGitLabTemplate(descriptor: AnyGateDescriptor): string {
         : []),
       ...variable(variableName(option), option.kind === "boolean" ? `"${input(option.name)}"` : input(option.name), option.gitlabExpand),
     ]),
-    ...Object.entries(descriptor.gitlab.variables ?? {}).map(([name, value]) => `    ${name}: ${JSON.stringify(value)}`),
+    ...Object.entries(view.gitlab.variables ?? {}).map(([name, value]) => `    ${name}: ${JSON.stringify(value)}`),
     "  script:",
     ...(flags.length > 0
       ? [
@@ -102,12 +99,18 @@ export function renderGitLabTemplate(descriptor: AnyGateDescriptor): string {
       : []),
     "    - >-",
     ...command.map((part) => `      ${part}`),
-    ...(descriptor.gitlab.coverageRegex ? [`  coverage: '${descriptor.gitlab.coverageRegex}'`] : []),
+    ...(view.gitlab.coverageRegex ? [`  coverage: '${view.gitlab.coverageRegex}'`] : []),
+    ...(view.gitlab.allowFailureExitCodes
+      ? [
+          "  # These exit codes are decisions that later jobs read, not failures of the job.",
+          "  allow_failure:",
+          `    exit_codes: [${view.gitlab.allowFailureExitCodes.join(", ")}]`,
+        ]
+      : []),
     "  artifacts:",
     "    when: always",
     "    paths:",
-    "      - release-gates/",
-    `      - ${input("report-out")}`,
+    ...view.gitlab.artifactPaths.map((path) => `      - ${path}`),
     ...(reports.length > 0 ? ["    reports:", ...reports] : []),
   ];
   return `${spec.toString({ lineWidth: 0 })}---\n${job.join("\n")}\n`;

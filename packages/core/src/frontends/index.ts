@@ -6,6 +6,8 @@
  */
 import { GATES } from "../gates.js";
 import type { AnyGateDescriptor } from "../kit/descriptor.js";
+import { type CommandView, gateView } from "../kit/view.js";
+import { promoteView } from "../promote/command.js";
 import { renderActionYml } from "./action-yml.js";
 import { renderGitLabTemplate } from "./gitlab-template.js";
 
@@ -13,10 +15,15 @@ export { actionMain, renderActionYml } from "./action-yml.js";
 export { DEFAULT_CLI_PACKAGE, renderGitLabTemplate } from "./gitlab-template.js";
 export { renderInputTable, updateReadme } from "./readme.js";
 
+/** Every command with an action and a component: each gate of the registry, and promote. */
+export function commandViews(gates: readonly AnyGateDescriptor[] = GATES as readonly AnyGateDescriptor[]): CommandView[] {
+  return [...gates.map(gateView), promoteView];
+}
+
 /** Every generated file, by its path in the repository. */
-export function generatedFiles(gates: readonly AnyGateDescriptor[] = GATES as readonly AnyGateDescriptor[]): { path: string; content: string }[] {
-  return gates.flatMap((gate) => [
-    { path: `actions/${gate.name}/action.yml`, content: renderActionYml(gate) },
-    { path: `gitlab/templates/${gate.name}.yml`, content: renderGitLabTemplate(gate) },
+export function generatedFiles(views: readonly CommandView[] = commandViews()): { path: string; content: string }[] {
+  return views.flatMap((view) => [
+    { path: `actions/${view.name}/action.yml`, content: renderActionYml(view) },
+    { path: `gitlab/templates/${view.name}.yml`, content: renderGitLabTemplate(view) },
   ]);
 }

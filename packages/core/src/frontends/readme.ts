@@ -1,23 +1,20 @@
 import { GATES } from "../gates.js";
 import type { AnyGateDescriptor } from "../kit/descriptor.js";
-import { optionChoices, optionsFor } from "../kit/options.js";
+import { actionDefaultOf, optionChoices } from "../kit/options.js";
+import { gateView } from "../kit/view.js";
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 /** The action's inputs as a Markdown table, and its outputs in one line. */
 export function renderInputTable(descriptor: AnyGateDescriptor): string {
-  const rows = optionsFor(descriptor, "action").map((option) => {
+  const view = gateView(descriptor);
+  const rows = view.options("action").map((option) => {
     const choices = optionChoices(option, descriptor.settings);
     const meaning = `${option.description}${choices ? ` One of ${choices.map((choice) => `\`${choice}\``).join(", ")}.` : ""}`;
-    const fallback = option.shownDefault ?? (option.actionDefault ? `\`${option.actionDefault}\`` : "—");
+    const fallback = option.shownDefault ?? (actionDefaultOf(option) ? `\`${actionDefaultOf(option)}\`` : "—");
     return `| \`${option.name}\` | ${cell(fallback)} | ${cell(meaning)} |`;
   });
-  const outputs = [
-    "status",
-    ...descriptor.outputs.map((output) => output.name),
-    "report-path",
-    ...descriptor.documents.flatMap((document) => (document.actionOutput ? [document.actionOutput] : [])),
-  ];
+  const outputs = view.actionOutputs.map((output) => output.name);
   return ["| input | default | meaning |", "| --- | --- | --- |", ...rows, "", `Outputs: ${outputs.map((name) => `\`${name}\``).join(", ")}.`].join("\n");
 }
 

@@ -37,9 +37,11 @@ export interface GateOption {
   description: string;
   /** The default as users should read it ("the policy's, else 80"). */
   shownDefault?: string;
-  /** The action input's default; also what an absent input means. */
+  /** The value when the option is not given, in every front end (action.yml's and the component's default too). */
+  default?: string;
+  /** The action input's default where only the action has one (a GitHub expression, a switch the CLI spells as a flag). */
   actionDefault?: string;
-  /** The component input's default where it is not empty. */
+  /** The component input's default where only the component has one. */
   gitlabDefault?: string;
   /** The word after the flag in the CLI help: FILE, N, REF. */
   placeholder?: string;

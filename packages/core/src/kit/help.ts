@@ -1,5 +1,7 @@
-import type { AnyGateDescriptor, GateOption } from "./descriptor.js";
-import { optionChoices, optionsFor } from "./options.js";
+import type * as z from "zod";
+import type { GateOption } from "./descriptor.js";
+import { optionChoices } from "./options.js";
+import type { CommandView } from "./view.js";
 
 /** The exit codes of every gate command. */
 export const GATE_EXIT_CODES = "Exit codes: 0 pass (or warn), 1 gate failed, 2 bad usage or unreadable input, 3 internal error.";
@@ -31,7 +33,7 @@ function wrap(text: string, indent: number, first: number): string[] {
 }
 
 /** One option in the help: the flag, then the description (its choices, default and repeatability), wrapped under it. */
-export function helpLine(option: GateOption, settings?: AnyGateDescriptor["settings"]): string {
+export function helpLine(option: GateOption, settings?: z.ZodObject): string {
   const choices = optionChoices(option, settings);
   const notes = [
     choices ? `one of ${choices.join(", ")}` : undefined,
@@ -46,18 +48,18 @@ export function helpLine(option: GateOption, settings?: AnyGateDescriptor["setti
   return [...lines, ...rest.map((line) => `${" ".repeat(FLAG_COLUMN)}${line}`)].join("\n");
 }
 
-/** `release-gates <command> --help`, written from the descriptor: every flag the command takes, and nothing it does not. */
-export function renderCommandHelp(descriptor: AnyGateDescriptor): string {
+/** `release-gates <command> --help`, written from the command's view: every flag it takes, and nothing it does not. */
+export function renderCommandHelp(view: CommandView): string {
   return [
-    `Usage: release-gates ${descriptor.command} [options]`,
+    `Usage: release-gates ${view.command} ${view.usage}`,
     "",
-    descriptor.help,
+    view.help,
     "",
     "Options:",
-    ...optionsFor(descriptor, "cli").map((option) => helpLine(option, descriptor.settings)),
+    ...view.options("cli").map((option) => helpLine(option, view.settings)),
     `${"  -h, --help".padEnd(FLAG_COLUMN)}this help`,
     "",
-    GATE_EXIT_CODES,
+    view.exitCodes,
     "",
   ].join("\n");
 }

@@ -36,7 +36,7 @@ export function commonOptions(descriptor: Pick<GateDescriptor, "id" | "name">): 
       kind: "path",
       placeholder: "DIR",
       frontEnds: ["action", "cli"],
-      actionDefault: ".",
+      default: ".",
       shownDefault: "`.`",
       description: "Project directory that input paths are relative to.",
     },
@@ -77,6 +77,11 @@ export function commonOptions(descriptor: Pick<GateDescriptor, "id" | "name">): 
     },
   ];
 }
+
+/** An option's default in action.yml (and for an absent input). */
+export const actionDefaultOf = (option: GateOption): string | undefined => option.actionDefault ?? option.default;
+/** An option's default in the component's spec. */
+export const gitlabDefaultOf = (option: GateOption): string | undefined => option.gitlabDefault ?? option.default;
 
 /** `release-gates/coverage-report.json`. */
 export function defaultReportPath(descriptor: Pick<GateDescriptor, "id">): string {
@@ -186,26 +191,33 @@ export interface ReadOptions<S> {
 }
 
 /**
- * Reads every option of a gate from one front end, the same way for action
- * inputs and CLI flags: each value is converted by its kind and validated on
- * its own against the setting it sets, so an error names the input or flag
- * the user typed (`--min-rps: expected number > 0, found 0`), never the policy file.
+ * Reads options from one front end, the same way for action inputs and CLI
+ * flags: each value is converted by its kind and, when it sets a setting,
+ * validated on its own against that setting, so an error names the input or
+ * flag the user typed (`--min-rps: expected a number more than 0, found number 0`), never the policy file.
  */
-export function readGateOptions<S extends z.ZodObject>(descriptor: GateDescriptor<S, never>, source: OptionSource): ReadOptions<z.infer<S>> {
+export function readOptions(options: readonly GateOption[], source: OptionSource, settings?: z.ZodObject): ReadOptions<Record<string, unknown>> {
   const overrides: Record<string, unknown> = {};
   const values: Record<string, unknown> = {};
-  for (const option of optionsFor(descriptor, source.frontEnd)) {
+  for (const option of options) {
+    if (option.frontEnds && !option.frontEnds.includes(source.frontEnd)) continue;
     const where = optionLabel(option, source.frontEnd);
-    const value = convertOptionText(option, source.read(option), where, descriptor.settings);
+    const value = convertOptionText(option, source.read(option) || option.default, where, settings);
     if (value === undefined) continue;
-    if (!option.setting) {
+    if (!option.setting || !settings) {
       values[option.name] = value;
       continue;
     }
-    const result = schemaAt(descriptor.settings, option.setting).safeParse(value);
+    const result = schemaAt(settings, option.setting).safeParse(value);
     if (!result.success) throw new ConfigurationError(describeZodError(result.error, value).sentence.replace(/^\(top level\): /, ""), where);
     setPath(overrides, option.setting, result.data);
   }
+  return { overrides, values };
+}
+
+/** Every option of a gate from one front end: its own, its documents' and the common ones. */
+export function readGateOptions<S extends z.ZodObject>(descriptor: GateDescriptor<S, never>, source: OptionSource): ReadOptions<z.infer<S>> {
+  const { overrides, values } = readOptions(optionsFor(descriptor, source.frontEnd), source, descriptor.settings);
   return { overrides: overrides as SettingsOverrides<z.infer<S>>, values };
 }
 

@@ -31,6 +31,8 @@ export interface PromotionInput {
   target: string;
   /** Gate reports found (file name → parsed JSON); only those whose subject is `commit` count. */
   reports: readonly { source: string; report: unknown }[];
+  /** Why no report could be found at all (the reports directory does not exist yet), for the reasons. */
+  reportsMissing?: string;
   history: readonly LedgerEntry[];
   now: Date;
   analysis?: CanaryAnalysis;
@@ -117,7 +119,7 @@ function checkGates(input: PromotionInput, environment: Environment): GateCheck 
       blocked.push(
         others.length > 0
           ? `No ${gate} report for ${short(input.commit)}: the ones found are for ${others.join(", ")}, and a report only counts for the commit it judged.`
-          : `No ${gate} report for ${short(input.commit)}: run the ${gate} gate on this commit before promoting to ${environment.name}.`,
+          : `No ${gate} report for ${short(input.commit)}: run the ${gate} gate on this commit before promoting to ${environment.name}${input.reportsMissing ? ` (${input.reportsMissing})` : ""}.`,
       );
       continue;
     }

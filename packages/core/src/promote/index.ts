@@ -2,6 +2,7 @@
 
 export { type AnalysisInterval, type AnalysisVerdict, judgeAnalysis, type MetricVerdict, parseRecordedAnalysis, RecordedAnalysis } from "./analysis.js";
 export { closingRule, describeWindow, type FreezeRules, inWindow, nextOpening, wallClock } from "./calendar.js";
+export { BREAK_GLASS_OPTIONS, breakGlass, DEFAULT_LEDGER, decisionTime, PROMOTE_OPTIONS, planView, promoteView } from "./command.js";
 export {
   type BreakGlass,
   type CanaryAnalysis,

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import * as core from "@actions/core";
-import { defaultReportPath, type GateOption, readGateOptions, renderMarkdown } from "@release-gates/core";
+import { actionDefaultOf, defaultReportPath, type GateOption, readGateOptions, renderMarkdown } from "@release-gates/core";
 import type { z } from "zod";
 import { classifyError } from "../errors.js";
 import { writeGateDocuments } from "../kit/outputs.js";
@@ -15,10 +15,11 @@ import { publishGateResult } from "./publish.js";
  * not), never a crash. Expressions such as `${{ github.token }}` are the
  * runner's to evaluate, so they mean nothing here.
  */
-function actionInput(option: GateOption): string | undefined {
+export function actionInput(option: GateOption): string | undefined {
   const given = core.getInput(option.name);
   if (given) return given;
-  return option.actionDefault?.includes("${{") ? undefined : option.actionDefault;
+  const fallback = actionDefaultOf(option);
+  return fallback?.includes("${{") ? undefined : fallback;
 }
 
 /** An action's body with the kinds of error kept apart: a user's mistake is one sentence, a crash says it is a bug. */

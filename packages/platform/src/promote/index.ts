@@ -2,4 +2,5 @@
 
 export { type DeploymentHistory, GitHubDeploymentHistory, GitLabDeploymentHistory, LedgerHistory } from "./history.js";
 export { fillTemplate, measureCanary, measureSoakHealth, type PrometheusResourceQuery, queryResourceSamples, type SoakHealth } from "./prometheus.js";
-export { DEFAULT_LEDGER, gatherPromoteContext, observe, type PromoteContext, type PromoteRequest, runPlan, runPromote } from "./run.js";
+export { type PromoteFrontEnd, promoteRequest } from "./request.js";
+export { gatherPromoteContext, observe, type PromoteContext, type PromoteRequest, runPlan, runPromote } from "./run.js";

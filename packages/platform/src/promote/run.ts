@@ -1,12 +1,13 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
-import { ConfigurationError, type Policy, parseDuration } from "@release-gates/core";
+import { ConfigurationError, type FrontEnd, optionLabel, type Policy, parseDuration } from "@release-gates/core";
 import {
   type AnalysisInterval,
   type AnalysisVerdict,
   assertPolicyValid,
   type BreakGlass,
   type CanaryAnalysis,
+  DEFAULT_LEDGER,
   decidePromotion,
   judgeAnalysis,
   LedgerEntry,
@@ -17,8 +18,6 @@ import { headCommit, isGitWorkTree } from "../local/git.js";
 import { loadPolicy } from "../local/policy.js";
 import { type DeploymentHistory, LedgerHistory } from "./history.js";
 import { measureCanary, measureSoakHealth, type SoakHealth } from "./prometheus.js";
-
-export const DEFAULT_LEDGER = "release-gates/ledger.ndjson";
 
 export interface PromoteRequest {
   cwd: string;
@@ -35,25 +34,31 @@ export interface PromoteRequest {
   /** Canary measurements recorded earlier, judged instead of querying Prometheus. */
   recordedAnalysis?: { environment: string; measurements: Map<string, AnalysisInterval[]> };
   override?: BreakGlass;
+  /** Where the request came from, so errors name the input or flag the user typed; the CLI's names when absent. */
+  frontEnd?: FrontEnd;
 }
 
 export interface PromoteContext {
   policy: Policy;
   commit: string;
   reports: { source: string; report: unknown }[];
+  /** Why there are no reports at all: the directory does not exist yet. */
+  reportsMissing?: string;
   history: LedgerEntry[];
   store: DeploymentHistory;
 }
 
-async function jsonFiles(directory: string): Promise<string[]> {
+/** Every JSON file below `directory`; none when the directory does not exist (yet: no gate has run). */
+async function jsonFiles(directory: string): Promise<string[] | undefined> {
   const entries = await readdir(directory, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT") throw new ConfigurationError("expected a directory of gate reports, found no such directory", directory);
+    if (error.code === "ENOENT") return undefined;
     throw error;
   });
+  if (!entries) return undefined;
   const files: string[] = [];
   for (const entry of entries) {
     const path = join(directory, entry.name);
-    if (entry.isDirectory()) files.push(...(await jsonFiles(path)));
+    if (entry.isDirectory()) files.push(...((await jsonFiles(path)) ?? []));
     else if (entry.isFile() && entry.name.endsWith(".json")) files.push(path);
   }
   return files.sort();
@@ -68,12 +73,19 @@ export async function gatherPromoteContext(request: PromoteRequest): Promise<Pro
     throw new ConfigurationError("expected an environments chain to promote along, found none", loaded.source ?? "release-gates.yml");
   const commit = request.commit ?? ((await isGitWorkTree(cwd)) ? await headCommit(cwd) : undefined);
   if (!commit || !/^[0-9a-f]{7,64}$/.test(commit))
-    throw new ConfigurationError(`expected a commit SHA, found ${JSON.stringify(commit ?? "none (not a git repository)")}`, "--commit");
+    throw new ConfigurationError(
+      `expected a commit SHA, found ${JSON.stringify(commit ?? "none (not a git repository)")}`,
+      optionLabel({ name: "commit" }, request.frontEnd ?? "cli"),
+    );
 
   const reports: { source: string; report: unknown }[] = [];
+  let reportsMissing: string | undefined;
   if (request.reportsDir) {
     const directory = resolve(cwd, request.reportsDir);
-    for (const file of await jsonFiles(directory)) {
+    const files = await jsonFiles(directory);
+    // No reports yet is a hold that says where it looked, not a usage error.
+    if (!files) reportsMissing = `no reports were found: ${request.reportsDir} does not exist`;
+    for (const file of files ?? []) {
       const source = relative(cwd, file).split(sep).join("/");
       let report: unknown;
       try {
@@ -87,7 +99,7 @@ export async function gatherPromoteContext(request: PromoteRequest): Promise<Pro
   const ledgerPath = resolve(cwd, request.ledgerPath ?? DEFAULT_LEDGER);
   const store = request.history ?? new LedgerHistory(ledgerPath, relative(cwd, ledgerPath).split(sep).join("/"));
   const history = await store.read(policy.environments.map((environment) => environment.name));
-  return { policy, commit, reports, history, store };
+  return { policy, commit, reports, reportsMissing, history, store };
 }
 
 /**
@@ -99,13 +111,17 @@ export async function observe(
   context: PromoteContext,
   now: Date,
   recorded?: PromoteRequest["recordedAnalysis"],
+  frontEnd: FrontEnd = "cli",
 ): Promise<{ analysis?: CanaryAnalysis; soakHealth: Map<string, SoakHealth> }> {
   const soakHealth = new Map<string, SoakHealth>();
   if (recorded) {
     const environment = context.policy.environments.find((candidate) => candidate.name === recorded.environment);
     const config = environment?.canary?.analysis ?? environment?.rollout?.analysis;
     if (!config)
-      throw new ConfigurationError(`expected an environment with a canary or rollout analysis, found ${JSON.stringify(recorded.environment)}`, "--analysis");
+      throw new ConfigurationError(
+        `expected an environment with a canary or rollout analysis, found ${JSON.stringify(recorded.environment)}`,
+        optionLabel({ name: "analysis" }, frontEnd),
+      );
     const verdict = judgeAnalysis(config, recorded.measurements);
     return { analysis: toAnalysis(recorded.environment, verdict), soakHealth };
   }
@@ -145,7 +161,14 @@ function toAnalysis(environment: string, verdict: AnalysisVerdict): CanaryAnalys
 /** Decides one promotion and, with `record`, appends what it decided to the ledger. */
 export async function runPromote(request: PromoteRequest & { target: string; record: boolean }): Promise<{ promotion: Promotion; context: PromoteContext }> {
   const context = await gatherPromoteContext(request);
-  const observed = await observe(context, request.now, request.recordedAnalysis);
+  const names = context.policy.environments.map((environment) => environment.name);
+  if (request.target !== "next" && !names.includes(request.target)) {
+    throw new ConfigurationError(
+      `expected "next" or one of the policy's environments (${names.join(", ")}), found ${JSON.stringify(request.target)}`,
+      optionLabel({ name: "to" }, request.frontEnd ?? "cli"),
+    );
+  }
+  const observed = await observe(context, request.now, request.recordedAnalysis, request.frontEnd);
   const promotion = decidePromotion({
     ...context,
     target: request.target,
@@ -175,6 +198,6 @@ export async function runPromote(request: PromoteRequest & { target: string; rec
 
 export async function runPlan(request: PromoteRequest): Promise<{ plan: Promotion[]; context: PromoteContext }> {
   const context = await gatherPromoteContext(request);
-  const observed = await observe(context, request.now, request.recordedAnalysis);
+  const observed = await observe(context, request.now, request.recordedAnalysis, request.frontEnd);
   return { plan: planPromotions({ ...context, now: request.now, analysis: request.analysis ?? observed.analysis, soakHealth: observed.soakHealth }), context };
 }
