@@ -16,7 +16,7 @@ export default defineConfig({
         test: {
           // No services: pure functions, temp git repositories and in-process HTTP stand-ins.
           name: "unit",
-          include: ["packages/*/test/**/*.test.ts", "actions/*/test/**/*.test.ts"],
+          include: ["packages/*/test/**/*.test.ts", "actions/*/test/**/*.test.ts", "test/contract/**/*.test.ts"],
           exclude: ["**/*.integration.test.ts"],
         },
       },

@@ -35,8 +35,8 @@ function generate() {
 }
 
 async function runOurs() {
-  const { readCoverageReport } = await import("../packages/platform/dist/index.js");
-  const { CoverageSettings, evaluateCoverage, resolveCoveragePaths } = await import("../packages/core/dist/index.js");
+  const { readCoverageReport } = await import("../packages/platform/dist/gates/coverage.js");
+  const { CoverageSettings, evaluateCoverage, resolveCoveragePaths } = await import("../packages/core/dist/coverage/index.js");
   const started = performance.now();
   const report = await readCoverageReport(lcovFile, "large.info");
   const resolved = resolveCoveragePaths([report], { repoRoot: "/repo" });

@@ -59,7 +59,7 @@ function generate() {
 }
 
 async function runOurs() {
-  const { createK6ResultsParser } = await import("../packages/core/dist/index.js");
+  const { createK6ResultsParser } = await import("../packages/core/dist/perf/index.js");
   const { streamTextFile } = await import("../packages/platform/dist/index.js");
   const started = performance.now();
   const parser = createK6ResultsParser();

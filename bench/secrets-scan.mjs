@@ -39,9 +39,10 @@ function generate() {
 }
 
 async function runOnce() {
-  const { checkSecrets } = await import("../packages/platform/dist/index.js");
+  const { checkSecrets } = await import("../packages/platform/dist/security/index.js");
+  const { gitFacts } = await import("../packages/platform/dist/index.js");
   const started = performance.now();
-  const { evaluation } = await checkSecrets(tree, { scan: true, allowlist: "security/secrets-allowlist.yml", maxFileBytes: 1_048_576 }, false);
+  const { evaluation } = await checkSecrets(tree, gitFacts(tree), { scan: true, allowlist: "security/secrets-allowlist.yml", maxFileBytes: 1_048_576 }, false);
   const ms = performance.now() - started;
   return { ms, files: evaluation.details.filesScanned, found: evaluation.details.found };
 }

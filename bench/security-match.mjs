@@ -54,7 +54,7 @@ function generate() {
 }
 
 async function runOnce() {
-  const { runSecurityGate } = await import("../packages/platform/dist/index.js");
+  const { runSecurityGate } = await import("../packages/platform/dist/gates/security.js");
   const started = performance.now();
   const { dependencies } = await runSecurityGate({
     cwd: data,
@@ -68,7 +68,7 @@ async function runOnce() {
 
 async function matchOnly() {
   const { readdirSync, readFileSync } = await import("node:fs");
-  const { matchAdvisories, parseOsvAdvisory, parseSbom } = await import("../packages/core/dist/index.js");
+  const { matchAdvisories, parseOsvAdvisory, parseSbom } = await import("../packages/core/dist/security/index.js");
   const sbom = parseSbom(readFileSync(resolve(data, "bom.cdx.json"), "utf8"));
   const advisories = readdirSync(resolve(data, "osv")).map((file) => parseOsvAdvisory(readFileSync(resolve(data, "osv", file), "utf8"), file));
   const started = performance.now();

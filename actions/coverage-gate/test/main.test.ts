@@ -85,4 +85,13 @@ describe("coverage-gate action, in process", () => {
     expect(process.exitCode).toBe(1);
     expect(runner.stdout()).toContain("::error::input working-directory: expected an existing directory, found nothing at /nonexistent/dir");
   });
+
+  it("inputs the step leaves out are their action.yml defaults, never a crash (no INPUT_COMMENT, no INPUT_REPORT-OUT)", async () => {
+    repo = createTestRepo({ "src/a.ts": "1\n", "coverage/lcov.info": "SF:src/a.ts\nDA:1,1\nend_of_record\n" });
+    repo.commit("x");
+    inputs({ "working-directory": repo.dir });
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    expect(runner.outputs()).toMatchObject({ status: "pass", "report-path": join(repo.dir, "release-gates/coverage-report.json") });
+  });
 });

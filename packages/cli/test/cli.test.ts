@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { GATES } from "@release-gates/core";
 import { createTestRepo, type TestRepo } from "@release-gates/test-helpers/git-repo";
+import { startFakeApi } from "@release-gates/test-helpers/http-server";
 import { expectValidReport } from "@release-gates/test-helpers/report-contract";
 import { afterEach, describe, expect, it } from "vitest";
 import { main } from "../src/index.js";
@@ -69,6 +71,26 @@ describe("release-gates coverage, in process", () => {
     expect(report.predicate.checks.find((check) => check.id === "patch")).toMatchObject({ status: "fail", measured: 0 });
   });
 
+  it("a GitLab token that may not read the artifacts is the user's configuration: exit 2 naming read_api, not a bug", async () => {
+    repo = project();
+    repo.commit("x");
+    const api = await startFakeApi(() => ({ status: 403, body: { message: "403 Forbidden" } }));
+    try {
+      const result = await cli(["coverage", "--base-artifact-job", "test", "--base-artifact-path", "coverage/lcov.info"], repo.dir, {
+        GITLAB_CI: "true",
+        CI_API_V4_URL: api.url,
+        CI_PROJECT_ID: "7",
+        CI_JOB_TOKEN: "job-token",
+        CI_DEFAULT_BRANCH: "main",
+      });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^release-gates coverage: GitLab API GET .* answered 403: 403 Forbidden: the token lacks the read_api scope/);
+      expect(result.stderr).not.toContain("bug");
+    } finally {
+      await api.close();
+    }
+  });
+
   it.each([
     [
       ["coverage", "--threshold", "lines=abc"],
@@ -94,7 +116,7 @@ describe("release-gates coverage, in process", () => {
     expect((await cli(["--version"], "/")).stdout).toBe("1.0.0\n");
     expect(await cli(["deploy"], "/")).toMatchObject({
       code: 2,
-      stderr: 'release-gates: expected a command (coverage, perf, security, promote, plan, init), found "deploy"; run release-gates --help\n',
+      stderr: `release-gates: expected a command (${GATES.map((gate) => gate.command).join(", ")}, promote, plan, init), found "deploy"; run release-gates --help\n`,
     });
     expect((await cli([], "/")).code).toBe(2);
   });

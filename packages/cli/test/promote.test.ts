@@ -98,7 +98,9 @@ describe("release-gates promote and plan, in process", () => {
   it("no reports directory yet is a hold that says where it looked, not a usage error", async () => {
     const held = await cli(["promote", "--to", "staging", "--commit", C, "--reports", "missing", "--now", "2026-11-24T10:00:00Z"]);
     expect(held.code).toBe(1);
-    expect(held.stdout).toContain("No coverage report for cccccccccccc: run the coverage gate on this commit before promoting to staging (no reports were found: missing does not exist).");
+    expect(held.stdout).toContain(
+      "No coverage report for cccccccccccc: run the coverage gate on this commit before promoting to staging (no reports were found: missing does not exist).",
+    );
   });
 
   it.each([

@@ -86,7 +86,7 @@ describe("release-gates.yml", () => {
 });
 
 describe("JSON Schemas generated from the zod schemas", () => {
-  // Regenerate with `npm run schemas` after changing a schema; this test keeps the shipped files honest.
+  // Regenerate with `npm run generate` after changing a schema; this test keeps the shipped files honest.
   it.each([
     ["policy.schema.json", policyJsonSchema],
     ["report.schema.json", reportJsonSchema],

@@ -21,8 +21,8 @@ function missingGrant(error: ApiError): string {
   if (error.service === "GitLab") {
     const write = error.method !== "GET";
     return write
-      ? "a token with the api scope (a project access token in RELEASE_GATES_GITLAB_TOKEN; CI_JOB_TOKEN cannot write)"
-      : "a token with the read_api scope (CI_JOB_TOKEN reads only what the project allows it to)";
+      ? "the api scope (writing needs a project access token in RELEASE_GATES_GITLAB_TOKEN; CI_JOB_TOKEN cannot write)"
+      : "the read_api scope (CI_JOB_TOKEN reads only what the project allows it to)";
   }
   if (/\/issues\/\d+\/comments|\/issues\/comments\//.test(path)) return "pull-requests: write (pull requests from forks get a read-only token)";
   if (/\/pulls\//.test(path)) return "pull-requests: read";
