@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { type AnyGateDescriptor, defaultReportPath, gateView, renderCommandHelp, renderMarkdown, renderText } from "@release-gates/core";
-import { loadGateRunner, type RunPlatform, writeGateDocuments, writeOutputFile, writeReportFile } from "@release-gates/platform";
+import { frontEndRequest, loadGateRunner, type RunPlatform, writeGateDocuments, writeOutputFile, writeReportFile } from "@release-gates/platform";
 import { readGitLabContext } from "@release-gates/platform/gitlab";
 import { readCommandLine } from "./args.js";
 import type { CommandIo } from "./io.js";
@@ -32,24 +32,17 @@ export function gateCommand(descriptor: AnyGateDescriptor): Command {
         io.stdout(renderCommandHelp(view));
         return 0;
       }
-      const { overrides, values } = read;
-      const cwd = resolve(io.cwd, (values["working-directory"] as string | undefined) ?? ".");
       const gitlab = readGitLabContext(io.env);
       const log = (message: string) => io.stderr(`${message}\n`);
       const platform: RunPlatform = gitlab ? { kind: "gitlab", context: gitlab, log } : { kind: "local", log };
       const runner = await loadGateRunner(descriptor.id);
-      const result = await runner.run(
-        {
-          cwd,
-          policyPath: values.policy as string | undefined,
-          environment: values.environment as string | undefined,
-          overrides,
-          values,
-          subject: { name: gitlab?.projectPath ?? io.env.GITHUB_REPOSITORY, commit: gitlab?.commitSha },
-          frontEnd: "cli",
-        },
-        platform,
-      );
+      const request = frontEndRequest(read, {
+        base: io.cwd,
+        frontEnd: "cli",
+        subject: { name: gitlab?.projectPath ?? io.env.GITHUB_REPOSITORY, commit: gitlab?.commitSha },
+      });
+      const result = await runner.run(request, platform);
+      const { cwd, values } = request;
       const { report } = result;
       const renderers = await runner.descriptor.renderers();
 

@@ -37,6 +37,7 @@ export {
   readGateOptions,
   readOptions,
   schemaAt,
+  WORKING_DIRECTORY_OPTION,
 } from "./kit/options.js";
 export { type CommandView, gateView } from "./kit/view.js";
 export { defaultPolicy, type LoadedPolicy, POLICY_FILE, parsePolicy, resolveGateSettings } from "./policy/load.js";

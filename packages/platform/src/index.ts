@@ -11,6 +11,7 @@ export { ApiError, RestClient } from "./http/rest.js";
 export { writeGateDocuments, writeOutputFile, writeReportFile } from "./kit/outputs.js";
 export {
   type FrontEndRequest,
+  frontEndRequest,
   type GateRequest,
   type GateResult,
   type GateRun,

@@ -6,6 +6,18 @@ import type { AnyGateDescriptor, FrontEnd, GateDescriptor, GateOption, SettingsO
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, written into action.yml as it is
 const GITHUB_TOKEN_EXPRESSION = "${{ github.token }}";
 
+/** Where the project is: the action's working directory, the CLI's --cwd (the component runs in the checkout). */
+export const WORKING_DIRECTORY_OPTION: GateOption = {
+  name: "working-directory",
+  cliName: "cwd",
+  kind: "path",
+  placeholder: "DIR",
+  frontEnds: ["action", "cli"],
+  default: ".",
+  shownDefault: "`.`",
+  description: "Project directory that input paths are relative to.",
+};
+
 /** The output formats of the CLI. */
 export const OUTPUT_FORMATS = ["text", "markdown", "json"] as const;
 
@@ -30,16 +42,7 @@ export function commonOptions(descriptor: Pick<GateDescriptor, "id" | "name">): 
       placeholder: "NAME",
       description: `Apply this environment's ${descriptor.id} settings from the policy.`,
     },
-    {
-      name: "working-directory",
-      cliName: "cwd",
-      kind: "path",
-      placeholder: "DIR",
-      frontEnds: ["action", "cli"],
-      default: ".",
-      shownDefault: "`.`",
-      description: "Project directory that input paths are relative to.",
-    },
+    WORKING_DIRECTORY_OPTION,
     {
       name: "report-out",
       kind: "path",

@@ -1,6 +1,6 @@
 import { ConfigurationError } from "../errors.js";
 import type { FrontEnd, GateOption } from "../kit/descriptor.js";
-import { optionLabel } from "../kit/options.js";
+import { optionLabel, WORKING_DIRECTORY_OPTION } from "../kit/options.js";
 import type { CommandView } from "../kit/view.js";
 import type { BreakGlass } from "./decide.js";
 
@@ -81,16 +81,7 @@ const DECISION_OPTIONS: GateOption[] = [
     shownDefault: "`release-gates.yml`",
     description: "Policy file: the gates' settings and the environment chain.",
   },
-  {
-    name: "working-directory",
-    cliName: "cwd",
-    kind: "path",
-    placeholder: "DIR",
-    frontEnds: ["action", "cli"],
-    default: ".",
-    shownDefault: "`.`",
-    description: "Project directory.",
-  },
+  WORKING_DIRECTORY_OPTION,
   {
     name: "format",
     kind: "enum",

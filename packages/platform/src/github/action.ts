@@ -4,7 +4,7 @@ import { actionDefaultOf, defaultReportPath, type GateOption, readGateOptions, r
 import type { z } from "zod";
 import { classifyError } from "../errors.js";
 import { writeGateDocuments } from "../kit/outputs.js";
-import type { GateRunner } from "../kit/run-gate.js";
+import { frontEndRequest, type GateRunner } from "../kit/run-gate.js";
 import { GitHubClient } from "./client.js";
 import { readGitHubContext } from "./context.js";
 import { publishGateResult } from "./publish.js";
@@ -40,23 +40,13 @@ export async function reportingErrors(gate: string, body: () => Promise<void>): 
 export async function runGateAction<S extends z.ZodObject, E>(runner: GateRunner<S, E>, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const { descriptor } = runner;
   await reportingErrors(descriptor.name, async () => {
-    const { overrides, values } = readGateOptions(descriptor, { frontEnd: "action", read: actionInput });
-    const cwd = resolve((values["working-directory"] as string | undefined) ?? ".");
+    const read = readGateOptions(descriptor, { frontEnd: "action", read: actionInput });
     const context = readGitHubContext(env);
-    const token = values["github-token"] as string | undefined;
+    const token = read.values["github-token"] as string | undefined;
     const client = token ? new GitHubClient(context.apiUrl, token) : undefined;
-    const result = await runner.run(
-      {
-        cwd,
-        policyPath: values.policy as string | undefined,
-        environment: values.environment as string | undefined,
-        overrides,
-        values,
-        subject: { name: context.repository, commit: context.sha },
-        frontEnd: "action",
-      },
-      { kind: "github", context, client, log: (message) => core.info(message) },
-    );
+    const request = frontEndRequest(read, { base: process.cwd(), frontEnd: "action", subject: { name: context.repository, commit: context.sha } });
+    const result = await runner.run(request, { kind: "github", context, client, log: (message) => core.info(message) });
+    const { cwd, values } = request;
     const renderers = await descriptor.renderers();
     // Written before publishing: a failing gate still leaves them for the upload steps (if: always()).
     const written = await writeGateDocuments(descriptor, renderers, result, values, "action", cwd);

@@ -1,4 +1,4 @@
-import { basename } from "node:path";
+import { basename, resolve } from "node:path";
 import {
   buildReport,
   type Check,
@@ -118,6 +118,27 @@ export type RunPlatform =
 /** A front end's request: the common one, and the values of the options that are not settings (base-ref, base-artifact…). */
 export interface FrontEndRequest<S> extends GateRequest<S> {
   values: Record<string, unknown>;
+}
+
+/**
+ * The request a front end makes from the options it read: the project
+ * directory (relative to `base`, where the front end runs), the policy, the
+ * environment and the overrides, and whom the report is about.
+ */
+export function frontEndRequest<S>(
+  read: { overrides: SettingsOverrides<S>; values: Record<string, unknown> },
+  at: { base: string; frontEnd: FrontEnd; subject: { name?: string; commit?: string } },
+): FrontEndRequest<S> {
+  const { overrides, values } = read;
+  return {
+    cwd: resolve(at.base, (values["working-directory"] as string | undefined) ?? "."),
+    policyPath: values.policy as string | undefined,
+    environment: values.environment as string | undefined,
+    overrides,
+    values,
+    subject: at.subject,
+    frontEnd: at.frontEnd,
+  };
 }
 
 /**
