@@ -16,6 +16,6 @@ export {
   standing,
 } from "./decide.js";
 export { LedgerEntry, ledgerLine, parseLedger } from "./ledger.js";
-export { assertPolicyValid, KNOWN_GATES, lintPolicy, type PolicyProblem } from "./lint.js";
+export { assertPolicyValid, lintPolicy, type PolicyProblem } from "./lint.js";
 export { renderPlanMarkdown, renderPlanText, renderPromotionMarkdown, renderPromotionMermaid, renderPromotionText } from "./render.js";
 export { RELEASE_PROCESS_TEMPLATE } from "./template.js";

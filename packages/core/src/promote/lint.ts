@@ -1,10 +1,8 @@
 import { parseDuration } from "../durations.js";
 import { ConfigurationError } from "../errors.js";
-import type { Policy } from "../gates.js";
+import { GATES, type Policy } from "../gates.js";
 import { wallClock } from "./calendar.js";
 
-/** Gates release-gates ships or will ship; `customGates` adds a team's own. */
-export const KNOWN_GATES = ["coverage", "perf", "security", "observability", "signoff"] as const;
 
 export interface PolicyProblem {
   path: string;
@@ -19,7 +17,8 @@ export interface PolicyProblem {
 export function lintPolicy(policy: Policy): PolicyProblem[] {
   const problems: PolicyProblem[] = [];
   const names = policy.environments.map((environment) => environment.name);
-  const gates = new Set<string>([...KNOWN_GATES, ...policy.customGates]);
+  // The gates that ship (the registry), and a team's own through customGates.
+  const gates = new Set<string>([...GATES.map((gate) => gate.id), ...policy.customGates]);
   policy.environments.forEach((environment, index) => {
     const at = `environments[${index}]`;
     if (names.indexOf(environment.name) !== index)
