@@ -297,10 +297,25 @@ describe("policy lint", () => {
       'environments[0].freeze.deny[0].timezone: expected an IANA time zone such as Europe/Berlin, found "Mars/Olympus"',
     ],
     ["environments:\n  - name: a\n    rollbackTo: b\n", 'environments[0].rollbackTo: expected an environment of this policy, found "b"'],
+    [
+      "environments:\n  - name: a\n    freeze: { deny: [{ from: 2027-01-05, to: 2026-12-20 }] }\n",
+      "environments[0].freeze.deny[0]: expected from on or before to, found 2027-01-05 after 2026-12-20: the window would never be open",
+    ],
   ])("%#: %s", (text, message) => {
     const problems = lintPolicy(parsePolicy(text).policy);
     expect(`${problems[0]?.path}: ${problems[0]?.sentence}`).toBe(message);
     expect(() => assertPolicyValid(parsePolicy(text).policy)).toThrow(ConfigurationError);
+  });
+
+  it.each([
+    [
+      "environments:\n  - name: a\n    freeze: { deny: [{ from: 2026-02-30 }] }\n",
+      "environments[0].freeze.deny[0].from: expected a date that exists, such as 2027-03-31",
+    ],
+    ["environments:\n  - name: a\n    freeze: { deny: [{ to: 9999-99-99 }] }\n", "environments[0].freeze.deny[0].to: expected a date that exists"],
+    ["environments:\n  - name: a\n  - name: b\n    after: { a: 999999999999999d }\n", "environments[1].after.a: expected a duration of at most 100 years"],
+  ])("a date that does not exist or a duration no calendar holds is refused where it is written: %s", (text, message) => {
+    expect(() => parsePolicy(text)).toThrow(message);
   });
 
   it("the release process chain lints clean, and custom gates may be required", () => {
@@ -319,7 +334,7 @@ describe("durations, calendars and the ledger", () => {
   it("durations parse and print", () => {
     expect([parseDuration("14d", "x"), parseDuration("30m", "x"), parseDuration("2w", "x")]).toEqual([1_209_600_000, 1_800_000, 1_209_600_000]);
     expect(() => parseDuration("2 weeks", "after.testnet")).toThrow(
-      'after.testnet: expected a duration such as 30m, 24h or 14d (units ms, s, m, h, d, w), found "2 weeks"',
+      'after.testnet: expected a duration such as 30m, 24h or 14d (units ms, s, m, h, d, w), at most 100 years, found "2 weeks"',
     );
     expect([formatDuration(90 * 60_000), formatDuration(26 * 3_600_000), formatDuration(30_000)]).toEqual(["1h 30m", "1d 2h", "1m"]);
   });

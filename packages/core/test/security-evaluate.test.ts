@@ -157,6 +157,16 @@ describe("risk register file", () => {
     ],
     ["a date that is not a date", "risks:\n  - { advisory: A, package: a, reason: r, owner: o, expires: next year }\n", /line 2: risks\[0\]\.expires: /],
     [
+      "a day that does not exist (February 30th)",
+      "risks:\n  - { advisory: A, package: a, reason: r, owner: o, expires: 2026-02-30 }\n",
+      /line 2: risks\[0\]\.expires: expected a date that exists, such as 2027-03-31, found string "2026-02-30"/,
+    ],
+    [
+      "a month that does not exist",
+      "risks:\n  - { advisory: A, package: a, reason: r, owner: o, expires: 9999-99-99 }\n",
+      /risks\[0\]\.expires: expected a date that exists/,
+    ],
+    [
       "a range that is not semver",
       "risks:\n  - { advisory: A, package: a, versions: 'soon', reason: r, owner: o, expires: 2027-01-01 }\n",
       /semver range such as <9\.0\.0/,
@@ -199,5 +209,55 @@ describe("the register published as CycloneDX VEX", () => {
       affects: [{ ref: "pkg:npm/%40babel/traverse" }],
       properties: expect.arrayContaining([{ name: "release-gates:versions", value: "^7.0.0 || ^8.0.0" }]),
     });
+  });
+});
+
+describe("components no advisory can be matched to", () => {
+  const lodashAdvisory = parseOsvAdvisory(fixture("security/advisories/GHSA-35jh-r3h4-6jhm.json"), "GHSA-35jh-r3h4-6jhm.json");
+  const sbom = (components: object[]) => parseSbom(JSON.stringify({ bomFormat: "CycloneDX", specVersion: "1.6", components }));
+  const decide = (components: ReturnType<typeof sbom>["components"], overrides: Partial<SecuritySettings> = {}) =>
+    evaluateDependencies({
+      settings: SecuritySettings.parse({ advisories: "osv", ...overrides }),
+      inventory: components,
+      inventorySource: "bom.json",
+      match: matchAdvisories(components, [lodashAdvisory]),
+      snapshot: describeSnapshot([lodashAdvisory], "osv"),
+      register: [],
+      now: new Date("2026-11-29T00:00:00Z"),
+    });
+
+  it("a vulnerable lodash without a package URL is not skipped: the gate fails and names it", () => {
+    const evaluation = decide(sbom([{ name: "lodash", version: "4.17.15" }]).components);
+    expect(evaluation.checks.find((check) => check.id === "dependencies.unmatched")).toMatchObject({ status: "fail", measured: 1 });
+    expect(evaluation.findings).toContainEqual(
+      expect.objectContaining({
+        id: "dependencies.unmatched",
+        severity: "error",
+        message: "lodash@4.17.15 (the SBOM gives it no package URL): not checked against the advisories.",
+      }),
+    );
+  });
+
+  it.each([
+    [{ name: "lodash", version: "4.17.15", purl: "pkg:npm/@4.17.15" }, /its package URL is malformed: .*no package name/],
+    [{ name: "lodash", purl: "pkg:npm/lodash" }, /the SBOM gives it no version/],
+    [{ name: "openssl", version: "3.0.2", purl: "pkg:deb/debian/openssl@3.0.2" }, /no advisory database here covers deb packages/],
+    [{ name: "x", version: "1", purl: "not a purl" }, /its package URL is malformed/],
+  ])("%j is listed with the reason, and fails closed", (component, reason) => {
+    const evaluation = decide(sbom([component]).components);
+    expect(evaluation.checks.find((check) => check.id === "dependencies.unmatched")?.status).toBe("fail");
+    expect(evaluation.details.unmatched[0]?.reason).toMatch(reason);
+  });
+
+  it("the policy may soften it to a warning, and out-of-scope dev dependencies are not counted", () => {
+    const components = sbom([
+      { name: "lodash", version: "4.17.15" },
+      { name: "mocha", version: "10.0.0", properties: [{ name: "cdx:npm:package:development", value: "true" }] },
+    ]).components;
+    expect(decide(components, { onUnmatched: "warn" }).checks.find((check) => check.id === "dependencies.unmatched")).toMatchObject({
+      status: "warn",
+      measured: 1,
+    });
+    expect(decide(components, { scopes: ["runtime", "development"] }).checks.find((check) => check.id === "dependencies.unmatched")?.measured).toBe(2);
   });
 });

@@ -1,10 +1,10 @@
 import { readdirSync } from "node:fs";
 import { fixture, fixturePath } from "@release-gates/test-helpers/fixtures";
 import { describe, expect, it } from "vitest";
-import { type AdvisoryHit, matchAdvisories, type OsvAdvisory, parseOsvAdvisory } from "../src/security/osv.js";
+import { type AdvisoryHit, advisorySeverity, matchAdvisories, type OsvAdvisory, parseOsvAdvisory } from "../src/security/osv.js";
 import { osvPackage, parsePurl } from "../src/security/purl.js";
 import { parseSbom } from "../src/security/sbom.js";
-import { cvss3BaseScore, cvss4BaseScore, normaliseSeverity } from "../src/security/severity.js";
+import { cvss3BaseScore, cvss4BaseScore, cvssVectorProblem, normaliseSeverity } from "../src/security/severity.js";
 
 const advisories: OsvAdvisory[] = readdirSync(fixturePath("security/advisories")).map((file) => parseOsvAdvisory(fixture(`security/advisories/${file}`), file));
 const pairs = (hits: AdvisoryHit[]) => hits.map((hit) => `${hit.advisory} ${hit.component.name}@${hit.component.version}`).sort();
@@ -185,9 +185,27 @@ describe("OSV range edge cases", () => {
     });
     expect(osvPackage(parsePurl("pkg:maven/org.slf4j/slf4j-api@2.0.9"))).toEqual({ ecosystem: "Maven", name: "org.slf4j:slf4j-api" });
     expect(osvPackage(parsePurl("pkg:generic/openssl@3.0.0"))).toBeUndefined();
-    expect(() => parsePurl("npm:lodash")).toThrow('expected a package URL such as pkg:npm/lodash@4.17.21, found "npm:lodash"');
     const result = matchAdvisories([{ ...component("openssl", "3.0.0"), purl: "pkg:generic/openssl@3.0.0", ecosystem: undefined }], advisories);
-    expect(result.unknownEcosystem).toHaveLength(1);
+    expect(result.unmatched.map(({ reason }) => reason)).toEqual(["no advisory database here covers its ecosystem"]);
+  });
+
+  it.each([
+    ["pkg:npm/@babel/core@7.24.7", { type: "npm", namespace: "@babel", name: "core", version: "7.24.7" }],
+    ["pkg:npm/lodash@4.17.21?arch=x64#lib", { type: "npm", namespace: undefined, name: "lodash", version: "4.17.21", subpath: "lib" }],
+    ["pkg:NPM/lodash", { type: "npm", name: "lodash", version: undefined }],
+    ["pkg:golang/github.com/gin-gonic/gin@v1.9.1", { type: "golang", namespace: "github.com/gin-gonic", name: "gin", version: "v1.9.1" }],
+  ])("the purl %s reads as the specification reads it", (purl, parts) => {
+    expect(parsePurl(purl)).toMatchObject(parts);
+  });
+
+  it.each([
+    ["pkg:npm/@4.17.15", "no package name"],
+    ["npm:lodash", 'it does not start with "pkg:"'],
+    ["pkg:/lodash@1.0.0", "no package type"],
+    ["pkg:npm/", "no package name"],
+    ["pkg:npm/%E0%A4%A@1", "valid percent-encoding"],
+  ])("the malformed purl %s is refused, never read as a package", (purl, why) => {
+    expect(() => parsePurl(purl)).toThrow(why);
   });
 
   it("malformed SBOMs and advisories are one sentence", () => {
@@ -199,5 +217,44 @@ describe("OSV range edge cases", () => {
     );
     expect(() => parseSbom('{"hello": 1}')).toThrow(/expected a CycloneDX .* or SPDX .* SBOM, found another JSON document/);
     expect(() => parseOsvAdvisory('{"affected": []}', "x.json")).toThrow(/^x\.json: expected an OSV advisory: id: expected string/);
+  });
+});
+
+describe("invalid CVSS vectors", () => {
+  const VALID_V3 = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H";
+  it.each([
+    ["CVSS:3.1/AV:N/AV:P/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", "AV is given twice"],
+    ["CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/XX:Y", '"XX" is not a CVSS 3.1 metric'],
+    ["CVSS:3.1/AV:Z/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", "AV:Z is not a value CVSS 3.1 allows"],
+    ["CVSS:3.1/AV:N/AC:L/PR:N/UI:N/C:H/I:H/A:H", "the base metric S is missing"],
+    ["CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/", '"" is not a metric:value pair'],
+    ["CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/VC:L", "VC is given twice"],
+    ["CVSS:2.0/AV:N", "it is not a CVSS 3.0, 3.1 or 4.0 vector"],
+  ])("%s cannot be scored: %s", (vector, problem) => {
+    expect(cvssVectorProblem(vector)).toBe(problem);
+    expect(cvss3BaseScore(vector)).toBeUndefined();
+    expect(cvss4BaseScore(vector)).toBeUndefined();
+  });
+
+  it("temporal and environmental metrics are allowed; the base score ignores them", () => {
+    expect(cvssVectorProblem(`${VALID_V3}/E:P/RL:O/RC:C/CR:H/MAV:L`)).toBeUndefined();
+    expect(cvss3BaseScore(`${VALID_V3}/E:P/RL:O/RC:C/CR:H/MAV:L`)).toBe(9.8);
+  });
+
+  it("an advisory whose vector is invalid is rated from the database's severity, and says so", () => {
+    const advisory = parseOsvAdvisory(
+      JSON.stringify({
+        id: "GHSA-test",
+        severity: [{ type: "CVSS_V3", score: "CVSS:3.1/AV:N/AV:L/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H" }],
+        database_specific: { severity: "MODERATE" },
+        affected: [],
+      }),
+      "GHSA-test.json",
+    );
+    expect(advisorySeverity(advisory)).toEqual({
+      severity: "medium",
+      source: "database",
+      note: "its CVSS_V3 vector is invalid (AV is given twice): rated from the database's severity",
+    });
   });
 });

@@ -1,12 +1,11 @@
 import * as z from "zod";
-import { Duration } from "../durations.js";
+import { CalendarDate, Duration } from "../durations.js";
 
 const GateName = z.string().regex(/^[a-z][a-z0-9-]*$/, "a gate name in lower case (coverage, security, perf…)");
 const EnvironmentName = z.string().regex(/^[a-z][a-z0-9-]*$/, "an environment name in lower case letters, digits and dashes");
 
 const Weekday = z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]);
 const ClockTime = z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/, "a time of day such as 09:00 or 24:00");
-const CalendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date such as 2026-12-20");
 
 /**
  * A calendar rule in a time zone: days of the week and/or a date range, and

@@ -3,7 +3,6 @@ import { ConfigurationError } from "../errors.js";
 import { GATES, type Policy } from "../gates.js";
 import { wallClock } from "./calendar.js";
 
-
 export interface PolicyProblem {
   path: string;
   sentence: string;
@@ -70,6 +69,11 @@ export function lintPolicy(policy: Policy): PolicyProblem[] {
         }
         if (window.start >= window.end)
           problems.push({ path: `${at}.freeze.${kind}[${windowIndex}]`, sentence: `expected start before end, found ${window.start}–${window.end}` });
+        if (window.from && window.to && window.from > window.to)
+          problems.push({
+            path: `${at}.freeze.${kind}[${windowIndex}]`,
+            sentence: `expected from on or before to, found ${window.from} after ${window.to}: the window would never be open`,
+          });
       });
     }
   });

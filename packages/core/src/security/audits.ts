@@ -1,10 +1,9 @@
 import picomatch from "picomatch";
 import * as z from "zod";
-import { formatDuration, parseDuration } from "../durations.js";
+import { CalendarDate, formatDuration, parseDuration } from "../durations.js";
 import type { Check, Finding } from "../report/schema.js";
 import { parseYamlMapping } from "../yaml.js";
 
-const CalendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date such as 2026-09-14");
 const Sha256 = z.string().regex(/^[0-9a-fA-F]{64}$/, "a sha256 digest (64 hex digits)");
 
 export const ReviewSeverity = z.enum(["critical", "high", "medium", "low", "info"]);

@@ -76,6 +76,8 @@ export interface DependencyEvaluation {
     vulnerableComponents: number;
     bySeverity: Record<Severity, number>;
     snapshot: AdvisorySnapshot;
+    /** In-scope components no advisory could be matched to, and why. */
+    unmatched: { name: string; version: string | undefined; reason: string }[];
   };
 }
 
@@ -104,7 +106,13 @@ function label(hit: AdvisoryHit): string {
   return `${where} has ${ids} (${severity.severity}${score}): ${hit.summary}`;
 }
 
-function explain({ hit, decision, acceptedRisk }: DependencyFinding, settings: SecuritySettings): string {
+function explain(finding: DependencyFinding, settings: SecuritySettings): string {
+  const sentence = explainDecision(finding, settings);
+  // An invalid CVSS vector is said, so nobody trusts a rating the gate did not read from it.
+  return finding.hit.severity.note ? `${sentence} (The advisory's ${finding.hit.severity.note}.)` : sentence;
+}
+
+function explainDecision({ hit, decision, acceptedRisk }: DependencyFinding, settings: SecuritySettings): string {
   const fix = hit.fixedIn
     ? `upgrade to ${hit.fixedIn} or later`
     : hit.fixAvailable
@@ -244,6 +252,23 @@ export function evaluateDependencies(input: DependencyEvaluationInput): Dependen
         .join(", ")}${match.undecided.length > 3 ? ", …" : ""} by hand.`,
     ),
   );
+  // Out-of-scope components (dev dependencies of a runtime-only policy) are not checked, so not missed either.
+  const unmatched = match.unmatched.filter(({ component }) => settings.scopes.includes(component.development ? "development" : "runtime"));
+  const describe = ({ component, reason }: (typeof unmatched)[number]) => `${component.name}${component.version ? `@${component.version}` : ""} (${reason})`;
+  checks.push(
+    countCheck(
+      "dependencies.unmatched",
+      unmatched.length,
+      settings.onUnmatched,
+      `Every ${settings.scopes.join(" or ")} component could be matched against the advisories.`,
+      `${unmatched.length} ${unmatched.length === 1 ? "component" : "components"} of ${inventorySource} cannot be matched against any advisory, so ${unmatched.length === 1 ? "it was" : "they were"} not checked: ${unmatched
+        .slice(0, 3)
+        .map(describe)
+        .join(
+          ", ",
+        )}${unmatched.length > 3 ? ", …" : ""}. Give every component a package URL with a version (cyclonedx-npm does), or accept it with gates.security.onUnmatched: warn.`,
+    ),
+  );
   const ageCheck = snapshotAgeCheck(snapshot, settings, now);
   if (ageCheck) checks.push(ageCheck);
 
@@ -269,6 +294,14 @@ export function evaluateDependencies(input: DependencyEvaluationInput): Dependen
       ...(decision.acceptedRisk ? { acceptedRisk: decision.acceptedRisk } : {}),
     } satisfies DependencyFindingProperties,
   }));
+  for (const entry of unmatched) {
+    findings.push({
+      id: "dependencies.unmatched",
+      severity: settings.onUnmatched === "fail" ? "error" : "warning",
+      message: `${describe(entry)}: not checked against the advisories.`,
+      location: { path: inventorySource },
+    });
+  }
   // Blocking findings first and the most severe among them, as the summary and the (capped) annotations show them.
   const order = { error: 0, warning: 1, notice: 2 } as const;
   const rank = (finding: Finding) => SEVERITIES.indexOf((finding.properties?.severity as Severity | undefined) ?? "unknown");
@@ -285,6 +318,7 @@ export function evaluateDependencies(input: DependencyEvaluationInput): Dependen
       vulnerableComponents: new Set(match.hits.map((hit) => hit.component)).size,
       bySeverity,
       snapshot,
+      unmatched: unmatched.map(({ component, reason }) => ({ name: component.name, version: component.version, reason })),
     },
   };
 }

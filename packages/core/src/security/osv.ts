@@ -2,7 +2,7 @@ import semver from "semver";
 import * as z from "zod";
 import { parseJsonText, validateAs } from "../validation.js";
 import type { Component } from "./sbom.js";
-import { cvss3BaseScore, cvss4BaseScore, normaliseSeverity, ratingOf, type Severity } from "./severity.js";
+import { cvss3BaseScore, cvss4BaseScore, cvssVectorProblem, normaliseSeverity, ratingOf, type Severity } from "./severity.js";
 
 const event = z.looseObject({
   introduced: z.string().optional(),
@@ -41,6 +41,8 @@ export interface AdvisorySeverity {
   score?: number;
   /** What the rating was read from. */
   source: "cvss3" | "cvss4" | "database" | "none";
+  /** Why a CVSS vector the advisory gives was not used (invalid), when the rating came from elsewhere. */
+  note?: string;
 }
 
 /**
@@ -50,18 +52,28 @@ export interface AdvisorySeverity {
  * through), else unknown.
  */
 export function advisorySeverity(advisory: OsvAdvisory): AdvisorySeverity {
+  const problems: string[] = [];
   // v3 first where both are given: the scale most policies' thresholds were written against.
   for (const [type, score, source] of [
     ["CVSS_V3", cvss3BaseScore, "cvss3"],
     ["CVSS_V4", cvss4BaseScore, "cvss4"],
   ] as const) {
     for (const entry of advisory.severity ?? []) {
-      const value = entry.type === type ? score(entry.score) : undefined;
+      if (entry.type !== type) continue;
+      const problem = cvssVectorProblem(entry.score);
+      if (problem) {
+        problems.push(`its ${type} vector is invalid (${problem})`);
+        continue;
+      }
+      const value = score(entry.score);
       if (value !== undefined) return { severity: ratingOf(value), score: value, source };
     }
   }
   const database = normaliseSeverity(advisory.database_specific?.severity);
-  return database === "unknown" ? { severity: "unknown", source: "none" } : { severity: database, source: "database" };
+  const note =
+    problems.length > 0 ? `${problems.join("; ")}: rated from ${database === "unknown" ? "nothing else (unrated)" : "the database's severity"}` : undefined;
+  const rating: AdvisorySeverity = database === "unknown" ? { severity: "unknown", source: "none" } : { severity: database, source: "database" };
+  return note ? { ...rating, note } : rating;
 }
 
 /**
@@ -129,8 +141,8 @@ export interface MatchResult {
   hits: AdvisoryHit[];
   /** Components whose version the advisories' ranges could not be compared with. */
   undecided: { component: Component; advisory: string }[];
-  /** Components of a purl type no advisory database here covers. */
-  unknownEcosystem: Component[];
+  /** Components no advisory can be matched to, and why: they are listed and fail closed, never skipped. */
+  unmatched: { component: Component; reason: string }[];
 }
 
 /**
@@ -151,13 +163,16 @@ export function matchAdvisories(components: readonly Component[], advisories: re
   }
   const hits: AdvisoryHit[] = [];
   const undecided: MatchResult["undecided"] = [];
-  const unknownEcosystem: Component[] = [];
+  const unmatched: MatchResult["unmatched"] = [];
   for (const component of components) {
-    if (!component.ecosystem) {
-      if (component.purl) unknownEcosystem.push(component);
+    if (component.unmatchable || !component.ecosystem) {
+      unmatched.push({ component, reason: component.unmatchable ?? "no advisory database here covers its ecosystem" });
       continue;
     }
-    if (!component.version) continue;
+    if (!component.version) {
+      unmatched.push({ component, reason: "the SBOM gives it no version" });
+      continue;
+    }
     const seen = new Map<string, AdvisoryHit>();
     for (const { advisory, affected } of byPackage.get(`${component.ecosystem}\u0000${component.name}`) ?? []) {
       let matched = affected.versions?.includes(component.version) ?? false;
@@ -196,5 +211,5 @@ export function matchAdvisories(components: readonly Component[], advisories: re
       hits.push(hit);
     }
   }
-  return { hits, undecided, unknownEcosystem };
+  return { hits, undecided, unmatched };
 }

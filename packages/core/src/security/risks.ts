@@ -1,9 +1,8 @@
 import semver from "semver";
 import * as z from "zod";
+import { CalendarDate } from "../durations.js";
 import { parseYamlMapping } from "../yaml.js";
 import type { AdvisoryHit } from "./osv.js";
-
-const CalendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date such as 2027-03-31");
 
 const AcceptedRisk = z.strictObject({
   /** The advisory id or any of its aliases (GHSA, CVE). */

@@ -17,6 +17,8 @@ export interface Component {
   licenses: string[];
   /** Where it sits in the tree, when the SBOM says (`node_modules/a/node_modules/b`). */
   path: string | undefined;
+  /** Why no advisory can be matched to it (no or a malformed package URL, a type no database covers); the version is checked when matching. */
+  unmatchable?: string;
 }
 
 export interface Sbom {
@@ -76,11 +78,31 @@ const spdx = z.looseObject({
   documentDescribes: z.array(z.string()).optional(),
 });
 
-function fromPurl(name: string, version: string | undefined, purl: string | undefined): Pick<Component, "name" | "version" | "ecosystem" | "purl"> {
-  if (!purl) return { name, version, ecosystem: undefined, purl };
-  const parsed = parsePurl(purl);
+/**
+ * A component's identity from its package URL. One the gate cannot use says
+ * why instead of failing the whole SBOM: the gate lists it and fails closed.
+ */
+function fromPurl(
+  name: string,
+  version: string | undefined,
+  purl: string | undefined,
+): Pick<Component, "name" | "version" | "ecosystem" | "purl" | "unmatchable"> {
+  if (!purl) return { name, version, ecosystem: undefined, purl, unmatchable: "the SBOM gives it no package URL" };
+  let parsed: ReturnType<typeof parsePurl>;
+  try {
+    parsed = parsePurl(purl);
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    return { name, version, ecosystem: undefined, purl, unmatchable: `its package URL is malformed: ${error.detail}` };
+  }
   const osv = osvPackage(parsed);
-  return { name: osv?.name ?? name, version: parsed.version ?? version, ecosystem: osv?.ecosystem, purl };
+  return {
+    name: osv?.name ?? name,
+    version: parsed.version ?? version,
+    ecosystem: osv?.ecosystem,
+    purl,
+    ...(osv ? {} : { unmatchable: `no advisory database here covers ${parsed.type} packages` }),
+  };
 }
 
 const NOASSERTION = /^(NOASSERTION|NONE)$/;

@@ -37,6 +37,8 @@ export const SecuritySettings = z.strictObject({
     .default(["runtime"]),
   /** Count only findings that have a fixed version to move to. */
   onlyFixable: z.boolean().default(false),
+  /** A component no advisory can be matched to (no or a malformed package URL, no version, an unknown ecosystem) fails by default: unchecked is not safe. */
+  onUnmatched: z.enum(["fail", "warn"]).default("fail"),
   /** An advisory of unknown severity blocks by default: unrated is not harmless. */
   onUnknownSeverity: z.enum(["fail", "warn"]).default("fail"),
   /** Accepted risks: advisory, package (range), reason, owner, expiry. */

@@ -10,6 +10,92 @@ const WEIGHTS = {
   CIA: { H: 0.56, L: 0.22, N: 0 },
 } as const;
 
+/** Every metric a CVSS vector may carry and the values it allows (base, temporal/threat, environmental, supplemental), per FIRST. */
+const CIA = ["N", "L", "H"];
+const CVSS3_METRICS: Record<string, readonly string[]> = {
+  AV: ["N", "A", "L", "P"],
+  AC: ["L", "H"],
+  PR: ["N", "L", "H"],
+  UI: ["N", "R"],
+  S: ["U", "C"],
+  C: CIA,
+  I: CIA,
+  A: CIA,
+  E: ["X", "U", "P", "F", "H"],
+  RL: ["X", "O", "T", "W", "U"],
+  RC: ["X", "U", "R", "C"],
+  CR: ["X", "L", "M", "H"],
+  IR: ["X", "L", "M", "H"],
+  AR: ["X", "L", "M", "H"],
+  MAV: ["X", "N", "A", "L", "P"],
+  MAC: ["X", "L", "H"],
+  MPR: ["X", "N", "L", "H"],
+  MUI: ["X", "N", "R"],
+  MS: ["X", "U", "C"],
+  MC: ["X", ...CIA],
+  MI: ["X", ...CIA],
+  MA: ["X", ...CIA],
+};
+const CVSS4_METRICS: Record<string, readonly string[]> = {
+  AV: ["N", "A", "L", "P"],
+  AC: ["L", "H"],
+  AT: ["N", "P"],
+  PR: ["N", "L", "H"],
+  UI: ["N", "P", "A"],
+  VC: ["H", "L", "N"],
+  VI: ["H", "L", "N"],
+  VA: ["H", "L", "N"],
+  SC: ["H", "L", "N"],
+  SI: ["H", "L", "N"],
+  SA: ["H", "L", "N"],
+  E: ["X", "A", "P", "U"],
+  CR: ["X", "H", "M", "L"],
+  IR: ["X", "H", "M", "L"],
+  AR: ["X", "H", "M", "L"],
+  MAV: ["X", "N", "A", "L", "P"],
+  MAC: ["X", "L", "H"],
+  MAT: ["X", "N", "P"],
+  MPR: ["X", "N", "L", "H"],
+  MUI: ["X", "N", "P", "A"],
+  MVC: ["X", "H", "L", "N"],
+  MVI: ["X", "H", "L", "N"],
+  MVA: ["X", "H", "L", "N"],
+  MSC: ["X", "H", "L", "N"],
+  MSI: ["X", "S", "H", "L", "N"],
+  MSA: ["X", "S", "H", "L", "N"],
+  S: ["X", "N", "P"],
+  AU: ["X", "N", "Y"],
+  R: ["X", "A", "U", "I"],
+  V: ["X", "D", "C"],
+  RE: ["X", "L", "M", "H"],
+  U: ["X", "Clear", "Green", "Amber", "Red"],
+};
+const CVSS3_BASE = ["AV", "AC", "PR", "UI", "S", "C", "I", "A"];
+const CVSS4_BASE = ["AV", "AC", "AT", "PR", "UI", "VC", "VI", "VA", "SC", "SI", "SA"];
+
+/**
+ * Why a CVSS 3.x or 4.0 vector cannot be scored, or undefined when it can:
+ * a metric given twice (which one would count?), one the specification does
+ * not define, a value it does not allow, a base metric missing.
+ */
+export function cvssVectorProblem(vector: string): string | undefined {
+  const match = /^CVSS:(3\.[01]|4\.0)\/(.*)$/.exec(vector);
+  if (!match) return "it is not a CVSS 3.0, 3.1 or 4.0 vector";
+  const [metrics, base] = match[1] === "4.0" ? [CVSS4_METRICS, CVSS4_BASE] : [CVSS3_METRICS, CVSS3_BASE];
+  const seen = new Set<string>();
+  for (const part of (match[2] as string).split("/")) {
+    const [metric = "", value, extra] = part.split(":");
+    if (value === undefined || extra !== undefined) return `${JSON.stringify(part.slice(0, 20))} is not a metric:value pair`;
+    const allowed = metrics[metric];
+    if (!allowed) return `${JSON.stringify(metric.slice(0, 20))} is not a CVSS ${match[1]} metric`;
+    if (seen.has(metric)) return `${metric} is given twice`;
+    seen.add(metric);
+    if (!allowed.includes(value)) return `${metric}:${value.slice(0, 10)} is not a value CVSS ${match[1]} allows`;
+  }
+  const missing = base.filter((metric) => !seen.has(metric));
+  return missing.length > 0 ? `the base metric${missing.length > 1 ? "s" : ""} ${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} missing` : undefined;
+}
+
 /** CVSS 3.1's Roundup: the smallest one-decimal number ≥ the input, free of floating-point noise. */
 function roundUp(value: number): number {
   const integer = Math.round(value * 100000);
@@ -21,13 +107,13 @@ function roundUp(value: number): number {
  * FIRST specification, or undefined when the vector is not a complete v3 base vector.
  */
 export function cvss3BaseScore(vector: string): number | undefined {
+  if (!/^CVSS:3\.[01]\//.test(vector) || cvssVectorProblem(vector)) return undefined;
   const parts = Object.fromEntries(
     vector
       .split("/")
       .slice(1)
       .map((part) => part.split(":") as [string, string]),
   );
-  if (!/^CVSS:3\.[01]\//.test(vector)) return undefined;
   const av = WEIGHTS.AV[parts.AV as keyof typeof WEIGHTS.AV];
   const ac = WEIGHTS.AC[parts.AC as keyof typeof WEIGHTS.AC];
   const ui = WEIGHTS.UI[parts.UI as keyof typeof WEIGHTS.UI];
@@ -49,14 +135,7 @@ export function cvss3BaseScore(vector: string): number | undefined {
  * each, which ae-cvss-calculator implements.
  */
 export function cvss4BaseScore(vector: string): number | undefined {
-  if (!/^CVSS:4\.0\//.test(vector)) return undefined;
-  const given = new Set(
-    vector
-      .split("/")
-      .slice(1)
-      .map((part) => part.split(":")[0]),
-  );
-  if (!CVSS4_BASE_METRICS.every((metric) => given.has(metric))) return undefined;
+  if (!/^CVSS:4\.0\//.test(vector) || cvssVectorProblem(vector)) return undefined;
   try {
     const score = new cvss.Cvss4P0(vector).calculateScores().base;
     return typeof score === "number" && Number.isFinite(score) ? score : undefined;
@@ -64,8 +143,6 @@ export function cvss4BaseScore(vector: string): number | undefined {
     return undefined;
   }
 }
-
-const CVSS4_BASE_METRICS = ["AV", "AC", "AT", "PR", "UI", "VC", "VI", "VA", "SC", "SI", "SA"];
 
 /** The qualitative rating of a CVSS score (critical ≥ 9, high ≥ 7, medium ≥ 4, low > 0). */
 export function ratingOf(score: number): Severity {

@@ -11,6 +11,7 @@ import {
   describeSnapshot,
   evaluateDependencies,
   evaluateLicenses,
+  type MatchResult,
   matchAdvisories,
   npmAuditHits,
   type OsvAdvisory,
@@ -119,14 +120,14 @@ async function checkDependencies(
   const inputs: Input[] = [];
   let osvHits: AdvisoryHit[] = [];
   let undecided: ReturnType<typeof matchAdvisories>["undecided"] = [];
-  let unknownEcosystem: Component[] = [];
+  let unmatched: MatchResult["unmatched"] = [];
   const snapshots: AdvisorySnapshot[] = [];
   if (settings.advisories) {
     const path = resolve(cwd, settings.advisories);
     const shown = displayPath(cwd, path);
     const { advisories, input } = await readAdvisories(path, shown);
     inputs.push(input);
-    ({ hits: osvHits, undecided, unknownEcosystem } = matchAdvisories(inventory.components, advisories));
+    ({ hits: osvHits, undecided, unmatched } = matchAdvisories(inventory.components, advisories));
     snapshots.push(describeSnapshot(advisories, shown));
   }
   let auditHits: AdvisoryHit[] = [];
@@ -151,7 +152,7 @@ async function checkDependencies(
     settings,
     inventory: inventory.components,
     inventorySource: inventory.source,
-    match: { hits: mergeHits(osvHits, auditHits), undecided, unknownEcosystem },
+    match: { hits: mergeHits(osvHits, auditHits), undecided, unmatched },
     snapshot,
     register,
     now,
