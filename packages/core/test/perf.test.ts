@@ -250,11 +250,34 @@ describe("k6 NDJSON results from the corpus", () => {
     ['{"type":"Point","metric":"x","data":{"value":1}}\n', /^line 1: expected a Metric line declaring "x" before its first Point/],
     [
       '{"type":"Metric","data":{"name":"x","type":"trend"}}\n{"type":"Point","metric":"x","data":{"value":"NaN"}}\n',
-      /^line 2: expected data\.value to be a number, found "NaN"/,
+      /^line 2: expected data\.value to be a finite number, found "NaN"/,
     ],
     ['{"type":"Sample","data":{}}\n', /^line 1: expected "type": "Metric" or "Point", found "Sample"/],
+    [
+      '{"type":"Metric","data":{"name":"x","type":"trend"}}\n{"type":"Metric","data":{"name":"x","type":"counter"}}\n',
+      /^line 2: expected each metric declared with one type, found "x" declared again as counter after trend/,
+    ],
   ])("broken NDJSON %# names the line", (text, message) => {
     expect(() => results(text)).toThrow(message);
+  });
+
+  // Point lines in k6's own layout take the fast path; a value that is not JSON's number syntax must not be read as one.
+  const METRIC = '{"metric":"x","type":"Metric","data":{"name":"x","type":"trend","contains":"time"}}';
+  const point = (value: string) => `{"metric":"x","type":"Point","data":{"time":"2026-01-01T00:00:00Z","value":${value},"tags":{}}}`;
+  it.each([
+    ["nothing", "", /^line 2: expected one JSON object per line/],
+    ["blanks", "  ", /^line 2: expected one JSON object per line/],
+    ["hexadecimal", "0x10", /^line 2: expected one JSON object per line/],
+    ["minus infinity", "-Infinity", /^line 2: expected one JSON object per line/],
+    ["a number too large for a double", "1e400", /^line 2: expected data\.value to be a finite number/],
+    ["a string", '"5"', /^line 2: expected data\.value to be a finite number, found "5"/],
+  ])("a point whose value is %s is an error naming its line, never a sample", (_name, value, message) => {
+    expect(() => results(`${METRIC}\n${point(value)}\n${point("1")}\n`)).toThrow(message);
+  });
+
+  it("plain JSON numbers, negative and exponent forms included, are read exactly on the fast path", () => {
+    const run = results(`${METRIC}\n${["0", "-1.5", "2e3", "1.25E-2"].map(point).join("\n")}\n`);
+    expect([run.metrics.get("x")?.count, run.metrics.get("x")?.sum]).toEqual([4, 0 - 1.5 + 2000 + 0.0125]);
   });
 });
 

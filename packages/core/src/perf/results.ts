@@ -33,6 +33,9 @@ interface MetricInfo {
   breakdown: boolean;
 }
 
+/** JSON's number syntax, exactly: what the fast path may read without JSON.parse (not `0x10`, `-Infinity`, blanks or nothing). */
+const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
@@ -80,6 +83,13 @@ export function createK6ResultsParser(selectors: readonly MetricSelector[] = [])
     const selectorsForMetric = [...(wanted.get(name) ?? []), ...declared].filter(
       (selector, index, all) => all.findIndex((other) => other.key === selector.key) === index,
     );
+    const earlier = results.metrics.get(name);
+    if (earlier && earlier.type !== type)
+      throw new ConfigurationError(
+        `expected each metric declared with one type, found ${JSON.stringify(name)} declared again as ${type} after ${earlier.type}`,
+        undefined,
+        lineNumber,
+      );
     const submetrics = selectorsForMetric.map((selector) => ({ selector, samples: sink(selector.key, type as K6MetricType, contains) }));
     const breakdown = name === "http_req_duration";
     info.set(name, { samples: sink(name, type as K6MetricType, contains), submetrics, tagged: breakdown || submetrics.length > 0, breakdown });
@@ -99,7 +109,8 @@ export function createK6ResultsParser(selectors: readonly MetricSelector[] = [])
   };
 
   const point = (metric: MetricInfo, value: unknown, tags: Record<string, string> | undefined, time: unknown, lineNumber: number) => {
-    if (typeof value !== "number") throw new ConfigurationError(`expected data.value to be a number, found ${JSON.stringify(value)}`, undefined, lineNumber);
+    if (typeof value !== "number" || !Number.isFinite(value))
+      throw new ConfigurationError(`expected data.value to be a finite number, found ${JSON.stringify(value)?.slice(0, 40) ?? "nothing"}`, undefined, lineNumber);
     metric.samples.add(value);
     for (const submetric of metric.submetrics) if (selectorMatches(submetric.selector, tags)) submetric.samples.add(value);
     if (metric.breakdown && tags) {
@@ -140,8 +151,10 @@ export function createK6ResultsParser(selectors: readonly MetricSelector[] = [])
     const valueStart = timeEnd + 10;
     const valueEnd = line.indexOf(",", valueStart);
     if (valueEnd === -1 || !line.startsWith('"tags":', valueEnd + 1) || !line.endsWith("}}")) return false;
-    const value = Number(line.slice(valueStart, valueEnd));
-    if (Number.isNaN(value) || line.charCodeAt(valueStart) === 34) return false;
+    const text = line.slice(valueStart, valueEnd);
+    // Anything but a plain JSON number goes through JSON.parse, which says what is wrong with it.
+    if (!JSON_NUMBER.test(text)) return false;
+    const value = Number(text);
     const metric = known(line.slice(11, metricEnd), lineNumber);
     let tags: Record<string, string> | undefined;
     if (metric.tagged) {
