@@ -2,6 +2,7 @@ import { fixture } from "@release-gates/test-helpers/fixtures";
 import { describe, expect, it } from "vitest";
 import { CoverageMap, percentage, sumCounts } from "../src/coverage/model.js";
 import { createCoverageParser, detectCoverageFormat, parseCoverageReport } from "../src/coverage/parsers/index.js";
+import { resolveCoveragePaths } from "../src/coverage/paths.js";
 import { ConfigurationError } from "../src/errors.js";
 
 // Expected totals come from the corpus's SOURCES.md (computed there with an
@@ -27,7 +28,6 @@ describe("real reports from the corpus", () => {
     },
     { file: "istanbul-coverage-final-klaster-sdk.json", format: "istanbul", files: 17, branches: [5, 37], functions: [37, 89], statements: [141, 273] },
     { file: "istanbul-coverage-summary-vitest-action-head.json", format: "istanbul-summary", files: 5, lines: [60, 145] },
-    { file: "istanbul-coverage-summary-vitest-action-base.json", format: "istanbul-summary", files: 5, lines: [69, 145] },
     { file: "lcov-gcov-c-ece2400-absolute-linux-paths-tiny.info", format: "lcov", files: 2, lines: [22, 22], functions: [4, 4], branches: [0, 0] },
     { file: "lcov2-fnl-fna-mcdc-duplicate-sf-lcov-upstream-fixture.info", format: "lcov", files: 1, lines: [4, 4], branches: [2, 2], functions: [1, 1] },
     { file: "cobertura-coverlet-porting-assistant-windows-paths.xml", format: "cobertura", files: 80, lines: [2114, 3106], branches: [417, 727] },
@@ -65,7 +65,7 @@ describe("real reports from the corpus", () => {
     expect(report.files).toHaveLength(2);
     const file = map.get("./test.c");
     expect(file?.lines.get(1)).toBe(4);
-    expect([...(file?.branches.values() ?? [])]).toEqual([1, 1]);
+    expect(file?.branches.counts()).toEqual({ covered: 2, total: 2 });
     expect([...(file?.functions.keys() ?? [])]).toEqual(["foo@1"]);
   });
 
@@ -131,6 +131,30 @@ describe("format detection", () => {
   });
 });
 
+describe("the same vitest 4 (v8) run in three formats", () => {
+  const reports = ["coverage-final.json", "lcov.info", "cobertura-coverage.xml"].map((name) => parseCoverageReport(fixture(`coverage/vitest4-v8/${name}`)));
+  const resolve = (selected: typeof reports) => resolveCoveragePaths(selected, { repoRoot: "/tmp/v8sample", repoFiles: ["src/pricing.js"] }).coverage;
+
+  it("coverage-final.json with the implicit else's empty locations is read, with the tool's own totals", () => {
+    const totals = resolve([reports[0] as (typeof reports)[number]]).totals();
+    expect(totals).toMatchObject({
+      lines: { covered: 8, total: 11 },
+      functions: { covered: 3, total: 4 },
+      branches: { covered: 4, total: 9 },
+      statements: { covered: 10, total: 13 },
+    });
+  });
+
+  it("merged, the three count every line, function and branch once", () => {
+    for (const report of reports) expect(resolve([report]).totals()).toMatchObject({ lines: { covered: 8, total: 11 }, branches: { covered: 4, total: 9 } });
+    expect(resolve(reports).totals()).toMatchObject({
+      lines: { covered: 8, total: 11 },
+      functions: { covered: 3, total: 4 },
+      branches: { covered: 4, total: 9 },
+    });
+  });
+});
+
 describe("broken input gives one sentence with a line number", () => {
   const failure = (text: string, format?: Parameters<typeof parseCoverageReport>[1]) => {
     try {
@@ -148,7 +172,60 @@ describe("broken input gives one sentence with a line number", () => {
   });
 
   it("a non-numeric DA count names the record and the line", () => {
-    expect(failure("SF:a\nDA:1,x\nend_of_record\n").message).toBe('line 2: expected a number in the DA record, found "x"');
+    expect(failure("SF:a\nDA:1,x\nend_of_record\n").message).toBe('line 2: expected a non-negative number in the DA record, found "x"');
+  });
+
+  // Counts no tool writes: negative, more covered than there is, more lines or arms than the report could describe.
+  it.each([
+    ["a negative lcov hit count", "SF:a\nDA:1,-3\nend_of_record\n", undefined, 'line 2: expected a non-negative number in the DA record, found "-3"'],
+    ["a negative BRDA count", "SF:a\nBRDA:1,0,0,-1\nend_of_record\n", undefined, 'line 2: expected a non-negative number in the BRDA record, found "-1"'],
+    ["a fractional line number", "SF:a\nDA:1.5,1\nend_of_record\n", undefined, "line 2: expected the DA record's line to be a line number"],
+    [
+      "Cobertura covering more conditions than there are",
+      '<coverage><packages><package><classes><class filename="a.py"><lines>\n<line number="1" hits="1" branch="true" condition-coverage="150% (3/2)"/>\n</lines></class></classes></package></packages></coverage>',
+      undefined,
+      "line 2: expected condition-coverage to cover at most as many branches as there are, found 3 of 2",
+    ],
+    [
+      "a Cobertura line claiming two billion conditions",
+      '<coverage><packages><package><classes><class filename="a.py"><lines>\n<line number="1" hits="1" branch="true" condition-coverage="0% (1/2000000000)"/>\n</lines></class></classes></package></packages></coverage>',
+      undefined,
+      "line 2: expected counts a report of",
+    ],
+    [
+      "JaCoCo branch counters of a billion",
+      '<report name="x"><package name="p"><sourcefile name="A.java">\n<line nr="1" mi="0" ci="1" mb="999999999" cb="1"/>\n</sourcefile></package></report>',
+      "jacoco",
+      "line 2: expected counts a report of",
+    ],
+    [
+      "Clover (istanbul) arm counts of a billion",
+      '<coverage clover="3.2.0"><project><file path="a.js">\n<line num="1" count="1" type="cond" truecount="999999999" falsecount="1"/>\n</file></project></coverage>',
+      "clover",
+      "line 2: expected counts a report of",
+    ],
+    ["a Go block over two billion lines", "mode: set\na.go:1.1,2000000000.2 1 1\n", undefined, "line 2: expected counts a report of"],
+    ["a Go block of two billion statements", "mode: set\na.go:1.1,2.2 2000000000 1\n", undefined, "line 2: expected counts a report of"],
+    [
+      "a Go block ending before it starts",
+      "mode: set\na.go:10.1,3.2 1 1\n",
+      undefined,
+      "line 2: expected a block that ends on or after its first line, found lines 10 to 3",
+    ],
+    [
+      "an istanbul summary covering more than its total",
+      '{"total":{},"a.js":{"lines":{"total":1,"covered":2},"statements":{"total":1,"covered":1},"functions":{"total":0,"covered":0},"branches":{"total":0,"covered":0}}}',
+      "istanbul-summary",
+      '["a.js"].lines: expected covered to be at most total',
+    ],
+  ])("%s is an error naming the line, never coverage", (_name, text, format, message) => {
+    expect(failure(text, format as Parameters<typeof parseCoverageReport>[1]).message).toContain(message);
+  });
+
+  it("the base file of vitest-coverage-report-action, whose counts were edited by hand, is refused naming the key", () => {
+    expect(failure(fixture("coverage/istanbul-coverage-summary-vitest-action-base.json")).message).toMatch(
+      /^istanbul coverage-summary\.json: \["\/absolute\/path\/src\/constants\.js"\]\.lines: expected covered to be at most total/,
+    );
   });
 
   it("truncated XML says the document ends early", () => {

@@ -116,18 +116,14 @@ describe("patch coverage", () => {
 });
 
 describe("drop against the base branch", () => {
-  it("the vitest-coverage-report-action head/base pair: lines fell 6.21 points", () => {
-    const toMap = (name: string) => {
-      const map = new CoverageMap();
-      for (const file of parseCoverageReport(fixture(`coverage/${name}`)).files) map.add(file);
-      return map;
-    };
+  it("lines fell by more points than allowed: the drop is measured against the base report and named", () => {
+    const lines = (covered: number, total: number) => Object.fromEntries(Array.from({ length: total }, (_, index) => [index + 1, index < covered ? 1 : 0]));
+    // 69/145 = 47.58 % on the base branch, 60/145 = 41.37 % now.
     const { check } = evaluate(
-      toMap("istanbul-coverage-summary-vitest-action-head.json"),
+      coverageOf(record("src/a.ts", lines(60, 145))),
       { maxDrop: { lines: 5 }, thresholds: { global: { lines: 0 } } },
-      { base: toMap("istanbul-coverage-summary-vitest-action-base.json") },
+      { base: coverageOf(record("src/a.ts", lines(69, 145))) },
     );
-    // 69/145 = 47.58 % → 60/145 = 41.37 %, both from the files' own totals.
     expect(check("drop.lines")).toMatchObject({ status: "fail", measured: 6.21, threshold: 5 });
     expect(check("drop.lines")?.message).toBe(
       "Lines fell from 47.58 % to 41.37 % against the base report, 6.21 points, more than the 5 allowed: add tests for the new code.",

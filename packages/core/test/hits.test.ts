@@ -60,12 +60,29 @@ describe("branch arm storage", () => {
     branches.add(7, "(a) && (b)", "true", 4);
     branches.add(600_000, 0, 0, 1);
     expect(branches.size).toBe(4);
-    expect([...branches.arms()].sort((a, b) => a.line - b.line)).toEqual([
-      { line: 3, taken: 1 },
-      { line: 5, taken: 5 },
-      { line: 7, taken: 4 },
-      { line: 600_000, taken: 1 },
+    expect([...branches.byLine()].sort(([a], [b]) => a - b)).toEqual([
+      [3, { covered: 1, total: 1 }],
+      [5, { covered: 1, total: 1 }],
+      [7, { covered: 1, total: 1 }],
+      [600_000, { covered: 1, total: 1 }],
     ]);
+  });
+
+  it("a line counted only (Cobertura's (1/3)) is not expanded, and counted once when the same line also comes as arms", () => {
+    const branches = new BranchHits();
+    branches.addAggregate(11, 1, 3);
+    branches.addAggregate(11, 1, 3);
+    expect(branches.counts()).toEqual({ covered: 1, total: 3 });
+    // The same run as lcov numbers the arms its own way: block 2, arm 2 taken.
+    branches.add(11, 2, 0, 0);
+    branches.add(11, 2, 1, 0);
+    branches.add(11, 2, 2, 1);
+    expect(branches.counts()).toEqual({ covered: 1, total: 3 });
+    const other = new BranchHits();
+    other.addAggregate(40, 2, 2);
+    branches.addAll(other);
+    expect(branches.byLine().get(40)).toEqual({ covered: 2, total: 2 });
+    expect(branches.counts()).toEqual({ covered: 3, total: 5 });
   });
 });
 

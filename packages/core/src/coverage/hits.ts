@@ -142,15 +142,29 @@ function smallId(id: string | number): number {
  * larger than the last one is new and needs no lookup; an index is built only
  * when keys come out of order (a merge, an unsorted report). Anything else
  * (lcov 2.x expressions, istanbul ids) keeps a string key in a Map.
+ *
+ * Formats that only count a line's arms (Cobertura's `(1/2)`, JaCoCo's
+ * mb/cb, Clover's true/false counts) cannot say which arm was taken, so they
+ * are kept as per-line aggregates, never expanded into arms. A line known
+ * both ways (the same run as lcov and as Cobertura) counts the larger of the
+ * two, never both: the arm numberings differ, and adding them would inflate it.
  */
 export class BranchHits {
   private readonly keys: number[] = [];
   private readonly taken: number[] = [];
   private index: Map<number, number> | undefined;
   private named: Map<string, number> | undefined;
+  private aggregates: Map<number, { covered: number; total: number }> | undefined;
 
   get size(): number {
-    return this.keys.length + (this.named?.size ?? 0);
+    return this.counts().total;
+  }
+
+  /** A line's arms as a count-only format gives them; several reports of the line keep the larger counts (covered ≤ total is the caller's to check). */
+  addAggregate(line: number, covered: number, total: number): void {
+    this.aggregates ??= new Map();
+    const known = this.aggregates.get(line);
+    this.aggregates.set(line, known ? { covered: Math.max(known.covered, covered), total: Math.max(known.total, total) } : { covered, total });
   }
 
   add(line: number, block: string | number, arm: string | number, taken: number): void {
@@ -167,28 +181,48 @@ export class BranchHits {
 
   addAll(other: BranchHits): void {
     for (let position = 0; position < other.keys.length; position += 1) this.addNumeric(other.keys[position] as number, other.taken[position] as number);
+    if (other.aggregates) for (const [line, { covered, total }] of other.aggregates) this.addAggregate(line, covered, total);
     if (!other.named) return;
     this.named ??= new Map();
     for (const [key, taken] of other.named) this.named.set(key, (this.named.get(key) ?? 0) + taken);
   }
 
-  *values(): IterableIterator<number> {
-    yield* this.taken;
-    if (this.named) yield* this.named.values();
-  }
-
-  /** Every arm with the line it is on. */
-  *arms(): IterableIterator<{ line: number; taken: number }> {
+  /** Every arm with the line it is on (arms counted per line only are not here: see byLine). */
+  private *exactArms(): IterableIterator<{ line: number; taken: number }> {
     for (let position = 0; position < this.keys.length; position += 1)
       yield { line: Math.floor((this.keys[position] as number) / 4096), taken: this.taken[position] as number };
     if (this.named) for (const [key, taken] of this.named) yield { line: Number(key.slice(0, key.indexOf(":"))), taken };
   }
 
+  /** Covered and total arms per line, aggregates included. */
+  byLine(): Map<number, { covered: number; total: number }> {
+    const lines = new Map<number, { covered: number; total: number }>();
+    for (const { line, taken } of this.exactArms()) {
+      const counts = lines.get(line) ?? { covered: 0, total: 0 };
+      counts.total += 1;
+      if (taken > 0) counts.covered += 1;
+      lines.set(line, counts);
+    }
+    for (const [line, aggregate] of this.aggregates ?? []) {
+      const exact = lines.get(line);
+      lines.set(line, exact ? { covered: Math.max(exact.covered, aggregate.covered), total: Math.max(exact.total, aggregate.total) } : { ...aggregate });
+    }
+    return lines;
+  }
+
   counts(): { covered: number; total: number } {
+    if (this.aggregates) {
+      const sum = { covered: 0, total: 0 };
+      for (const { covered, total } of this.byLine().values()) {
+        sum.covered += covered;
+        sum.total += total;
+      }
+      return sum;
+    }
     let covered = 0;
     for (const taken of this.taken) if (taken > 0) covered += 1;
     if (this.named) for (const taken of this.named.values()) if (taken > 0) covered += 1;
-    return { covered, total: this.size };
+    return { covered, total: this.keys.length + (this.named?.size ?? 0) };
   }
 
   private addNumeric(key: number, taken: number): void {

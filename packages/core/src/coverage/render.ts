@@ -71,13 +71,7 @@ export function renderCobertura(coverage: CoverageMap, timestamp: Date): string 
     out.push(
       `    <class name="${escapeXml(path)}" filename="${escapeXml(path)}" line-rate="${rate(lines.covered, lines.total)}" branch-rate="${rate(branches.covered, branches.total)}" complexity="0"><methods/><lines>`,
     );
-    const armsByLine = new Map<number, { covered: number; total: number }>();
-    for (const { line, taken } of file.branches.arms()) {
-      const arms = armsByLine.get(line) ?? { covered: 0, total: 0 };
-      arms.total += 1;
-      if (taken > 0) arms.covered += 1;
-      armsByLine.set(line, arms);
-    }
+    const armsByLine = file.branches.byLine();
     for (const [line, hits] of file.lines) {
       const arms = armsByLine.get(line);
       const branch = arms ? ` branch="true" condition-coverage="${Math.floor(percentage(arms) ?? 0)}% (${arms.covered}/${arms.total})"` : ' branch="false"';

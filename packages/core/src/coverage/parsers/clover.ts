@@ -1,6 +1,7 @@
 import { ConfigurationError } from "../../errors.js";
 import { CoverageMap, emptyFileCoverage, type FileCoverage } from "../model.js";
 import type { CoverageParser, ParsedReport } from "./types.js";
+import { ExpansionBudget, lineNumberOf } from "./limits.js";
 import { integerAttribute, XmlStream } from "./xml.js";
 
 /**
@@ -13,8 +14,9 @@ import { integerAttribute, XmlStream } from "./xml.js";
  */
 export function createCloverParser(): CoverageParser {
   const coverage = new CoverageMap();
+  const budget = new ExpansionBudget();
   let sawRoot = false;
-  let armCounts = false;
+  let countsArms = false;
   let currentFile: (FileCoverage & { statements: Map<string, number> }) | undefined;
 
   const xml = new XmlStream({
@@ -22,7 +24,7 @@ export function createCloverParser(): CoverageParser {
       if (!sawRoot) {
         if (name !== "coverage") throw new ConfigurationError(`expected a Clover <coverage> root element, found <${name}>`, undefined, line);
         sawRoot = true;
-        armCounts = attributes.clover === "3.2.0";
+        countsArms = attributes.clover === "3.2.0";
         return;
       }
       if (name === "file") {
@@ -42,7 +44,7 @@ export function createCloverParser(): CoverageParser {
         return;
       }
       if (name !== "line" || !currentFile) return;
-      const number = integerAttribute(attributes, "num", "line", line);
+      const number = lineNumberOf(integerAttribute(attributes, "num", "line", line), '<line num="…">', line);
       const count = integerAttribute(attributes, "count", "line", line);
       const type = attributes.type ?? "stmt";
       if (type === "method") {
@@ -54,8 +56,11 @@ export function createCloverParser(): CoverageParser {
       if (type !== "cond") return;
       const trueCount = integerAttribute(attributes, "truecount", "line", line);
       const falseCount = integerAttribute(attributes, "falsecount", "line", line);
-      if (armCounts) {
-        for (let arm = 0; arm < trueCount + falseCount; arm += 1) currentFile.branches.add(number, 0, arm, arm < trueCount ? 1 : 0);
+      if (countsArms) {
+        if (trueCount + falseCount > 0) {
+          budget.spend(trueCount + falseCount, `truecount="${trueCount}" falsecount="${falseCount}" on one line`, line);
+          currentFile.branches.addAggregate(number, trueCount, trueCount + falseCount);
+        }
       } else {
         currentFile.branches.add(number, 0, 0, trueCount);
         currentFile.branches.add(number, 0, 1, falseCount);
@@ -70,7 +75,10 @@ export function createCloverParser(): CoverageParser {
   });
 
   return {
-    write: (chunk) => xml.write(chunk),
+    write: (chunk) => {
+      budget.grow(chunk.length);
+      xml.write(chunk);
+    },
     end(): ParsedReport {
       xml.end();
       if (!sawRoot) throw new ConfigurationError("expected a Clover <coverage> document, found no XML elements");

@@ -1,6 +1,7 @@
 import { ConfigurationError } from "../../errors.js";
 import { CoverageMap, emptyFileCoverage, type FileCoverage } from "../model.js";
 import type { CoverageParser, ParsedReport } from "./types.js";
+import { ExpansionBudget, armCounts, lineNumberOf } from "./limits.js";
 import { integerAttribute, XmlStream } from "./xml.js";
 
 const CONDITION_COVERAGE = /\((\d+)\/(\d+)\)/;
@@ -13,6 +14,7 @@ const CONDITION_COVERAGE = /\((\d+)\/(\d+)\)/;
  */
 export function createCoberturaParser(): CoverageParser {
   const coverage = new CoverageMap();
+  const budget = new ExpansionBudget();
   const sourceRoots: string[] = [];
   let sourceText: string | undefined;
   let sawRoot = false;
@@ -40,11 +42,12 @@ export function createCoberturaParser(): CoverageParser {
           inMethods = true;
           break;
         case "method":
-          if (currentClass) method = { key: `${attributes.name ?? "?"}${attributes.signature ?? ""}`, firstLine: undefined, hit: false };
+          // Keyed by name and first line as lcov and istanbul key functions: the same run in two formats counts each once.
+          if (currentClass) method = { key: attributes.name ?? "?", firstLine: undefined, hit: false };
           break;
         case "line": {
           if (!currentClass) break;
-          const number = integerAttribute(attributes, "number", "line", line);
+          const number = lineNumberOf(integerAttribute(attributes, "number", "line", line), '<line number="…">', line);
           const hits = integerAttribute(attributes, "hits", "line", line);
           if (inMethods) {
             if (method) {
@@ -56,9 +59,9 @@ export function createCoberturaParser(): CoverageParser {
           currentClass.lines.add(number, hits);
           const condition = CONDITION_COVERAGE.exec(attributes["condition-coverage"] ?? "");
           if (attributes.branch?.toLowerCase() === "true" && condition) {
-            const covered = Number(condition[1]);
-            const total = Number(condition[2]);
-            for (let arm = 0; arm < total; arm += 1) currentClass.branches.add(number, 0, arm, arm < covered ? 1 : 0);
+            const { covered, total } = armCounts(Number(condition[1]), Number(condition[2]), "condition-coverage", line);
+            budget.spend(total, `condition-coverage claiming ${total} conditions on one line`, line);
+            currentClass.branches.addAggregate(number, covered, total);
           }
           break;
         }
@@ -86,7 +89,10 @@ export function createCoberturaParser(): CoverageParser {
   });
 
   return {
-    write: (chunk) => xml.write(chunk),
+    write: (chunk) => {
+      budget.grow(chunk.length);
+      xml.write(chunk);
+    },
     end(): ParsedReport {
       xml.end();
       if (!sawRoot) throw new ConfigurationError("expected a Cobertura <coverage> document, found no XML elements");

@@ -1,6 +1,7 @@
 import { ConfigurationError } from "../../errors.js";
 import { LineSplitter } from "../../text/lines.js";
 import { emptyFileCoverage, type FileCoverage } from "../model.js";
+import { ExpansionBudget, lineNumberOf } from "./limits.js";
 import type { CoverageParser, ParsedReport } from "./types.js";
 
 const BLOCK = /^(.+):(\d+)\.(\d+),(\d+)\.(\d+) (\d+) (\d+)$/;
@@ -17,6 +18,7 @@ function setMax<K>(map: Map<K, number>, key: K, hits: number): void {
  */
 export function createGoCoverParser(): CoverageParser {
   const files = new Map<string, FileCoverage & { statements: Map<string, number> }>();
+  const budget = new ExpansionBudget();
   let sawMode = false;
 
   const splitter = new LineSplitter((line, lineNumber) => {
@@ -50,13 +52,22 @@ export function createGoCoverParser(): CoverageParser {
       files.set(path, file);
     }
     const hits = Number(hitCount);
-    const block = `${startLine}.${startColumn},${endLine}.${endColumn}`;
-    for (let index = 0; index < Number(statements); index += 1) setMax(file.statements, `${block}#${index}`, hits);
-    for (let current = Number(startLine); current <= Number(endLine); current += 1) file.lines.max(current, hits);
+    const first = lineNumberOf(Number(startLine), "the block's first line", lineNumber);
+    const last = lineNumberOf(Number(endLine), "the block's last line", lineNumber);
+    if (last < first) throw new ConfigurationError(`expected a block that ends on or after its first line, found lines ${first} to ${last}`, undefined, lineNumber);
+    const count = Number(statements);
+    // A block's statements and lines are counts the profile claims: they may not cost more than the profile could describe.
+    budget.spend(count + (last - first + 1), `a block of ${count} statements on lines ${first}–${last}`, lineNumber);
+    const block = `${first}.${startColumn},${last}.${endColumn}`;
+    for (let index = 0; index < count; index += 1) setMax(file.statements, `${block}#${index}`, hits);
+    for (let current = first; current <= last; current += 1) file.lines.max(current, hits);
   });
 
   return {
-    write: (chunk) => splitter.write(chunk),
+    write: (chunk) => {
+      budget.grow(chunk.length);
+      splitter.write(chunk);
+    },
     end(): ParsedReport {
       const lineCount = splitter.end();
       if (!sawMode) throw new ConfigurationError('expected the Go cover profile header "mode: …", found an empty file', undefined, lineCount);

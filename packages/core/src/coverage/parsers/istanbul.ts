@@ -2,27 +2,33 @@ import * as z from "zod";
 import { ConfigurationError } from "../../errors.js";
 import { validateAs } from "../../validation.js";
 import { emptyFileCoverage, type FileCoverage } from "../model.js";
+import { MAX_LINE_NUMBER } from "./limits.js";
 import type { CoverageParser, ParsedReport } from "./types.js";
 
-const position = z.object({ line: z.number().int(), column: z.number().nullable().optional() });
+const lineNumber = z.number().int().min(0).max(MAX_LINE_NUMBER);
+const position = z.object({ line: lineNumber, column: z.number().nullable().optional() });
 const range = z.object({ start: position, end: position.optional() });
-const counter = z.record(z.string(), z.number());
+/** vitest 4's v8 provider writes an implicit else's arm with empty locations ({"start":{},"end":{}}): totals do not need them. */
+const armLocation = z.object({ start: position.partial().optional(), end: position.partial().optional() });
+const counter = z.record(z.string(), z.number().nonnegative());
 
 const fileEntry = z.object({
   path: z.string().min(1),
   statementMap: z.record(z.string(), range),
   s: counter,
-  fnMap: z.record(z.string(), z.object({ name: z.string(), decl: range.optional(), loc: range.optional(), line: z.number().optional() })),
+  fnMap: z.record(z.string(), z.object({ name: z.string(), decl: range.optional(), loc: range.optional(), line: lineNumber.optional() })),
   f: counter,
-  branchMap: z.record(z.string(), z.object({ line: z.number().optional(), loc: range.optional(), locations: z.array(range.partial()).optional() })),
-  b: z.record(z.string(), z.array(z.number())),
+  branchMap: z.record(z.string(), z.object({ line: lineNumber.optional(), loc: range.optional(), locations: z.array(armLocation).optional() })),
+  b: z.record(z.string(), z.array(z.number().nonnegative())),
 });
 const finalReport = z.record(z.string(), fileEntry);
 
 // Counts are taken as written, fractions included: vitest-coverage-report-action's
 // own fixture scales per-file counts ("covered": 1.15 of 1) so that they still add
 // up to its "total" entry, and rounding each file would break that sum.
-const summaryCounts = z.object({ total: z.number().nonnegative(), covered: z.number().nonnegative() });
+const summaryCounts = z
+  .object({ total: z.number().nonnegative(), covered: z.number().nonnegative() })
+  .refine((counts) => counts.covered <= counts.total, "covered to be at most total");
 const summaryEntry = z.object({ lines: summaryCounts, statements: summaryCounts, functions: summaryCounts, branches: summaryCounts });
 const summaryReport = z.record(z.string(), summaryEntry);
 

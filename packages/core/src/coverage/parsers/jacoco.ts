@@ -1,6 +1,7 @@
 import { ConfigurationError } from "../../errors.js";
 import { CoverageMap, emptyFileCoverage, type FileCoverage } from "../model.js";
 import type { CoverageParser, ParsedReport } from "./types.js";
+import { ExpansionBudget, lineNumberOf } from "./limits.js";
 import { integerAttribute, XmlStream } from "./xml.js";
 
 interface PendingClass {
@@ -17,6 +18,7 @@ interface PendingClass {
  */
 export function createJacocoParser(): CoverageParser {
   const coverage = new CoverageMap();
+  const budget = new ExpansionBudget();
   let sawRoot = false;
   let packageName = "";
   let packageFiles = new Map<string, FileCoverage>();
@@ -60,13 +62,16 @@ export function createJacocoParser(): CoverageParser {
         }
         case "line": {
           if (!currentFile) break;
-          const number = integerAttribute(attributes, "nr", "line", line);
+          const number = lineNumberOf(integerAttribute(attributes, "nr", "line", line), '<line nr="…">', line);
           const missedInstructions = integerAttribute(attributes, "mi", "line", line);
           const coveredInstructions = integerAttribute(attributes, "ci", "line", line);
           const missedBranches = integerAttribute(attributes, "mb", "line", line);
           const coveredBranches = integerAttribute(attributes, "cb", "line", line);
           if (missedInstructions + coveredInstructions > 0) currentFile.lines.set(number, coveredInstructions);
-          for (let arm = 0; arm < missedBranches + coveredBranches; arm += 1) currentFile.branches.add(number, 0, arm, arm < coveredBranches ? 1 : 0);
+          if (missedBranches + coveredBranches > 0) {
+            budget.spend(missedBranches + coveredBranches, `mb="${missedBranches}" cb="${coveredBranches}" on one line`, line);
+            currentFile.branches.addAggregate(number, coveredBranches, missedBranches + coveredBranches);
+          }
           break;
         }
         default:
@@ -93,7 +98,10 @@ export function createJacocoParser(): CoverageParser {
   });
 
   return {
-    write: (chunk) => xml.write(chunk),
+    write: (chunk) => {
+      budget.grow(chunk.length);
+      xml.write(chunk);
+    },
     end(): ParsedReport {
       xml.end();
       if (!sawRoot) throw new ConfigurationError("expected a JaCoCo <report> document, found no XML elements");

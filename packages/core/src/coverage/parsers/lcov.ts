@@ -1,6 +1,7 @@
 import { ConfigurationError } from "../../errors.js";
 import { detachString, MAX_LINE_LENGTH } from "../../text/lines.js";
 import { emptyFileCoverage, type FileCoverage } from "../model.js";
+import { lineNumberOf } from "./limits.js";
 import type { CoverageParser, ParsedReport } from "./types.js";
 
 /** Records that carry nothing we use: totals are recomputed from the detail (real files get them wrong). */
@@ -11,8 +12,8 @@ function count(raw: string, record: string, lineNumber: number): number {
   // BRDA's taken is "-" when the branch's block never ran: zero times taken.
   if (raw === "-") return 0;
   const value = raw === "" ? Number.NaN : +raw;
-  if (!Number.isFinite(value)) {
-    throw new ConfigurationError(`expected a number in the ${record} record, found ${JSON.stringify(raw)}`, undefined, lineNumber);
+  if (!Number.isFinite(value) || value < 0) {
+    throw new ConfigurationError(`expected a non-negative number in the ${record} record, found ${JSON.stringify(raw.slice(0, 40))}`, undefined, lineNumber);
   }
   return value;
 }
@@ -70,7 +71,7 @@ export function createLcovParser(): CoverageParser {
         const comma = value.indexOf(",");
         const end = value.indexOf(",", comma + 1);
         current.lines.add(
-          count(value.slice(0, comma === -1 ? value.length : comma), "DA", lineNumber),
+          lineNumberOf(count(value.slice(0, comma === -1 ? value.length : comma), "DA", lineNumber), "the DA record's line", lineNumber),
           count(comma === -1 ? "" : value.slice(comma + 1, end === -1 ? value.length : end), "DA", lineNumber),
         );
         return;
@@ -88,7 +89,7 @@ export function createLcovParser(): CoverageParser {
           );
         }
         current.branches.add(
-          count(value.slice(0, first), "BRDA", lineNumber),
+          lineNumberOf(count(value.slice(0, first), "BRDA", lineNumber), "the BRDA record's line", lineNumber),
           value.slice(first + 1, second),
           value.slice(second + 1, last),
           count(value.slice(last + 1).trim(), "BRDA", lineNumber),
@@ -98,7 +99,7 @@ export function createLcovParser(): CoverageParser {
       case "FN": {
         // 1.x: FN:<line>,<name>; 2.x may add the end line: FN:<line>,<end>,<name>
         const fields = value.split(",");
-        const start = count(fields[0] ?? "", "FN", lineNumber);
+        const start = lineNumberOf(count(fields[0] ?? "", "FN", lineNumber), "the FN record's line", lineNumber);
         const name = fields.length >= 3 && /^\d+$/.test(fields[1] ?? "") ? fields.slice(2).join(",") : fields.slice(1).join(",");
         functionLines.set(name, start);
         const fnKey = `${name}@${start}`;
