@@ -70,18 +70,45 @@ export function describeZodError(error: z.ZodError, input: unknown): { path: rea
   return { path: issue.path, sentence: `${formatKeyPath(issue.path)}: expected ${expected.replace(/^expected /, "")}, found ${found}${more}` };
 }
 
-/** JSON text as a value, a byte-order mark dropped; a syntax error is `expected <what>, found invalid JSON (…)`. */
+/** Keys that would reach an object's prototype when copied or merged: refused in every input. */
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
+/** Where one of them might be a key: scanned first, so the precise check costs nothing on ordinary input. */
+const MAYBE_FORBIDDEN_KEY = /"(?:__proto__|constructor|prototype)"\s*:/;
+
+/** A key that may not be used, as one sentence naming where it was. */
+export function forbiddenKeyError(key: string, source: string | undefined, line?: number): ConfigurationError {
+  return new ConfigurationError(`expected ordinary keys, found ${JSON.stringify(key)}, which could change how every object behaves`, source, line);
+}
+
+/** JSON text as a value, a byte-order mark dropped; a syntax error is `expected <what>, found invalid JSON (…)`; `__proto__`, `constructor` and `prototype` keys are refused at any depth. */
 export function parseJsonText(text: string, expected: string, source?: string): unknown {
+  const body = text.replace(/^\uFEFF/, "");
+  const reviver = MAYBE_FORBIDDEN_KEY.test(body)
+    ? (key: string, value: unknown) => {
+        if (FORBIDDEN_KEYS.has(key)) throw forbiddenKeyError(key, source);
+        return value;
+      }
+    : undefined;
   try {
-    return JSON.parse(text.replace(/^\uFEFF/, ""));
+    return JSON.parse(body, reviver);
   } catch (error) {
-    throw new ConfigurationError(`expected ${expected}, found invalid JSON (${(error as Error).message})`, source);
+    if (error instanceof ConfigurationError) throw error;
+    throw new ConfigurationError(`expected ${expected}, found invalid JSON (${(error as Error).message.slice(0, 120)})`, source);
   }
 }
 
+/** Whether an error is the stack running out, which deeply nested input causes while it is walked. */
+export const isStackOverflow = (error: unknown): boolean => error instanceof RangeError && /call stack/i.test(error.message);
+
 /** Validates parsed input; the first problem becomes `<prefix>: key: expected …, found …` (the sentence alone without a prefix). */
 export function validateAs<T>(schema: z.ZodType<T>, data: unknown, prefix?: string, source?: string): T {
-  const result = schema.safeParse(data);
+  let result: ReturnType<typeof schema.safeParse>;
+  try {
+    result = schema.safeParse(data);
+  } catch (error) {
+    if (!isStackOverflow(error)) throw error;
+    throw new ConfigurationError(`${prefix ? `${prefix}: ` : ""}expected a document of ordinary depth, found one nested too deeply to read`, source);
+  }
   if (result.success) return result.data;
   const { sentence } = describeZodError(result.error, data);
   throw new ConfigurationError(prefix ? `${prefix}: ${sentence}` : sentence, source);

@@ -102,6 +102,33 @@ describe("the decision table", () => {
     ]);
   });
 
+  it("a report's status is its checks' verdict, never what the file says", () => {
+    const history = [entry("development", "2026-11-20T00:00:00Z")];
+    const edited = report("coverage-gate", C, "fail");
+    edited.predicate.status = "pass";
+    edited.predicate.summary = "coverage-gate passed all 1 checks.";
+    expect(decide({ history, reports: [{ source: "edited.json", report: edited }, passing[1] as (typeof passing)[number]] })).toMatchObject({
+      decision: "hold",
+      reasons: ["The coverage gate failed for cccccccccccc (edited.json): its checks x fail, although the file says pass."],
+    });
+  });
+
+  it("a report with no checks is no evidence", () => {
+    const history = [entry("development", "2026-11-20T00:00:00Z")];
+    const empty = { ...report("coverage-gate", C), predicate: { ...report("coverage-gate", C).predicate, checks: [], status: "pass" as const } };
+    expect(decide({ history, reports: [{ source: "empty.json", report: empty }, passing[1] as (typeof passing)[number]] }).reasons).toEqual([
+      "The coverage report for cccccccccccc (empty.json) has no checks: a report that checked nothing is no evidence.",
+    ]);
+  });
+
+  it("a report that finished after the moment decided for does not exist yet", () => {
+    const history = [entry("development", "2026-11-20T00:00:00Z")];
+    // The passing reports finished 2026-11-01T00:01:00Z: replaying a decision of October cannot count them.
+    expect(decide({ history, now: new Date("2026-10-31T00:00:00Z") }).reasons[0]).toBe(
+      "No coverage report for cccccccccccc as of 2026-10-31T00:00:00.000Z: coverage-report.json finished at 2026-11-01T00:01:00.000Z, after it.",
+    );
+  });
+
   it("soak time not yet met waits until it is, and is met to the minute", () => {
     const history = [entry("development", "2026-11-20T00:00:00Z"), entry("staging", "2026-11-24T00:00:00Z")];
     const early = decide({ history, now: new Date("2026-11-24T10:00:00Z") });

@@ -88,6 +88,12 @@ describe("the audit manifest", () => {
       `audits:\n  - firm: A\n    date: 2026-01-01\n    commit: ${commit}\n    scope: [X]\n    report: r.pdf\n    sha256: ${digest}\n`;
     expect(() => parseAuditManifest(entry("main", "a".repeat(64)), "m.yml")).toThrow(/line 4: audits\[0\]\.commit: expected a commit id/);
     expect(() => parseAuditManifest(entry("abcdef0", "abc"), "m.yml")).toThrow(/line 7: audits\[0\]\.sha256: expected a sha256 digest/);
+    // Hashes YAML reads as numbers when unquoted: all digits, or digits with one "e".
+    for (const commit of ["1234567890", "6e51234567"])
+      expect(() => parseAuditManifest(entry(commit, "a".repeat(64)), "m.yml")).toThrow(
+        /line 4: audits\[0\]\.commit: expected a commit id in quotes \(YAML reads a hash like 1234567 or 6e51234 as a number\)/,
+      );
+    expect(parseAuditManifest(entry('"1234567890"', "a".repeat(64)), "m.yml").audits[0]?.commit).toBe("1234567890");
     expect(() => parseAuditManifest("audits:\n  - firm: A\n    auditor: B\n", "m.yml")).toThrow(ConfigurationError);
   });
 

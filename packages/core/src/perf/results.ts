@@ -1,5 +1,6 @@
 import { ConfigurationError } from "../errors.js";
 import { LineSplitter } from "../text/lines.js";
+import { parseJsonText } from "../validation.js";
 import { K6_METRIC_TYPES, type K6MetricType, type MetricSelector, parseMetricSelector, selectorMatches } from "./expression.js";
 import { MetricSamples } from "./samples.js";
 import type { MetricContains } from "./summary.js";
@@ -110,7 +111,11 @@ export function createK6ResultsParser(selectors: readonly MetricSelector[] = [])
 
   const point = (metric: MetricInfo, value: unknown, tags: Record<string, string> | undefined, time: unknown, lineNumber: number) => {
     if (typeof value !== "number" || !Number.isFinite(value))
-      throw new ConfigurationError(`expected data.value to be a finite number, found ${JSON.stringify(value)?.slice(0, 40) ?? "nothing"}`, undefined, lineNumber);
+      throw new ConfigurationError(
+        `expected data.value to be a finite number, found ${JSON.stringify(value)?.slice(0, 40) ?? "nothing"}`,
+        undefined,
+        lineNumber,
+      );
     metric.samples.add(value);
     for (const submetric of metric.submetrics) if (selectorMatches(submetric.selector, tags)) submetric.samples.add(value);
     if (metric.breakdown && tags) {
@@ -158,7 +163,14 @@ export function createK6ResultsParser(selectors: readonly MetricSelector[] = [])
     const metric = known(line.slice(11, metricEnd), lineNumber);
     let tags: Record<string, string> | undefined;
     if (metric.tagged) {
-      const parsed: unknown = JSON.parse(line.slice(valueEnd + 8, -2));
+      let parsed: unknown;
+      try {
+        parsed = parseJsonText(line.slice(valueEnd + 8, -2), "the point's tags");
+      } catch (error) {
+        if (/ordinary keys/.test((error as ConfigurationError).detail))
+          throw new ConfigurationError((error as ConfigurationError).detail, undefined, lineNumber);
+        return false; // Malformed tags: the general path describes the line.
+      }
       tags = isRecord(parsed) ? (parsed as Record<string, string>) : undefined;
     }
     point(metric, value, tags, line.slice(timeStart, timeEnd), lineNumber);
@@ -178,8 +190,9 @@ export function createK6ResultsParser(selectors: readonly MetricSelector[] = [])
     }
     let entry: unknown;
     try {
-      entry = JSON.parse(line);
-    } catch {
+      entry = parseJsonText(line, "one JSON object per line");
+    } catch (error) {
+      if (error instanceof ConfigurationError && /ordinary keys/.test(error.detail)) throw new ConfigurationError(error.detail, undefined, lineNumber);
       const hint = lineNumber === 1 && line.trim() === "{" ? " (a pretty-printed JSON document: is this the end-of-test summary?)" : "";
       pendingError = new ConfigurationError(
         `expected one JSON object per line (k6 --out json), found ${JSON.stringify(line.slice(0, 60))}${hint}`,

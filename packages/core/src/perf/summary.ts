@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { ConfigurationError } from "../errors.js";
-import { validateAs } from "../validation.js";
+import { parseJsonText, validateAs } from "../validation.js";
 import { K6_METRIC_TYPES, type K6MetricType } from "./expression.js";
 
 export type MetricContains = "time" | "data" | "default";
@@ -90,10 +90,11 @@ function legacyType(stats: Record<string, unknown>): K6MetricType {
 export function parseK6Summary(text: string): K6Summary {
   let data: unknown;
   try {
-    data = JSON.parse(text.replace(/^\uFEFF/, ""));
+    data = parseJsonText(text, "a k6 summary in JSON");
   } catch (error) {
+    if (error instanceof ConfigurationError && /ordinary keys/.test(error.detail)) throw error;
     throw new ConfigurationError(
-      `expected a k6 summary in JSON, found text that is not valid JSON (${(error as Error).message}); a test aborted while writing leaves a truncated file`,
+      `expected a k6 summary in JSON, found text that is not valid JSON (${(error as Error).message.replace(/^.*invalid JSON \(/, "").replace(/\)$/, "")}); a test aborted while writing leaves a truncated file`,
     );
   }
   if (!data || typeof data !== "object" || Array.isArray(data)) throw new ConfigurationError("expected a k6 summary object, found another JSON value");

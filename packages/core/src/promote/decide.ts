@@ -1,6 +1,7 @@
 import { formatDuration, parseDuration } from "../durations.js";
 import { ConfigurationError } from "../errors.js";
 import type { Environment, Policy } from "../gates.js";
+import { deriveGateStatus, effectiveStatus } from "../report/build.js";
 import { GateReport, REPORT_PREDICATE_TYPE } from "../report/schema.js";
 import { describeZodError } from "../validation.js";
 import { closingRule, nextOpening } from "./calendar.js";
@@ -111,7 +112,16 @@ function checkGates(input: PromotionInput, environment: Environment): GateCheck 
   }
   for (const gate of environment.requires) {
     const forGate = valid.filter(({ report }) => report.predicate.gate === gate || report.predicate.gate === `${gate}-gate`);
-    const mine = forGate.filter(({ report }) => report.subject.some((subject) => subject.digest.gitCommit === input.commit));
+    const forCommit = forGate.filter(({ report }) => report.subject.some((subject) => subject.digest.gitCommit === input.commit));
+    // A report that finished after the moment decided for does not exist yet (a replayed decision, a skewed clock).
+    const mine = forCommit.filter(({ report }) => Date.parse(report.predicate.finishedAt) <= input.now.getTime());
+    const later = forCommit.filter((entry) => !mine.includes(entry));
+    if (mine.length === 0 && later.length > 0) {
+      blocked.push(
+        `No ${gate} report for ${short(input.commit)} as of ${input.now.toISOString()}: ${later[0]?.source} finished at ${later[0]?.report.predicate.finishedAt}, after it.`,
+      );
+      continue;
+    }
     if (mine.length === 0) {
       const others = [...new Set(forGate.flatMap(({ report }) => report.subject.map((subject) => subject.digest.gitCommit ?? "no commit")))].map((commit) =>
         short(commit),
@@ -125,9 +135,21 @@ function checkGates(input: PromotionInput, environment: Environment): GateCheck 
     }
     // The newest report for this commit decides.
     const newest = [...mine].sort((a, b) => Date.parse(b.report.predicate.finishedAt) - Date.parse(a.report.predicate.finishedAt))[0] as (typeof mine)[number];
-    const { status, summary } = newest.report.predicate;
-    if (status === "fail" || status === "skipped")
-      blocked.push(`The ${gate} gate ${status === "fail" ? "failed" : "was skipped"} for ${short(input.commit)} (${newest.source}): ${summary}`);
+    // The status is the checks' verdict, never what the file says: an edited "pass" over failing checks is a fail.
+    const { checks, status: written, summary } = newest.report.predicate;
+    if (checks.length === 0) {
+      blocked.push(`The ${gate} report for ${short(input.commit)} (${newest.source}) has no checks: a report that checked nothing is no evidence.`);
+      continue;
+    }
+    const status = deriveGateStatus(checks);
+    if (status === "fail") {
+      const failing = checks.filter((check) => effectiveStatus(check) === "fail").map((check) => check.id);
+      blocked.push(
+        written === "fail"
+          ? `The ${gate} gate failed for ${short(input.commit)} (${newest.source}): ${summary}`
+          : `The ${gate} gate failed for ${short(input.commit)} (${newest.source}): its checks ${failing.join(", ")} fail, although the file says ${written}.`,
+      );
+    }
   }
   return { blocked };
 }

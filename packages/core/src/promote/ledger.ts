@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { ConfigurationError } from "../errors.js";
-import { describeZodError } from "../validation.js";
+import { describeZodError, parseJsonText } from "../validation.js";
 
 /** What happened to a commit in an environment: a deployment, its outcome, or a recorded decision. */
 export const LedgerEntry = z.strictObject({
@@ -28,8 +28,9 @@ export function parseLedger(text: string, source = "ledger"): LedgerEntry[] {
     if (line.trim() === "") return;
     let data: unknown;
     try {
-      data = JSON.parse(line);
-    } catch {
+      data = parseJsonText(line, "one JSON object per line", source);
+    } catch (error) {
+      if (error instanceof ConfigurationError && /ordinary keys/.test(error.detail)) throw new ConfigurationError(error.detail, source, index + 1);
       throw new ConfigurationError(`expected one JSON object per line, found ${JSON.stringify(line.slice(0, 60))}`, source, index + 1);
     }
     const result = LedgerEntry.safeParse(data);

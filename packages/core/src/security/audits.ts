@@ -37,7 +37,12 @@ const PublishedReport = {
 const Audit = z.strictObject({
   ...PublishedReport,
   /** The commit the firm audited; contracts changed since no longer count as covered by it. */
-  commit: z.string().regex(/^[0-9a-fA-F]{7,40}$/, "a commit id (7 to 40 hex digits)"),
+  // YAML reads an unquoted hash made only of digits (or digits and one "e") as a number: say what to do about it.
+  commit: z
+    .string({
+      error: (issue) => (typeof issue.input === "number" ? "a commit id in quotes (YAML reads a hash like 1234567 or 6e51234 as a number)" : undefined),
+    })
+    .regex(/^[0-9a-fA-F]{7,40}$/, "a commit id (7 to 40 hex digits)"),
   /** Paths or globs (`contracts/token/**`) and contract names (`Vault`). */
   scope: z.array(z.string().min(1)).min(1),
 });

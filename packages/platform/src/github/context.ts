@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { ConfigurationError } from "@release-gates/core";
+import { ConfigurationError, parseJsonText } from "@release-gates/core";
 
 export interface PullRequestContext {
   number: number;
@@ -34,7 +34,7 @@ export function readGitHubContext(env: NodeJS.ProcessEnv): GitHubContext {
   let payload: EventPayload = {};
   if (env.GITHUB_EVENT_PATH) {
     try {
-      payload = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, "utf8")) as EventPayload;
+      payload = parseJsonText(readFileSync(env.GITHUB_EVENT_PATH, "utf8"), "the runner's event (JSON)", env.GITHUB_EVENT_PATH) as EventPayload;
     } catch (error) {
       throw new ConfigurationError(`expected the runner's event file to be readable JSON, found ${(error as Error).message}`, env.GITHUB_EVENT_PATH);
     }

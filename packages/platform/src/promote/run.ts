@@ -1,6 +1,6 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
-import { ConfigurationError, type FrontEnd, optionLabel, type Policy, parseDuration } from "@release-gates/core";
+import { ConfigurationError, type FrontEnd, optionLabel, type Policy, parseDuration, parseJsonText } from "@release-gates/core";
 import {
   type AnalysisInterval,
   type AnalysisVerdict,
@@ -89,7 +89,7 @@ export async function gatherPromoteContext(request: PromoteRequest): Promise<Pro
       const source = relative(cwd, file).split(sep).join("/");
       let report: unknown;
       try {
-        report = JSON.parse(await readFile(file, "utf8"));
+        report = parseJsonText(await readFile(file, "utf8"), "a gate report", source);
       } catch {
         report = undefined; // named as "not a gate report" in the decision, never silently skipped
       }

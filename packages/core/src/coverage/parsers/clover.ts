@@ -1,7 +1,7 @@
 import { ConfigurationError } from "../../errors.js";
 import { CoverageMap, emptyFileCoverage, type FileCoverage } from "../model.js";
-import type { CoverageParser, ParsedReport } from "./types.js";
 import { ExpansionBudget, lineNumberOf } from "./limits.js";
+import type { CoverageParser, ParsedReport } from "./types.js";
 import { integerAttribute, XmlStream } from "./xml.js";
 
 /**

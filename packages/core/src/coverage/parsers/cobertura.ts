@@ -1,7 +1,7 @@
 import { ConfigurationError } from "../../errors.js";
 import { CoverageMap, emptyFileCoverage, type FileCoverage } from "../model.js";
+import { armCounts, ExpansionBudget, lineNumberOf } from "./limits.js";
 import type { CoverageParser, ParsedReport } from "./types.js";
-import { ExpansionBudget, armCounts, lineNumberOf } from "./limits.js";
 import { integerAttribute, XmlStream } from "./xml.js";
 
 const CONDITION_COVERAGE = /\((\d+)\/(\d+)\)/;

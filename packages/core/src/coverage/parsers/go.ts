@@ -54,7 +54,8 @@ export function createGoCoverParser(): CoverageParser {
     const hits = Number(hitCount);
     const first = lineNumberOf(Number(startLine), "the block's first line", lineNumber);
     const last = lineNumberOf(Number(endLine), "the block's last line", lineNumber);
-    if (last < first) throw new ConfigurationError(`expected a block that ends on or after its first line, found lines ${first} to ${last}`, undefined, lineNumber);
+    if (last < first)
+      throw new ConfigurationError(`expected a block that ends on or after its first line, found lines ${first} to ${last}`, undefined, lineNumber);
     const count = Number(statements);
     // A block's statements and lines are counts the profile claims: they may not cost more than the profile could describe.
     budget.spend(count + (last - first + 1), `a block of ${count} statements on lines ${first}–${last}`, lineNumber);

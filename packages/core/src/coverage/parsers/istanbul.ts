@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { ConfigurationError } from "../../errors.js";
-import { validateAs } from "../../validation.js";
+import { parseJsonText, validateAs } from "../../validation.js";
 import { emptyFileCoverage, type FileCoverage } from "../model.js";
 import { MAX_LINE_NUMBER } from "./limits.js";
 import type { CoverageParser, ParsedReport } from "./types.js";
@@ -62,12 +62,7 @@ export function createIstanbulParser(expected?: "istanbul" | "istanbul-summary")
   return {
     write: (chunk) => void chunks.push(chunk),
     end(): ParsedReport {
-      let data: unknown;
-      try {
-        data = JSON.parse(chunks.join(""));
-      } catch (error) {
-        throw new ConfigurationError(`expected istanbul JSON, found text that is not valid JSON (${(error as Error).message})`);
-      }
+      const data = parseJsonText(chunks.join(""), "istanbul JSON");
       if (data === null || typeof data !== "object" || Array.isArray(data)) {
         throw new ConfigurationError("expected an istanbul JSON object keyed by file path, found another JSON value");
       }

@@ -28,7 +28,11 @@ export class ExpansionBudget {
     this.spent += entries;
     const limit = BASE_ENTRIES + ENTRIES_PER_CHARACTER * this.read;
     if (this.spent > limit)
-      throw new ConfigurationError(`expected counts a report of ${this.read} characters can describe, found ${what}: more than ${limit} entries`, undefined, line);
+      throw new ConfigurationError(
+        `expected counts a report of ${this.read} characters can describe, found ${what}: more than ${limit} entries`,
+        undefined,
+        line,
+      );
   }
 }
 
@@ -41,6 +45,7 @@ export function lineNumberOf(value: number, what: string, line: number): number 
 
 /** Covered and total of a count-only format (`(1/2)`, mb/cb): covered can never exceed total. */
 export function armCounts(covered: number, total: number, what: string, line: number): { covered: number; total: number } {
-  if (covered > total) throw new ConfigurationError(`expected ${what} to cover at most as many branches as there are, found ${covered} of ${total}`, undefined, line);
+  if (covered > total)
+    throw new ConfigurationError(`expected ${what} to cover at most as many branches as there are, found ${covered} of ${total}`, undefined, line);
   return { covered, total };
 }

@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { parseCoverageReport } from "../src/coverage/parsers/index.js";
+import { ConfigurationError } from "../src/errors.js";
+import { parseResourceSamples } from "../src/perf/resources.js";
+import { createK6ResultsParser } from "../src/perf/results.js";
+import { parseK6Summary } from "../src/perf/summary.js";
+import { parsePolicy } from "../src/policy/load.js";
+import { parseRecordedAnalysis } from "../src/promote/analysis.js";
+import { parseLedger } from "../src/promote/ledger.js";
+import { parseAuditManifest } from "../src/security/audits.js";
+import { parseNpmAudit, parseNpmLockfile } from "../src/security/npm.js";
+import { parseOsvAdvisory } from "../src/security/osv.js";
+import { parseRiskRegister } from "../src/security/risks.js";
+import { parseSbom } from "../src/security/sbom.js";
+import { parseGitleaksReport, parseSecretsAllowlist, parseSecretsBaseline } from "../src/security/secrets.js";
+import { parseSarifResults } from "../src/security/static-analysis.js";
+
+/** Every loader of a YAML or JSON input, as the gates call it. */
+const YAML_LOADERS: [string, (text: string) => unknown][] = [
+  ["release-gates.yml", (text) => parsePolicy(text)],
+  ["the risk register", (text) => parseRiskRegister(text, "security/accepted-risks.yml")],
+  ["the secrets allowlist", (text) => parseSecretsAllowlist(text, "security/secrets-allowlist.yml")],
+  ["the audit manifest", (text) => parseAuditManifest(text, "audits/audits.yml")],
+];
+const JSON_LOADERS: [string, (text: string) => unknown][] = [
+  ["an SBOM", (text) => parseSbom(text)],
+  ["a k6 summary", (text) => parseK6Summary(text)],
+  ["an OSV advisory", (text) => parseOsvAdvisory(text, "GHSA.json")],
+  ["npm audit output", (text) => parseNpmAudit(text, "audit.json")],
+  ["an npm lock file", (text) => parseNpmLockfile(text, "package-lock.json")],
+  ["a gitleaks report", (text) => parseGitleaksReport(text, "gitleaks.json")],
+  ["a secrets baseline", (text) => parseSecretsBaseline(text, "baseline.json")],
+  ["a SARIF log", (text) => parseSarifResults(text, "slither.sarif")],
+  ["recorded canary measurements", (text) => parseRecordedAnalysis(text, "analysis.json")],
+  ["resource samples (a JSON array)", (text) => parseResourceSamples(`[${text}]`)],
+  ["istanbul coverage", (text) => parseCoverageReport(text, "istanbul")],
+  ["the ledger (one object per line)", (text) => parseLedger(text.replace(/\s*\n\s*/g, ""))],
+  [
+    "k6 NDJSON results",
+    (text) => {
+      const parser = createK6ResultsParser();
+      parser.write(`${text.replace(/\s*\n\s*/g, "")}\n{}\n`);
+      return parser.end();
+    },
+  ],
+];
+
+function refusal(load: (text: string) => unknown, text: string): ConfigurationError {
+  try {
+    load(text);
+  } catch (error) {
+    expect(error, String(error)).toBeInstanceOf(ConfigurationError);
+    return error as ConfigurationError;
+  }
+  throw new Error("expected the input to be refused");
+}
+
+describe("keys that reach an object's prototype are refused at any depth of every input", () => {
+  for (const key of ["__proto__", "constructor", "prototype"]) {
+    it.each(YAML_LOADERS)(`${key} in %s`, (_name, load) => {
+      expect(refusal(load, `outer:\n  inner:\n    - ${key}: 14d\n`).message).toMatch(/line 3: expected ordinary keys, found "/);
+    });
+    it.each(JSON_LOADERS)(`${key} in %s`, (_name, load) => {
+      expect(refusal(load, `{"outer": {"inner": [{"${key}": {"polluted": true}}]}}`).message).toContain(`expected ordinary keys, found "${key}"`);
+    });
+  }
+
+  it("the soak that vanished: `after: { __proto__: 14d }` is an error naming the line, not an empty soak", () => {
+    expect(refusal((text) => parsePolicy(text), "environments:\n  - name: testnet\n  - name: mainnet\n    after: { __proto__: 14d }\n").message).toBe(
+      'release-gates.yml, line 4: expected ordinary keys, found "__proto__", which could change how every object behaves',
+    );
+  });
+
+  it("a value that merely mentions one of them is fine", () => {
+    expect(
+      parseSbom(JSON.stringify({ bomFormat: "CycloneDX", specVersion: "1.6", components: [{ name: "constructor", version: "1.0.0" }] })).components,
+    ).toHaveLength(1);
+  });
+});
+
+describe("inputs built to exhaust the reader are one sentence", () => {
+  it("an SBOM nested ten thousand components deep", () => {
+    let component = '{"name":"leaf"}';
+    for (let depth = 0; depth < 10_000; depth += 1) component = `{"name":"n${depth}","components":[${component}]}`;
+    expect(refusal(parseSbom, `{"bomFormat":"CycloneDX","specVersion":"1.6","components":[${component}]}`).message).toMatch(/nested too deeply to read/);
+  });
+
+  it("a YAML alias bomb (billion laughs)", () => {
+    const levels = ["a: &a [x,x,x,x,x,x,x,x,x]"];
+    for (const [index, name] of ["b", "c", "d", "e", "f", "g"].entries()) {
+      const previous = String.fromCharCode(97 + index);
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(",")}]`);
+    }
+    expect(refusal((text) => parsePolicy(text), `${levels.join("\n")}\n`).message).toMatch(
+      /^release-gates\.yml: expected YAML whose aliases expand to a reasonable size/,
+    );
+  });
+
+  it("YAML nested deeper than the reader goes", () => {
+    expect(refusal((text) => parsePolicy(text), `gates: ${"[".repeat(5000)}${"]".repeat(5000)}\n`).message).toMatch(/^release-gates\.yml, line 1: /);
+  });
+});
