@@ -91,6 +91,17 @@ describe("secret rules", () => {
     expect(redactSecret("hunter2")).toBe("[7 chars]");
   });
 
+  it.each([`token=${JWT}`, `"jwt": "${JWT}"`, `?access_token=${JWT}&x=1`, `'${JWT}'`])("a JWT is found where tokens stand on their own: %s", (line) => {
+    expect(scanForSecrets("x", line).map((finding) => finding.rule)).toEqual(["jwt"]);
+  });
+
+  it("many secrets on one line are each found once, whatever rules overlap on them", () => {
+    const tokens = Array.from({ length: 500 }, (_, index) => join("ghp_", `R8s2Kq9LmZx4Tv7Wn1Pb6Yc3Hd5Jf0G${String(index).padStart(5, "0")}`));
+    const findings = scanForSecrets("x", `tokens = "${tokens.join(" ")}"`);
+    expect(findings.filter((finding) => finding.rule === "github-token")).toHaveLength(500);
+    expect(new Set(findings.map((finding) => finding.fingerprint)).size).toBe(findings.length);
+  });
+
   it("only the given lines are scanned in diff mode", () => {
     const text = `a = 1\nGH=${join("ghp_", "R8s2Kq9LmZx4Tv7Wn1Pb6Yc3Hd5Jf0GaE2uQ")}\n`;
     expect(scanForSecrets("x", text, SECRET_RULES, new Set([1]))).toEqual([]);

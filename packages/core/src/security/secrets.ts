@@ -79,7 +79,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
     id: "jwt",
     description: "JSON Web Token",
     keywords: ["eyj"],
-    pattern: /\b(eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})/g,
+    // A token starts where a run of token characters starts: "eyJ-eyJ-…" is one run, tried once (linear), not once per "eyJ" (quadratic).
+    pattern: /(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})/g,
     minEntropy: 3,
     accept: jwtHeaderIsJson,
   },
@@ -139,16 +140,21 @@ export function scanForSecrets(path: string, text: string, rules: readonly Secre
     if (onlyLines && !onlyLines.has(index + 1)) continue;
     const lower = line.toLowerCase();
     // Rules run most specific first; a later rule's hit on text an earlier one claimed is the same secret.
-    const claimed: [number, number][] = [];
+    // Claims are kept sorted and a rule's matches come in order, so one pass per rule finds overlaps (not one per match).
+    let claimed: [number, number][] = [];
     for (const rule of rules) {
       if (!rule.keywords.some((keyword) => lower.includes(keyword))) continue;
+      const added: [number, number][] = [];
+      let earlier = 0;
       for (const match of line.matchAll(rule.pattern)) {
         const secret = match[1] ?? match[0];
         const start = (match.index ?? 0) + match[0].indexOf(secret);
-        if (claimed.some(([from, to]) => start < to && start + secret.length > from)) continue;
+        const end = start + secret.length;
+        while (earlier < claimed.length && (claimed[earlier] as [number, number])[1] <= start) earlier += 1;
+        if (earlier < claimed.length && (claimed[earlier] as [number, number])[0] < end) continue;
         if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) continue;
         if (rule.accept && !rule.accept(secret)) continue;
-        claimed.push([start, start + secret.length]);
+        added.push([start, end]);
         findings.push({
           rule: rule.id,
           description: rule.description,
@@ -159,9 +165,20 @@ export function scanForSecrets(path: string, text: string, rules: readonly Secre
           source: "scan",
         });
       }
+      if (added.length > 0) claimed = mergeSorted(claimed, added);
     }
   }
   return findings;
+}
+
+/** Two lists of intervals sorted by start, as one. */
+function mergeSorted(a: readonly [number, number][], b: readonly [number, number][]): [number, number][] {
+  const out: [number, number][] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length)
+    out.push((j >= b.length || (i < a.length && (a[i] as [number, number])[0] <= (b[j] as [number, number])[0]) ? a[i++] : b[j++]) as [number, number]);
+  return out;
 }
 
 const GitleaksReport = z.array(
