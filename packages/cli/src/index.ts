@@ -1,5 +1,5 @@
-import { type AnyGateDescriptor, GATES, TOOL_VERSION } from "@release-gates/core";
-import { classifyError } from "@release-gates/platform";
+import { type AnyGateDescriptor, GATE_EXIT_CODES, GATES, TOOL_VERSION } from "@release-gates/core";
+import { classifyError, debugRequested } from "@release-gates/platform";
 import { type Command, gateCommand } from "./gate-command.js";
 import { initCommand } from "./init-command.js";
 import type { CommandIo } from "./io.js";
@@ -28,13 +28,15 @@ Commands:
 ${COMMANDS.map((command) => `  ${command.name.padEnd(width)}${command.summary}`).join("\n")}
 
 Run \`release-gates <command> --help\` for a command's options.
-Exit codes: 0 pass, 1 gate failed, 2 bad usage or unreadable input, 3 internal error.
+--debug (anywhere, or RELEASE_GATES_DEBUG=1) shows the stack trace of an internal error.
+${GATE_EXIT_CODES}
 `;
 }
 
 /** The whole CLI as a function: argv in, exit code out. */
 export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
-  const [name, ...args] = argv;
+  const debug = argv.includes("--debug") || debugRequested(io.env);
+  const [name, ...args] = argv.filter((arg) => arg !== "--debug");
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     io.stdout(help());
     return name === undefined ? 2 : 0;
@@ -53,8 +55,8 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
   try {
     return await command.run(args, io);
   } catch (error) {
-    const classified = classifyError(error, command.gate);
-    io.stderr(classified.kind === "configuration" ? `release-gates ${name}: ${classified.sentence}\n` : `${classified.sentence}\n`);
+    const classified = classifyError(error, command.gate, debug);
+    io.stderr(classified.kind === "internal" ? `${classified.sentence}\n` : `release-gates ${name}: ${classified.sentence}\n`);
     return classified.exitCode;
   }
 }

@@ -1,4 +1,6 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseK6Summary } from "@release-gates/core/perf";
@@ -24,6 +26,19 @@ async function cli(args: string[]) {
 }
 
 describe("release-gates perf, in process", () => {
+  it("a Prometheus that refuses connections is exit 4, one sentence naming the policy's setting; a report is not written", async () => {
+    const server = createServer();
+    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((done) => server.close(done));
+    const result = await cli(["perf", "--results", "results.ndjson", "--prometheus-url", `http://127.0.0.1:${port}`, "--cpu-query", "up"]);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toBe(
+      "release-gates perf: Prometheus API GET /api/v1/query_range could not be used: the connection was refused (check prometheus-url, or resources.prometheus.url in the policy, or try again later).\n",
+    );
+    expect(existsSync(join(dir, "release-gates/perf-report.json"))).toBe(false);
+  });
+
   it("a handleSummary with 40 % failed requests fails on the default threshold, and says so", async () => {
     const result = await cli(["perf", "--summary", "summary.json", "--threshold", "http_req_duration=p(95)<500"]);
     expect(result.code).toBe(1);

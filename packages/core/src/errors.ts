@@ -24,8 +24,12 @@ export class ConfigurationError extends Error {
   }
 }
 
-/** Wraps anything unexpected so users see which gate failed and where to report it. */
-export function describeInternalError(gate: string, error: unknown): string {
-  const reason = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  return `release-gates/${gate} failed: ${reason}\nThis is a bug in release-gates, not in your configuration: please report it with the log above.`;
+/**
+ * Wraps anything unexpected so users see which gate failed and where to
+ * report it; the stack only when debugging was asked for.
+ */
+export function describeInternalError(gate: string, error: unknown, withStack = false): string {
+  const reason = error instanceof Error ? (withStack ? (error.stack ?? error.message) : `${error.name}: ${error.message}`) : String(error);
+  const hint = withStack ? "please report it with the log above" : "please report it; re-run with --debug (RUNNER_DEBUG=1 on GitHub) for the stack trace";
+  return `release-gates/${gate} failed: ${reason}\nThis is a bug in release-gates, not in your configuration: ${hint}.`;
 }

@@ -20,7 +20,7 @@ export {
   type OptionKind,
   type SettingsOverrides,
 } from "./kit/descriptor.js";
-export { GATE_EXIT_CODES, helpLine, isRepeatable, renderCommandHelp } from "./kit/help.js";
+export { GATE_EXIT_CODES, helpLine, isRepeatable, renderCommandHelp, UNAVAILABLE_EXIT_CODE } from "./kit/help.js";
 export {
   actionDefaultOf,
   commonOptions,

@@ -1,4 +1,3 @@
-import { fixture } from "@release-gates/test-helpers/fixtures";
 import { expectValidReport } from "@release-gates/test-helpers/report-contract";
 import { describe, expect, it } from "vitest";
 import { type CoverageEvaluationInput, evaluateCoverage } from "../src/coverage/evaluate.js";

@@ -5,9 +5,9 @@
  * pipeline under /gates/<id>, promote's adapters under /promote.
  */
 
-export { type ClassifiedError, classifyError, type ErrorKind } from "./errors.js";
+export { type ClassifiedError, classifyError, debugRequested, type ErrorKind } from "./errors.js";
 export { loadGateRunner } from "./gates/index.js";
-export { ApiError, RestClient } from "./http/rest.js";
+export { ApiError, httpTimeoutMs, RestClient, type RestClientOptions, ServiceUnavailableError } from "./http/rest.js";
 export { writeGateDocuments, writeOutputFile, writeReportFile } from "./kit/outputs.js";
 export {
   type FrontEndRequest,

@@ -50,7 +50,7 @@ describe("GitHub REST adapter against a local server with GitHub's response shap
       if (path.startsWith("/flaky")) return (calls += 1) < 3 ? { status: 502, body: { message: "Bad Gateway" } } : { status: 200, body: [] };
       return { status: 403, body: { message: "Resource not accessible by integration" } };
     });
-    const client = new GitHubClient(api.url, "t", 1);
+    const client = new GitHubClient(api.url, "t", { retryDelayMs: 1 });
     expect(await client.paginate("/flaky")).toEqual([]);
     expect(calls).toBe(3);
     const error = await client.request("POST", "/repos/acme/app/issues/1/comments", { body: "x" }).catch((caught) => caught);

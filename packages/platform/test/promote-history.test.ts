@@ -1,12 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type RecordedRequest, startFakeApi } from "@release-gates/test-helpers/http-server";
 import { afterEach, describe, expect, it } from "vitest";
+import { classifyError } from "../src/errors.js";
 import { GitHubClient } from "../src/github/client.js";
 import { GitLabClient } from "../src/gitlab/client.js";
 import { ApiError } from "../src/http/rest.js";
+import { withFileLock } from "../src/local/lock.js";
 import { GitHubDeploymentHistory, GitLabDeploymentHistory, LedgerHistory } from "../src/promote/history.js";
+import { runPromote } from "../src/promote/run.js";
 
 const C = "c".repeat(40);
 const D = "d".repeat(40);
@@ -50,7 +53,7 @@ describe("GitHub Deployments as the history (documented response shapes)", () =>
       if (method === "GET" && path.startsWith("/repos/acme/app/deployments?environment=staging")) return { status: 200, body: [] };
       return undefined;
     });
-    const history = new GitHubDeploymentHistory(new GitHubClient(api.url, "t", 1), "acme/app");
+    const history = new GitHubDeploymentHistory(new GitHubClient(api.url, "t", { retryDelayMs: 1 }), "acme/app");
     expect(await history.read(["staging", "mainnet"])).toEqual([
       { time: "2026-11-24T00:05:00Z", commit: C, environment: "mainnet", event: "deployed", traffic: 25 },
       { time: "2026-10-01T00:03:00Z", commit: D, environment: "mainnet", event: "deployed", traffic: 100 },
@@ -134,7 +137,7 @@ describe("GitLab deployments: errors", () => {
       if (method === "GET") return (calls += 1) === 1 ? { status: 503, body: { message: "503 Service Unavailable" } } : { status: 200, body: [] };
       return { status: 403, body: { message: "403 Forbidden" } };
     });
-    const history = new GitLabDeploymentHistory(new GitLabClient(`${api.url}/api/v4`, "job-token", "job-token", 1), "42", "main");
+    const history = new GitLabDeploymentHistory(new GitLabClient(`${api.url}/api/v4`, "job-token", "job-token", { retryDelayMs: 1 }), "42", "main");
     expect(await history.read(["staging"])).toEqual([]);
     expect(calls).toBe(2);
     const denied = await history
@@ -158,5 +161,66 @@ describe("the local ledger as the history", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the ledger under failures and parallel runs", () => {
+  let dir: string;
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const entry = { time: "2026-11-24T00:00:00Z", commit: C, environment: "staging", event: "deployed" as const, traffic: 100 };
+
+  it("an unterminated last line (an append that never finished) is not counted, and the next record drops it", async () => {
+    dir = mkdtempSync(join(tmpdir(), "rg-ledger-"));
+    const path = join(dir, "ledger.ndjson");
+    writeFileSync(path, `${JSON.stringify(entry)}\n{"time":"2026-11-25T00:00:00Z","commit":"${D}","envir`);
+    const ledger = new LedgerHistory(path, "ledger.ndjson");
+    expect(await ledger.read()).toEqual([entry]);
+    await ledger.record({ ...entry, commit: D });
+    expect(readFileSync(path, "utf8")).toBe(`${JSON.stringify(entry)}\n${JSON.stringify({ ...entry, commit: D })}\n`);
+  });
+
+  it("a record that cannot be written leaves the ledger as it was", async () => {
+    dir = mkdtempSync(join(tmpdir(), "rg-ledger-"));
+    const path = join(dir, "ledger.ndjson");
+    writeFileSync(path, `${JSON.stringify(entry)}\n`);
+    // The temporary file the record writes first cannot be created: the write fails as on a full disk.
+    mkdirSync(join(dir, `.ledger.ndjson.${process.pid}.partial`));
+    const error = await new LedgerHistory(path, "ledger.ndjson").record({ ...entry, commit: D }).catch((caught: unknown) => caught);
+    expect(classifyError(error, "promote")).toMatchObject({ exitCode: 2, sentence: `could not open ${path}: it is a directory, not a file.` });
+    expect(readFileSync(path, "utf8")).toBe(`${JSON.stringify(entry)}\n`);
+  });
+
+  it("five parallel promote runs record the step once; the others see it and wait", async () => {
+    dir = mkdtempSync(join(tmpdir(), "rg-ledger-"));
+    writeFileSync(join(dir, "release-gates.yml"), "version: 1\nenvironments:\n  - name: staging\n  - name: production\n    after: { staging: 1d }\n");
+    const now = new Date("2026-11-24T00:00:00Z");
+    const runs = await Promise.all(
+      Array.from({ length: 5 }, () => runPromote({ cwd: dir, commit: C, now, target: "next", record: true, ledgerPath: "ledger.ndjson" })),
+    );
+    expect(runs.map((run) => run.promotion.decision).sort()).toEqual(["promote", "wait", "wait", "wait", "wait"]);
+    const lines = readFileSync(join(dir, "ledger.ndjson"), "utf8").trim().split("\n");
+    expect(lines).toHaveLength(1);
+  });
+
+  it("a lock held past the wait is one sentence naming its holder, exit 4; a dead holder's lock is taken over", async () => {
+    dir = mkdtempSync(join(tmpdir(), "rg-ledger-"));
+    const path = join(dir, "ledger.ndjson");
+    let acquired!: () => void;
+    const holding = new Promise<void>((done) => (acquired = done));
+    const held = withFileLock(path, () => {
+      acquired();
+      return new Promise((done) => setTimeout(done, 300));
+    });
+    await holding;
+    const error = await withFileLock(path, async () => "never", 50).catch((caught: unknown) => caught);
+    await held;
+    const classified = classifyError(error, "promote");
+    expect(classified.exitCode).toBe(4);
+    expect(classified.sentence).toMatch(
+      new RegExp(`^${path}\\.lock is held by process ${process.pid} on .+ since .+: wait for it to finish, or delete the lock file`),
+    );
+    // A run killed while holding the lock: its process no longer exists.
+    writeFileSync(`${path}.lock`, JSON.stringify({ pid: 2 ** 22 + 1, host: (await import("node:os")).hostname(), since: "2026-11-24T00:00:00Z" }));
+    expect(await withFileLock(path, async () => "mine", 2_000)).toBe("mine");
   });
 });

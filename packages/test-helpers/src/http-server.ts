@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface RecordedRequest {
@@ -58,4 +58,30 @@ export async function startFileServer(
   await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((done) => server.close(() => done())) };
+}
+
+/**
+ * A loopback server whose handler writes whatever it likes (an HTML page, a
+ * redirect loop, one byte a second, a dropped connection): a service having
+ * a bad day. Closing it ends every connection still open.
+ */
+export async function startMisbehavingServer(
+  handler: (request: IncomingMessage, response: ServerResponse, call: number) => void,
+): Promise<{ url: string; calls: () => number; close(): Promise<void> }> {
+  let calls = 0;
+  const server = createServer((request, response) => {
+    calls += 1;
+    handler(request, response, calls);
+  });
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    calls: () => calls,
+    close: () =>
+      new Promise((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
 }

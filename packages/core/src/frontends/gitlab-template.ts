@@ -100,6 +100,9 @@ export function renderGitLabTemplate(view: CommandView): string {
     "    - >-",
     ...command.map((part) => `      ${part}`),
     ...(view.gitlab.coverageRegex ? [`  coverage: '${view.gitlab.coverageRegex}'`] : []),
+    ...(view.gitlab.resourceGroup
+      ? ["  # One at a time across pipelines: two runs never read the same history and record the same step.", `  resource_group: ${view.gitlab.resourceGroup}`]
+      : []),
     ...(view.gitlab.allowFailureExitCodes
       ? [
           "  # These exit codes are decisions that later jobs read, not failures of the job.",

@@ -4,7 +4,9 @@ import { optionChoices } from "./options.js";
 import type { CommandView } from "./view.js";
 
 /** The exit codes of every gate command. */
-export const GATE_EXIT_CODES = "Exit codes: 0 pass (or warn), 1 gate failed, 2 bad usage or unreadable input, 3 internal error.";
+/** A service or the machine failing under a command: the same for every command. */
+export const UNAVAILABLE_EXIT_CODE = "4 a service or the machine failed (outage, network, full disk: retry later)";
+export const GATE_EXIT_CODES = `Exit codes: 0 pass (or warn), 1 gate failed, 2 bad usage or unreadable input, 3 internal error, ${UNAVAILABLE_EXIT_CODE}.`;
 
 const WIDTH = 100;
 const FLAG_COLUMN = 30;

@@ -35,6 +35,8 @@ export interface CommandView {
     artifactPaths: readonly string[];
     /** Exit codes that are decisions the pipeline reads, not failures of the job. */
     allowFailureExitCodes?: readonly number[];
+    /** Jobs sharing it run one at a time across pipelines. */
+    resourceGroup?: string;
   };
   /** Where the generated files come from, for their header. */
   source: { file: string; what: string };

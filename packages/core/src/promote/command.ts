@@ -1,5 +1,6 @@
 import { ConfigurationError } from "../errors.js";
 import type { FrontEnd, GateOption } from "../kit/descriptor.js";
+import { UNAVAILABLE_EXIT_CODE } from "../kit/help.js";
 import { optionLabel, WORKING_DIRECTORY_OPTION } from "../kit/options.js";
 import type { CommandView } from "../kit/view.js";
 import type { BreakGlass } from "./decide.js";
@@ -169,7 +170,7 @@ wait (until when), hold (what is missing) or rollback (to which version), with e
     { name: "wait-until", description: "When to try again (when waiting), ISO 8601" },
     { name: "rollback-to", description: "The commit to roll back to (when rolling back)" },
   ],
-  exitCodes: "Exit codes: 0 promote, 1 wait / hold / rollback, 2 bad usage or unreadable input, 3 internal error.",
+  exitCodes: `Exit codes: 0 promote, 1 wait / hold / rollback, 2 bad usage or unreadable input, 3 internal error, ${UNAVAILABLE_EXIT_CODE}.`,
   gitlab: {
     stage: "deploy",
     stageHint: "after the gates, before the deployment jobs",
@@ -182,6 +183,7 @@ wait (until when), hold (what is missing) or rollback (to which version), with e
     reports: { dotenv: "release-gates/promote.env" },
     artifactPaths: ["release-gates/"],
     allowFailureExitCodes: [1],
+    resourceGroup: "release-gates-promote",
   },
   source: { file: "packages/core/src/promote/command.ts", what: "promote's view" },
 };
@@ -196,7 +198,7 @@ export const planView: CommandView = {
 the earliest time (soak, freeze window, rollout step). Records nothing.`,
   usage: "[options]",
   options: (frontEnd) => onlyFor(DECISION_OPTIONS, frontEnd),
-  exitCodes: "Exit codes: 0, 2 bad usage or unreadable input, 3 internal error.",
+  exitCodes: `Exit codes: 0, 2 bad usage or unreadable input, 3 internal error, ${UNAVAILABLE_EXIT_CODE}.`,
 };
 
 /** `--now` / input `now`: an ISO-8601 time with a date, or the clock when not given. */

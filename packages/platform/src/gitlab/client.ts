@@ -1,5 +1,5 @@
 import { ConfigurationError } from "@release-gates/core";
-import { ApiError, RestClient } from "../http/rest.js";
+import { ApiError, RestClient, type RestClientOptions } from "../http/rest.js";
 import { writeTempReport } from "../local/files.js";
 import type { GitLabContext } from "./context.js";
 
@@ -9,8 +9,8 @@ import type { GitLabContext } from "./context.js";
  * (`private-token`, needed to create deployments).
  */
 export class GitLabClient extends RestClient {
-  constructor(apiUrl: string, token: string, kind: "job-token" | "private-token" = "job-token", retryDelayMs?: number) {
-    super("GitLab", apiUrl, { [kind]: token }, retryDelayMs);
+  constructor(apiUrl: string, token: string, kind: "job-token" | "private-token" = "job-token", options: RestClientOptions = {}) {
+    super("GitLab", apiUrl, { [kind]: token }, { addressSource: "CI_API_V4_URL", ...options });
   }
 }
 

@@ -1,11 +1,23 @@
-import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
 import type { FrontEnd, GateDescriptor, GateRenderers, GateReport } from "@release-gates/core";
 
-/** Writes a text file, creating its directory. */
+/**
+ * Writes a text file, creating its directory. The text goes to a temporary
+ * file beside it first and is renamed into place, so a full disk leaves the
+ * previous file or none, never half a report that a later step would trust.
+ */
 export async function writeOutputFile(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, text);
+  const partial = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
+  try {
+    await writeFile(partial, text);
+    await rename(partial, path);
+  } catch (error) {
+    await rm(partial, { force: true }).catch(() => undefined);
+    // Named by the file the user asked for, not the temporary one.
+    throw Object.assign(error as Error, { path });
+  }
 }
 
 export async function writeReportFile(path: string, report: GateReport): Promise<void> {

@@ -1,8 +1,9 @@
-import { appendFile, mkdir, readFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { readFile } from "node:fs/promises";
 import { type LedgerEntry, ledgerLine, parseLedger } from "@release-gates/core/promote";
 import type { GitHubClient } from "../github/client.js";
 import type { GitLabClient } from "../gitlab/client.js";
+import { writeOutputFile } from "../kit/outputs.js";
+import { withFileLock } from "../local/lock.js";
 
 /** Where the deployment history lives: read before deciding, appended to after. */
 export interface DeploymentHistory {
@@ -10,6 +11,17 @@ export interface DeploymentHistory {
   readonly description: string;
   read(environments: readonly string[]): Promise<LedgerEntry[]>;
   record(entry: LedgerEntry): Promise<void>;
+  /**
+   * Runs a read, a decision and its record as one turn, so two runs never
+   * both record the same step. The platforms' histories leave this to the
+   * pipeline (a `concurrency` group, a `resource_group`).
+   */
+  exclusive<T>(body: () => Promise<T>): Promise<T>;
+}
+
+/** Remote histories cannot be locked from here: the pipeline serialises promote jobs. */
+async function unlocked<T>(body: () => Promise<T>): Promise<T> {
+  return body();
 }
 
 /** The local append-only NDJSON ledger: the default, used by the demo and on laptops. */
@@ -23,17 +35,26 @@ export class LedgerHistory implements DeploymentHistory {
     return `the ledger ${this.display}`;
   }
 
-  async read(): Promise<LedgerEntry[]> {
+  /** The ledger's complete lines: an unterminated last line is an append that never finished, and never counted. */
+  private async completeLines(): Promise<string> {
     const text = await readFile(this.path, "utf8").catch((error: NodeJS.ErrnoException) => {
       if (error.code === "ENOENT") return "";
       throw error;
     });
-    return parseLedger(text, this.display);
+    return text.slice(0, text.lastIndexOf("\n") + 1);
   }
 
+  async read(): Promise<LedgerEntry[]> {
+    return parseLedger(await this.completeLines(), this.display);
+  }
+
+  /** Rewrites the ledger with the new line through a rename: a full disk leaves the old ledger whole. */
   async record(entry: LedgerEntry): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true });
-    await appendFile(this.path, ledgerLine(entry));
+    await writeOutputFile(this.path, (await this.completeLines()) + ledgerLine(entry));
+  }
+
+  exclusive<T>(body: () => Promise<T>): Promise<T> {
+    return withFileLock(this.path, body);
   }
 }
 
@@ -67,6 +88,8 @@ export class GitHubDeploymentHistory implements DeploymentHistory {
   get description(): string {
     return `GitHub deployments of ${this.repository}`;
   }
+
+  readonly exclusive = unlocked;
 
   async read(environments: readonly string[]): Promise<LedgerEntry[]> {
     const entries: LedgerEntry[] = [];
@@ -144,6 +167,8 @@ export class GitLabDeploymentHistory implements DeploymentHistory {
   get description(): string {
     return `GitLab deployments of project ${this.projectId}`;
   }
+
+  readonly exclusive = unlocked;
 
   async read(environments: readonly string[]): Promise<LedgerEntry[]> {
     const entries: LedgerEntry[] = [];

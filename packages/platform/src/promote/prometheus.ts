@@ -10,14 +10,25 @@ export interface PrometheusResourceQuery {
   stepSeconds: number;
 }
 
+/** Where the policy sets each Prometheus address, named when the server does not answer. */
+const RESOURCES_URL = "prometheus-url, or resources.prometheus.url in the policy";
+const PROMOTE_URL = "the policy's prometheus.url";
+
 /** A `/api/v1/query_range` call; a query Prometheus refuses (400) is the user's mistake, said in one sentence. */
-async function queryRange(url: string, query: string, startMs: number, endMs: number, stepSeconds: number, where: string): Promise<unknown> {
-  const client = new RestClient("Prometheus", url.replace(/\/$/, ""), { accept: "application/json" });
+async function queryRange(
+  url: string,
+  query: string,
+  window: { startMs: number; endMs: number; stepSeconds: number },
+  where: string,
+  addressSource = PROMOTE_URL,
+): Promise<unknown> {
+  const { startMs, endMs, stepSeconds } = window;
+  const client = new RestClient("Prometheus", url, { accept: "application/json" }, { addressSource });
   const params = new URLSearchParams({ query, start: String(startMs / 1000), end: String(endMs / 1000), step: String(stepSeconds) });
   try {
     return (await client.request<unknown>("GET", `/api/v1/query_range?${params}`)).data;
   } catch (error) {
-    if (error instanceof ApiError && error.status === 400)
+    if (error instanceof ApiError && (error.status === 400 || error.status === 422))
       throw new ConfigurationError(`expected a valid PromQL query, found ${JSON.stringify(query)}: ${error.message}`, where);
     throw error;
   }
@@ -27,7 +38,12 @@ async function queryRange(url: string, query: string, startMs: number, endMs: nu
 export async function queryResourceSamples(settings: PrometheusResourceQuery, startMs: number, endMs: number): Promise<ResourceSample[]> {
   if (!settings.cpuQuery && !settings.memoryQuery) throw new ConfigurationError("expected cpuQuery and/or memoryQuery, found neither", "resources.prometheus");
   const range = async (query: string | undefined) =>
-    query ? seriesFromPrometheus(await queryRange(settings.url, query, startMs, endMs, settings.stepSeconds, "resources.prometheus"), query) : [];
+    query
+      ? seriesFromPrometheus(
+          await queryRange(settings.url, query, { startMs, endMs, stepSeconds: settings.stepSeconds }, "resources.prometheus", RESOURCES_URL),
+          query,
+        )
+      : [];
   return joinResourceSeries(await range(settings.cpuQuery), await range(settings.memoryQuery));
 }
 
@@ -52,7 +68,7 @@ export async function measureCanary(
   for (const metric of analysis.metrics) {
     const series = async (variant: string) => {
       const query = fillTemplate(metric.query, { ...values, variant });
-      return seriesFromPrometheus(await queryRange(url, query, startMs, endMs, stepSeconds, `analysis ${metric.name}`), query);
+      return seriesFromPrometheus(await queryRange(url, query, { startMs, endMs, stepSeconds }, `analysis ${metric.name}`), query);
     };
     const canary = await series(analysis.variants.canary);
     const stable = new Map((await series(analysis.variants.stable)).map((point) => [point.timeMs, point.value]));
@@ -86,7 +102,7 @@ export async function measureSoakHealth(
     const query = fillTemplate(health.alerts, values);
     // Each point covers its whole step (a subquery), so an alert that fired between two points is not missed.
     const covering = `max_over_time((${query})[${step}s:])`;
-    const series = allSeriesFromPrometheus(await queryRange(url, covering, startMs, endMs, step, "health.alerts"), query);
+    const series = allSeriesFromPrometheus(await queryRange(url, covering, { startMs, endMs, stepSeconds: step }, "health.alerts"), query);
     alerts = [
       ...new Set(
         series.filter((entry) => entry.values.some((point) => point.value > 0)).map((entry) => entry.labels.alertname ?? JSON.stringify(entry.labels)),
@@ -96,7 +112,7 @@ export async function measureSoakHealth(
   let traffic: number | undefined;
   if (health.traffic) {
     const query = fillTemplate(health.traffic, values);
-    const points = seriesFromPrometheus(await queryRange(url, query, startMs, endMs, step, "health.traffic"), query);
+    const points = seriesFromPrometheus(await queryRange(url, query, { startMs, endMs, stepSeconds: step }, "health.traffic"), query);
     traffic = points.length === 0 ? undefined : points.reduce((sum, point) => sum + point.value, 0) / points.length;
   }
   return { alerts, traffic };

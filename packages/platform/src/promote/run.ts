@@ -64,8 +64,16 @@ async function jsonFiles(directory: string): Promise<string[] | undefined> {
   return files.sort();
 }
 
+/** Where the request's history lives: the platform's, or the local ledger. */
+function historyStore(request: PromoteRequest): DeploymentHistory {
+  if (request.history) return request.history;
+  const cwd = resolve(request.cwd);
+  const ledgerPath = resolve(cwd, request.ledgerPath ?? DEFAULT_LEDGER);
+  return new LedgerHistory(ledgerPath, relative(cwd, ledgerPath).split(sep).join("/"));
+}
+
 /** Everything a promote decision reads: the linted policy, the commit, its reports and the history. */
-export async function gatherPromoteContext(request: PromoteRequest): Promise<PromoteContext> {
+export async function gatherPromoteContext(request: PromoteRequest, store = historyStore(request)): Promise<PromoteContext> {
   const cwd = resolve(request.cwd);
   const loaded = await loadPolicy(cwd, request.policyPath);
   const policy = assertPolicyValid(loaded.policy, loaded.source);
@@ -96,8 +104,6 @@ export async function gatherPromoteContext(request: PromoteRequest): Promise<Pro
       reports.push({ source, report });
     }
   }
-  const ledgerPath = resolve(cwd, request.ledgerPath ?? DEFAULT_LEDGER);
-  const store = request.history ?? new LedgerHistory(ledgerPath, relative(cwd, ledgerPath).split(sep).join("/"));
   const history = await store.read(policy.environments.map((environment) => environment.name));
   return { policy, commit, reports, reportsMissing, history, store };
 }
@@ -158,9 +164,21 @@ function toAnalysis(environment: string, verdict: AnalysisVerdict): CanaryAnalys
   };
 }
 
-/** Decides one promotion and, with `record`, appends what it decided to the ledger. */
+/**
+ * Decides one promotion and, with `record`, appends what it decided to the
+ * history, reading, deciding and recording in one turn so parallel runs
+ * never record the same step twice.
+ */
 export async function runPromote(request: PromoteRequest & { target: string; record: boolean }): Promise<{ promotion: Promotion; context: PromoteContext }> {
-  const context = await gatherPromoteContext(request);
+  const store = historyStore(request);
+  return request.record ? store.exclusive(() => decideAndRecord(request, store)) : decideAndRecord(request, store);
+}
+
+async function decideAndRecord(
+  request: PromoteRequest & { target: string; record: boolean },
+  store: DeploymentHistory,
+): Promise<{ promotion: Promotion; context: PromoteContext }> {
+  const context = await gatherPromoteContext(request, store);
   const names = context.policy.environments.map((environment) => environment.name);
   if (request.target !== "next" && !names.includes(request.target)) {
     throw new ConfigurationError(
