@@ -58,6 +58,7 @@ const LOOK_ALIKES = [
   'commit_token = "3c7f3f0e08c5b84a0cd3da69dbfd7ac9931cea63"',
   'secret_hash: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"',
   'session_token: "123e4567-e89b-12d3-a456-426614174000"',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder as it appears in config files, not a template
   'password = "${DB_PASSWORD}"',
   'password: "changeme-changeme-changeme"',
   `stripe_key = "${join("sk_test_", "4eC39HqLyjWDarjtT1zdp7dc")}"`,

@@ -30,8 +30,8 @@ export {
   readOptionalTextFile,
   readTextFile,
   streamTextFile,
-  writeTempReport,
+  tempFilePath,
 } from "./local/files.js";
 export { changedFilesSince, changedLinesSince, type GitFacts, git, gitFacts, hasCommit, headCommit, isGitWorkTree, trackedFiles } from "./local/git.js";
 export { loadPolicy } from "./local/policy.js";
-export { readZip, type ZipEntry } from "./local/zip.js";
+export { extractZipEntry, forEachZipEntry, type ZipFileEntry, type ZipLimits } from "./local/zip.js";

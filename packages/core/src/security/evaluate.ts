@@ -1,6 +1,6 @@
 import { formatDuration, parseDuration } from "../durations.js";
 import type { Check, Finding, GateReport } from "../report/schema.js";
-import type { AdvisoryHit, AdvisorySeverity, MatchResult, OsvAdvisory } from "./osv.js";
+import { type AdvisoryHit, type AdvisorySeverity, type MatchResult, type OsvAdvisory, packageKey } from "./osv.js";
 import { type AcceptedRisk, acceptedRiskFor, isExpired } from "./risks.js";
 import type { Component } from "./sbom.js";
 import type { SecuritySettings } from "./settings.js";
@@ -149,10 +149,39 @@ function countCheck(id: string, count: number, failing: Check["status"], passMes
 }
 
 /** Newest `modified` date among the advisories: how fresh the snapshot is. */
+/**
+ * A snapshot read one advisory at a time: every advisory counts towards its
+ * size and age, but only those that name a package of the inventory are
+ * kept, so a whole ecosystem's snapshot never sits in memory.
+ */
+export class AdvisorySelection {
+  readonly kept: OsvAdvisory[] = [];
+  private count = 0;
+  private newest: string | undefined;
+
+  /** `wanted` holds packageKey()s; without it every advisory is kept. */
+  constructor(private readonly wanted?: ReadonlySet<string>) {}
+
+  static forInventory(components: readonly Component[]): AdvisorySelection {
+    return new AdvisorySelection(new Set(components.flatMap((component) => (component.ecosystem ? [packageKey(component.ecosystem, component.name)] : []))));
+  }
+
+  add(advisory: OsvAdvisory): void {
+    this.count += 1;
+    if (advisory.modified && (!this.newest || advisory.modified > this.newest)) this.newest = advisory.modified;
+    const { wanted } = this;
+    if (!wanted || advisory.affected.some((affected) => wanted.has(packageKey(affected.package.ecosystem, affected.package.name)))) this.kept.push(advisory);
+  }
+
+  snapshot(source: string): AdvisorySnapshot {
+    return { count: this.count, newestModified: this.newest, source };
+  }
+}
+
 export function describeSnapshot(advisories: readonly OsvAdvisory[], source: string): AdvisorySnapshot {
-  let newest: string | undefined;
-  for (const advisory of advisories) if (advisory.modified && (!newest || advisory.modified > newest)) newest = advisory.modified;
-  return { count: advisories.length, newestModified: newest, source };
+  const selection = new AdvisorySelection();
+  for (const advisory of advisories) selection.add(advisory);
+  return selection.snapshot(source);
 }
 
 function snapshotAgeCheck(snapshot: AdvisorySnapshot, settings: SecuritySettings, now: Date): Check | undefined {

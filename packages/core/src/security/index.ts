@@ -20,6 +20,7 @@ export {
 } from "./audits.js";
 export { type ChecklistFile, type ChecklistItem, evaluateChecklists, parseChecklist } from "./checklist.js";
 export {
+  AdvisorySelection,
   type AdvisorySnapshot,
   type DependencyDecision,
   type DependencyEvaluation,

@@ -150,12 +150,17 @@ export interface MatchResult {
  * then each range's events and the explicit `versions` list. Withdrawn
  * advisories never match; advisories sharing an alias (GHSA and CVE) are one hit.
  */
+/** How advisories and components meet: the ecosystem and the exact package name. */
+export function packageKey(ecosystem: string, name: string): string {
+  return `${ecosystem}\u0000${name}`;
+}
+
 export function matchAdvisories(components: readonly Component[], advisories: readonly OsvAdvisory[]): MatchResult {
   const byPackage = new Map<string, { advisory: OsvAdvisory; affected: OsvAdvisory["affected"][number] }[]>();
   for (const advisory of advisories) {
     if (advisory.withdrawn) continue;
     for (const affected of advisory.affected) {
-      const key = `${affected.package.ecosystem}\u0000${affected.package.name}`;
+      const key = packageKey(affected.package.ecosystem, affected.package.name);
       const list = byPackage.get(key);
       if (list) list.push({ advisory, affected });
       else byPackage.set(key, [{ advisory, affected }]);
@@ -174,7 +179,7 @@ export function matchAdvisories(components: readonly Component[], advisories: re
       continue;
     }
     const seen = new Map<string, AdvisoryHit>();
-    for (const { advisory, affected } of byPackage.get(`${component.ecosystem}\u0000${component.name}`) ?? []) {
+    for (const { advisory, affected } of byPackage.get(packageKey(component.ecosystem, component.name)) ?? []) {
       let matched = affected.versions?.includes(component.version) ?? false;
       let fixedIn: string | undefined;
       for (const range of affected.ranges ?? []) {

@@ -1,20 +1,19 @@
 import { readFileSync } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { ConfigurationError, sha256 } from "@release-gates/core";
 import {
   type AcceptedRisk,
   type AdvisoryHit,
+  AdvisorySelection,
   type AdvisorySnapshot,
   type Component,
   type DependencyEvaluation,
-  describeSnapshot,
   evaluateDependencies,
   evaluateLicenses,
   type MatchResult,
   matchAdvisories,
   npmAuditHits,
-  type OsvAdvisory,
   parseNpmAudit,
   parseNpmLockfile,
   parseOsvAdvisory,
@@ -25,8 +24,8 @@ import {
   securityGate,
 } from "@release-gates/core/security";
 import { type GateRequest, type GateRunner, type ReportInput, runGate } from "../kit/run-gate.js";
-import { displayPath, listFiles, readOptionalTextFile, readTextFile } from "../local/files.js";
-import { readZip } from "../local/zip.js";
+import { displayPath, fileSha256, listFiles, readOptionalTextFile, readTextFile } from "../local/files.js";
+import { forEachZipEntry } from "../local/zip.js";
 import { checkReviewEvidence } from "../security/audits.js";
 import { generateNpmSbom } from "../security/sbom.js";
 import { checkSecrets } from "../security/secrets.js";
@@ -44,15 +43,20 @@ function attributed<T>(source: string, read: () => T): T {
   }
 }
 
+/** One advisory file may be this big; OSV's largest are a few hundred KB. */
+const MAX_ADVISORY_BYTES = 16 * 1024 * 1024;
+
 /**
  * Reads an OSV snapshot: a directory of advisory files or a zip of them
- * (OSV's `<ecosystem>/all.zip`). The digest covers every advisory read, so the
- * report pins the snapshot the decision was made against.
+ * (OSV's `<ecosystem>/all.zip`), one advisory at a time, keeping those that
+ * name a package of the inventory. Every advisory is still validated and
+ * counted, and the digest covers them all, so the report pins the snapshot
+ * the decision was made against.
  */
-async function readAdvisories(path: string, shown: string): Promise<{ advisories: OsvAdvisory[]; input: Input }> {
+async function readAdvisories(path: string, shown: string, selection: AdvisorySelection): Promise<Input> {
   const info = await stat(path).catch(() => undefined);
   if (!info) throw new ConfigurationError("expected a directory or a zip of OSV advisories, found no such file", shown);
-  const advisories: OsvAdvisory[] = [];
+  let count = 0;
   if (info.isDirectory()) {
     // Snapshots unpack to tens of thousands of small files: synchronous reads cost a third of
     // fs/promises' (no open/stat/close round trips through the thread pool for each one).
@@ -65,16 +69,18 @@ async function readAdvisories(path: string, shown: string): Promise<{ advisories
       } catch (error) {
         throw new ConfigurationError(`expected a readable OSV advisory, found a file that cannot be read (${(error as NodeJS.ErrnoException).code})`, name);
       }
-      advisories.push(parseOsvAdvisory(bytes.toString("utf8"), name));
+      selection.add(parseOsvAdvisory(bytes.toString("utf8"), name));
       digests.push(`${sha256(bytes)} ${name}`);
+      count += 1;
     }
-    return { advisories, input: { path: shown, format: `osv-directory (${advisories.length} advisories)`, sha256: sha256(digests.join("\n")) } };
+    return { path: shown, format: `osv-directory (${count} advisories)`, sha256: sha256(digests.join("\n")) };
   }
-  const archive = await readFile(path);
-  for (const entry of readZip(archive, shown, MAX_ADVISORY_ARCHIVE_BYTES)) {
-    if (entry.name.endsWith(".json")) advisories.push(parseOsvAdvisory(entry.data.toString("utf8"), `${shown}!${entry.name}`));
-  }
-  return { advisories, input: { path: shown, format: `osv-zip (${advisories.length} advisories)`, sha256: sha256(archive) } };
+  await forEachZipEntry(path, shown, { maxTotalBytes: MAX_ADVISORY_ARCHIVE_BYTES, maxEntryBytes: MAX_ADVISORY_BYTES }, async (entry) => {
+    if (!entry.name.endsWith(".json")) return;
+    selection.add(parseOsvAdvisory((await entry.bytes()).toString("utf8"), `${shown}!${entry.name}`));
+    count += 1;
+  });
+  return { path: shown, format: `osv-zip (${count} advisories)`, sha256: await fileSha256(path) };
 }
 
 /** The installed packages: the SBOM (or lock file) given, else an SBOM generated from the npm project. */
@@ -125,10 +131,10 @@ async function checkDependencies(
   if (settings.advisories) {
     const path = resolve(cwd, settings.advisories);
     const shown = displayPath(cwd, path);
-    const { advisories, input } = await readAdvisories(path, shown);
-    inputs.push(input);
-    ({ hits: osvHits, undecided, unmatched } = matchAdvisories(inventory.components, advisories));
-    snapshots.push(describeSnapshot(advisories, shown));
+    const selection = AdvisorySelection.forInventory(inventory.components);
+    inputs.push(await readAdvisories(path, shown, selection));
+    ({ hits: osvHits, undecided, unmatched } = matchAdvisories(inventory.components, selection.kept));
+    snapshots.push(selection.snapshot(shown));
   }
   let auditHits: AdvisoryHit[] = [];
   if (settings.npmAudit) {

@@ -1,6 +1,7 @@
+import { rm } from "node:fs/promises";
 import { ConfigurationError } from "@release-gates/core";
-import { writeTempReport } from "../local/files.js";
-import { readZip } from "../local/zip.js";
+import { tempFilePath } from "../local/files.js";
+import { extractZipEntry, forEachZipEntry } from "../local/zip.js";
 import type { GitHubClient } from "./client.js";
 import type { GitHubContext } from "./context.js";
 
@@ -20,8 +21,8 @@ interface Artifact {
 const MAX_ARTIFACT_BYTES = 512 * 1024 * 1024;
 
 export interface BaseArtifact {
-  /** The file's content. */
-  data: Buffer;
+  /** The file, extracted to a temp directory. */
+  path: string;
   /** `artifact@run/path`, for messages and the report's inputs. */
   source: string;
   runId: number;
@@ -53,18 +54,36 @@ export async function downloadBaseArtifact(
     const artifact = artifacts.artifacts.find((candidate) => candidate.name === artifactName && !candidate.expired);
     if (!artifact) continue;
     const source = `artifact ${artifactName} of run ${run.id}`;
-    const entries = readZip(await client.download(artifact.archive_download_url, MAX_ARTIFACT_BYTES), source, MAX_ARTIFACT_BYTES);
-    const entry = path ? entries.find((candidate) => candidate.name === path.replace(/^\.\//, "")) : entries.length === 1 ? entries[0] : undefined;
-    if (!entry) {
-      const names = entries.map((candidate) => candidate.name).join(", ");
+    const archive = await tempFilePath(`${artifactName}.zip`);
+    await client.downloadToFile(artifact.archive_download_url, archive, MAX_ARTIFACT_BYTES);
+    const wanted = path?.replace(/^\.\//, "");
+    const names: string[] = [];
+    let extracted: string | undefined;
+    try {
+      await forEachZipEntry(archive, source, { maxTotalBytes: MAX_ARTIFACT_BYTES, maxEntryBytes: MAX_ARTIFACT_BYTES }, async (entry) => {
+        names.push(entry.name);
+        const pick = wanted === undefined ? names.length === 1 : entry.name === wanted;
+        if (pick) {
+          extracted = await tempFilePath(entry.name);
+          await extractZipEntry(entry, extracted);
+        }
+        // With a path, stop at it; without one, read on to make sure the file is alone.
+        return !(pick && wanted !== undefined);
+      });
+    } finally {
+      await rm(archive, { force: true });
+    }
+    const name = wanted ?? names[0];
+    if (!extracted || (wanted === undefined && names.length > 1)) {
+      const listed = names.length > 10 ? `${names.slice(0, 10).join(", ")} and ${names.length - 10} more` : names.join(", ");
       throw new ConfigurationError(
         path
-          ? `expected ${JSON.stringify(path)} in the artifact, found only ${names || "no files"}`
-          : `expected one file in the artifact or ${input}-path to pick one, found ${names || "no files"}`,
+          ? `expected ${JSON.stringify(path)} in the artifact, found only ${listed || "no files"}`
+          : `expected one file in the artifact or ${input}-path to pick one, found ${listed || "no files"}`,
         source,
       );
     }
-    return { data: entry.data, source: `${source}/${entry.name}`, runId: run.id, commit: run.head_sha };
+    return { path: extracted, source: `${source}/${name}`, runId: run.id, commit: run.head_sha };
   }
   throw new ConfigurationError(
     `expected an unexpired artifact named ${JSON.stringify(artifactName)} from one of the last ${data.workflow_runs.length} successful runs on ${branch}, found none: upload it on pushes to ${branch} with actions/upload-artifact`,
@@ -91,5 +110,5 @@ export async function fetchBaseArtifactReport(
   }
   const found = await downloadBaseArtifact(client, context.repository, branch, artifact.name, artifact.path, artifact.input);
   platform.log(`${artifact.what}: ${found.source} (commit ${found.commit.slice(0, 12)} on ${branch}).`);
-  return { path: await writeTempReport(found.data, found.source), display: found.source };
+  return { path: found.path, display: found.source };
 }

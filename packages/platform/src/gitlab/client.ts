@@ -1,6 +1,6 @@
 import { ConfigurationError } from "@release-gates/core";
 import { ApiError, RestClient, type RestClientOptions } from "../http/rest.js";
-import { writeTempReport } from "../local/files.js";
+import { tempFilePath } from "../local/files.js";
 import type { GitLabContext } from "./context.js";
 
 /**
@@ -22,10 +22,15 @@ const MAX_ARTIFACT_BYTES = 512 * 1024 * 1024;
  * single artifact file by reference name" endpoint), e.g. the target
  * branch's coverage report for the drop check.
  */
-export async function downloadBranchArtifactFile(client: GitLabClient, projectId: string, ref: string, job: string, path: string): Promise<Buffer> {
-  const file = path.replace(/^\.\//, "").split("/").map(encodeURIComponent).join("/");
-  return client.download(
-    `/projects/${encodeURIComponent(projectId)}/jobs/artifacts/${encodeURIComponent(ref)}/raw/${file}?job=${encodeURIComponent(job)}`,
+export async function downloadBranchArtifactFile(
+  client: GitLabClient,
+  where: { projectId: string; ref: string; job: string; path: string },
+  destination: string,
+): Promise<void> {
+  const file = where.path.replace(/^\.\//, "").split("/").map(encodeURIComponent).join("/");
+  await client.downloadToFile(
+    `/projects/${encodeURIComponent(where.projectId)}/jobs/artifacts/${encodeURIComponent(where.ref)}/raw/${file}?job=${encodeURIComponent(where.job)}`,
+    destination,
     MAX_ARTIFACT_BYTES,
   );
 }
@@ -49,8 +54,10 @@ export async function fetchBranchArtifactReport(
   }
   const display = `${path} from job ${job} on ${context.baseBranch}`;
   try {
-    const data = await downloadBranchArtifactFile(new GitLabClient(context.apiUrl, context.jobToken), context.projectId, context.baseBranch, job, path);
-    return { path: await writeTempReport(data, path), display };
+    const destination = await tempFilePath(path);
+    const client = new GitLabClient(context.apiUrl, context.jobToken);
+    await downloadBranchArtifactFile(client, { projectId: context.projectId, ref: context.baseBranch, job, path }, destination);
+    return { path: destination, display };
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) {
       throw new ConfigurationError(

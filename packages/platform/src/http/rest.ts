@@ -1,3 +1,6 @@
+import { createWriteStream } from "node:fs";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { ConfigurationError, parseDuration } from "@release-gates/core";
 
 /** An HTTP error from a platform API, kept apart so callers can degrade on 401/403/404. */
@@ -233,31 +236,51 @@ export class RestClient {
   }
 
   /**
-   * Downloads bytes. A redirect to another host (GitHub sends artifact zips
-   * to blob storage) is followed without this client's credentials.
+   * Downloads to `destination`, streamed and counted: more than `maxBytes` is
+   * refused without holding the download in memory. A redirect to another
+   * host (GitHub sends artifact zips to blob storage) is followed without
+   * this client's credentials.
    */
-  async download(path: string, maxBytes: number): Promise<Buffer> {
-    const readBytes = async (answer: Response) => {
+  async downloadToFile(path: string, destination: string, maxBytes: number): Promise<void> {
+    const tooBig = (bytes: number) =>
+      new ConfigurationError(
+        `expected a download of at most ${maxBytes} bytes, found ${bytes} bytes or more`,
+        `${this.service} download ${path.split("?")[0]}`,
+      );
+    const save = async (answer: Response) => {
       const length = Number(answer.headers.get("content-length") ?? 0);
-      if (length > maxBytes) throw new ApiError(this.service, 413, "GET", path, `the download is ${length} bytes, more than the ${maxBytes} allowed`);
-      const bytes = Buffer.from(await answer.arrayBuffer());
-      if (bytes.length > maxBytes)
-        throw new ApiError(this.service, 413, "GET", path, `the download is ${bytes.length} bytes, more than the ${maxBytes} allowed`);
-      return bytes;
+      if (length > maxBytes) throw tooBig(length);
+      if (!answer.body) throw this.unavailable("GET", path, "it answered without a body");
+      let received = 0;
+      await pipeline(
+        Readable.fromWeb(answer.body as import("node:stream/web").ReadableStream<Uint8Array>),
+        async function* (chunks: AsyncIterable<Buffer>) {
+          for await (const chunk of chunks) {
+            received += chunk.length;
+            if (received > maxBytes) throw tooBig(received);
+            yield chunk;
+          }
+        },
+        createWriteStream(destination),
+      );
+      return true;
     };
     const first = await this.send(
       "GET",
       path,
       undefined,
       "manual",
-      async (answer) => (answer.status >= 300 && answer.status < 400 ? undefined : readBytes(answer)),
+      async (answer) => (answer.status >= 300 && answer.status < 400 ? undefined : save(answer)),
       this.downloadTimeoutMs,
     );
     const location = first.response.headers.get("location");
-    if (first.value !== undefined || !location) return first.value as Buffer;
+    if (first.value !== undefined) return;
+    if (!location) throw this.unavailable("GET", path, `it answered ${first.response.status} without a Location to download from`);
     const target = new URL(location, this.baseUrl);
-    if (target.origin === new URL(this.baseUrl).origin)
-      return (await this.send("GET", target.href, undefined, "follow", readBytes, this.downloadTimeoutMs)).value as Buffer;
+    if (target.origin === new URL(this.baseUrl).origin) {
+      await this.send("GET", target.href, undefined, "follow", save, this.downloadTimeoutMs);
+      return;
+    }
     // Blob storage is not this service: no credentials, the same deadline and retries.
     const storage = new RestClient(
       `${this.service} artifact storage`,
@@ -265,6 +288,6 @@ export class RestClient {
       {},
       { retryDelayMs: this.retryDelayMs, timeoutMs: this.downloadTimeoutMs },
     );
-    return (await storage.send("GET", target.href, undefined, "follow", readBytes)).value as Buffer;
+    await storage.send("GET", target.href, undefined, "follow", save);
   }
 }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdtemp, readdir, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative, resolve, sep } from "node:path";
 import { StringDecoder } from "node:string_decoder";
@@ -112,6 +112,13 @@ export async function streamTextFile(path: string, displayPath: string, expected
   }
 }
 
+/** A file's sha256, streamed: archives of gigabytes are hashed without being held. */
+export async function fileSha256(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
 /** The first `bytes` of a file as text, to tell formats apart without reading it all. */
 export async function readHead(path: string, displayPath: string, expected: string, bytes = 4096): Promise<string> {
   let text = "";
@@ -131,10 +138,8 @@ export async function readTextFile(path: string, displayPath: string, expected: 
   return { text: parts.join(""), sha256 };
 }
 
-/** Puts downloaded report bytes in a fresh temp directory, keeping the file's name (formats are detected from content anyway). */
-export async function writeTempReport(data: Buffer, name: string): Promise<string> {
-  const directory = await mkdtemp(join(tmpdir(), "release-gates-base-"));
-  const path = join(directory, name.replace(/^.*[\\/]/, "") || "report");
-  await writeFile(path, data);
-  return path;
+/** Where a downloaded file goes: a fresh temp directory, keeping the file's name (formats are detected from content anyway). */
+export async function tempFilePath(name: string): Promise<string> {
+  const directory = await mkdtemp(join(tmpdir(), "release-gates-download-"));
+  return join(directory, name.replace(/^.*[\\/]/, "") || "download");
 }
