@@ -1,7 +1,7 @@
 import * as core from "@actions/core";
 import { readOptions } from "@release-gates/core";
 import { breakGlass, promoteView, renderPromotionMarkdown } from "@release-gates/core/promote";
-import { actionInput, publishSummary, readGitHubContext, reportingErrors } from "@release-gates/platform/github";
+import { actionInput, logUntrusted, publishSummary, readGitHubContext, reportingErrors } from "@release-gates/platform/github";
 import { promoteRequest, runPromote } from "@release-gates/platform/promote";
 
 /** Decides the promotion, records it, and publishes the decision as outputs and a summary with the chain. */
@@ -26,7 +26,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     core.setOutput("traffic-percent", promotion.trafficPercent ?? "");
     core.setOutput("wait-until", promotion.waitUntil ?? "");
     core.setOutput("rollback-to", promotion.rollbackTo ?? "");
-    for (const reason of promotion.reasons) core.info(reason);
+    logUntrusted(promotion.reasons.join("\n"));
     for (const bypass of promotion.bypassed) core.warning(`Break-glass on this commit: ${bypass}`);
     await publishSummary(renderPromotionMarkdown(decided.policy, decided.history, decided.commit, promotion));
   });

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { useInProcessRunner } from "@release-gates/test-helpers/action-runner";
@@ -35,6 +35,37 @@ describe("promote action, in process", () => {
     expect(runner.outputs()["wait-until"]).toBe("2026-12-07T09:00:00.000Z");
     expect(runner.summary()).toMatch(/^## ⏳ promote b7e2d94c1a3f: wait for canary until 2026-12-07T09:00:00\.000Z/);
     expect(runner.summary()).toContain("```mermaid");
+  });
+
+  it("a report's text that reads as a workflow command is shown, never obeyed", async () => {
+    const path = join(workspace, "release-gates/reports/coverage-b7e2d94.json");
+    const report = JSON.parse(readFileSync(path, "utf8"));
+    report.predicate.checks[0].status = "fail";
+    report.predicate.status = "fail";
+    report.predicate.summary = "failed\n::add-mask::ghp_not_a_real_token\n  ::stop-commands::pwned\n##[set-env name=X]y";
+    writeFileSync(path, JSON.stringify(report));
+    runner.inputs({
+      "working-directory": workspace,
+      history: "ledger",
+      commit: B,
+      to: "next",
+      reports: "release-gates/reports",
+      now: "2026-11-26T09:00:00Z",
+      record: "false",
+    });
+    await run();
+    expect(runner.outputs().decision).toBe("hold");
+    const printed = runner.stdout();
+    const token = /^::stop-commands::([\w-]+)$/m.exec(printed)?.[1];
+    expect(token).toMatch(/^[0-9a-f-]{36}$/);
+    const start = printed.indexOf(`::stop-commands::${token}`);
+    const end = printed.indexOf(`::${token}::`);
+    // Every line that reads as a command sits between the stop and its resume token.
+    for (const line of ["::add-mask::ghp_not_a_real_token", "  ::stop-commands::pwned", "##[set-env name=X]y"]) {
+      const at = printed.indexOf(line);
+      expect(at).toBeGreaterThan(start);
+      expect(at).toBeLessThan(end);
+    }
   });
 
   it("with GitHub deployments as history: a new commit is promoted and recorded as a deployment", async () => {

@@ -1,4 +1,4 @@
-import { type AnyGateDescriptor, GATE_EXIT_CODES, GATES, TOOL_VERSION } from "@release-gates/core";
+import { type AnyGateDescriptor, GATE_EXIT_CODES, GATES, quoted, TOOL_VERSION } from "@release-gates/core";
 import { classifyError, debugRequested } from "@release-gates/platform";
 import { type Command, gateCommand } from "./gate-command.js";
 import { initCommand } from "./init-command.js";
@@ -48,7 +48,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
   const command = COMMANDS.find((candidate) => candidate.name === name);
   if (!command) {
     io.stderr(
-      `release-gates: expected a command (${COMMANDS.map((candidate) => candidate.name).join(", ")}), found ${JSON.stringify(name)}; run release-gates --help\n`,
+      `release-gates: expected a command (${COMMANDS.map((candidate) => candidate.name).join(", ")}), found ${quoted(name)}; run release-gates --help\n`,
     );
     return 2;
   }

@@ -1,3 +1,18 @@
+/** How much of a sentence an error may hold. */
+const MAX_DETAIL = 1000;
+
+/**
+ * An input value as a message quotes it: JSON-quoted, at most `max`
+ * characters of it (a 50 MB value is not echoed back), control characters escaped.
+ */
+export function quoted(value: unknown, max = 80): string {
+  if (typeof value !== "string") {
+    const text = JSON.stringify(value) ?? String(value);
+    return text.length > max ? `${text.slice(0, max)}…` : text;
+  }
+  return value.length > max ? `${JSON.stringify(value.slice(0, max))}… (${value.length} characters)` : JSON.stringify(value);
+}
+
 /**
  * A user's mistake: a bad input, policy or file. Front ends exit 2 (CLI) or
  * `setFailed` with `message` (actions). The message is one sentence naming the
@@ -19,6 +34,8 @@ export class ConfigurationError extends Error {
   }
 
   private static compose(detail: string, source?: string, line?: number): string {
+    // A backstop: whatever a message quotes, a CI log line stays readable and bounded.
+    if (detail.length > MAX_DETAIL) detail = `${detail.slice(0, MAX_DETAIL)}… (${detail.length - MAX_DETAIL} more characters)`;
     const where = [source, line === undefined ? undefined : `line ${line}`].filter(Boolean).join(", ");
     return where ? `${where}: ${detail}` : detail;
   }

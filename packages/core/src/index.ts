@@ -6,7 +6,7 @@
 
 export { type ChangedLines, parseUnifiedDiff } from "./diff.js";
 export { CalendarDate, Duration, formatDuration, isCalendarDate, parseDuration } from "./durations.js";
-export { ConfigurationError, describeInternalError } from "./errors.js";
+export { ConfigurationError, describeInternalError, quoted } from "./errors.js";
 export { Environment, findGate, GATES, type GateId, Policy, type PolicyInput } from "./gates.js";
 export {
   type AnyGateDescriptor,

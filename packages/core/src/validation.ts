@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { ConfigurationError } from "./errors.js";
+import { ConfigurationError, quoted } from "./errors.js";
 
 /** `a.b[2].c` from a zod issue path. */
 export function formatKeyPath(path: readonly PropertyKey[]): string {
@@ -8,19 +8,24 @@ export function formatKeyPath(path: readonly PropertyKey[]): string {
     if (typeof key === "number") out += `[${key}]`;
     else {
       const name = String(key);
-      out += /^[A-Za-z_$][\w$-]*$/.test(name) ? (out ? `.${name}` : name) : `[${JSON.stringify(name)}]`;
+      out += /^[A-Za-z_$][\w$-]*$/.test(name) ? (out ? `.${name}` : name) : `[${quoted(name)}]`;
     }
   }
   return out || "(top level)";
 }
 
-function describeFound(value: unknown): string {
+/** What an input that may hold secrets (a gitleaks report) shows of its values: their kind only. */
+export interface Quoting {
+  quoteValues?: boolean;
+}
+
+function describeFound(value: unknown, quoting: Quoting = {}): string {
   if (value === undefined) return "nothing";
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "an object";
-  const text = JSON.stringify(value);
-  return `${typeof value} ${text.length > 40 ? `${text.slice(0, 40)}…` : text}`;
+  if (quoting.quoteValues === false) return `a ${typeof value} (not shown: the input may hold secrets)`;
+  return `${typeof value} ${quoted(value, 40)}`;
 }
 
 /** Walks `root` along a zod issue path to show what was actually there. */
@@ -52,14 +57,14 @@ function describeBound(issue: z.core.$ZodIssue): string | undefined {
  * expected, what was found. Further problems are counted, not listed, so the
  * message stays one line that a CI log shows whole.
  */
-export function describeZodError(error: z.ZodError, input: unknown): { path: readonly PropertyKey[]; sentence: string } {
+export function describeZodError(error: z.ZodError, input: unknown, quoting: Quoting = {}): { path: readonly PropertyKey[]; sentence: string } {
   const [issue] = error.issues;
   if (!issue) return { path: [], sentence: "invalid value" };
   const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem${error.issues.length > 2 ? "s" : ""})` : "";
   const found =
     issue.code === "unrecognized_keys"
-      ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`
-      : describeFound(valueAt(input, issue.path));
+      ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => quoted(k)).join(", ")}`
+      : describeFound(valueAt(input, issue.path), quoting);
   const expected =
     issue.code === "unrecognized_keys"
       ? "only known keys"
@@ -77,11 +82,11 @@ const MAYBE_FORBIDDEN_KEY = /"(?:__proto__|constructor|prototype)"\s*:/;
 
 /** A key that may not be used, as one sentence naming where it was. */
 export function forbiddenKeyError(key: string, source: string | undefined, line?: number): ConfigurationError {
-  return new ConfigurationError(`expected ordinary keys, found ${JSON.stringify(key)}, which could change how every object behaves`, source, line);
+  return new ConfigurationError(`expected ordinary keys, found ${quoted(key)}, which could change how every object behaves`, source, line);
 }
 
 /** JSON text as a value, a byte-order mark dropped; a syntax error is `expected <what>, found invalid JSON (…)`; `__proto__`, `constructor` and `prototype` keys are refused at any depth. */
-export function parseJsonText(text: string, expected: string, source?: string): unknown {
+export function parseJsonText(text: string, expected: string, source?: string, quoting: Quoting = {}): unknown {
   const body = text.replace(/^\uFEFF/, "");
   const reviver = MAYBE_FORBIDDEN_KEY.test(body)
     ? (key: string, value: unknown) => {
@@ -93,7 +98,9 @@ export function parseJsonText(text: string, expected: string, source?: string): 
     return JSON.parse(body, reviver);
   } catch (error) {
     if (error instanceof ConfigurationError) throw error;
-    throw new ConfigurationError(`expected ${expected}, found invalid JSON (${(error as Error).message.slice(0, 120)})`, source);
+    // JSON.parse's message quotes the text around the error: not for an input that may hold secrets.
+    const why = quoting.quoteValues === false ? "" : ` (${(error as Error).message.slice(0, 120)})`;
+    throw new ConfigurationError(`expected ${expected}, found invalid JSON${why}`, source);
   }
 }
 
@@ -101,7 +108,7 @@ export function parseJsonText(text: string, expected: string, source?: string): 
 export const isStackOverflow = (error: unknown): boolean => error instanceof RangeError && /call stack/i.test(error.message);
 
 /** Validates parsed input; the first problem becomes `<prefix>: key: expected …, found …` (the sentence alone without a prefix). */
-export function validateAs<T>(schema: z.ZodType<T>, data: unknown, prefix?: string, source?: string): T {
+export function validateAs<T>(schema: z.ZodType<T>, data: unknown, prefix?: string, source?: string, quoting: Quoting = {}): T {
   let result: ReturnType<typeof schema.safeParse>;
   try {
     result = schema.safeParse(data);
@@ -110,6 +117,6 @@ export function validateAs<T>(schema: z.ZodType<T>, data: unknown, prefix?: stri
     throw new ConfigurationError(`${prefix ? `${prefix}: ` : ""}expected a document of ordinary depth, found one nested too deeply to read`, source);
   }
   if (result.success) return result.data;
-  const { sentence } = describeZodError(result.error, data);
+  const { sentence } = describeZodError(result.error, data, quoting);
   throw new ConfigurationError(prefix ? `${prefix}: ${sentence}` : sentence, source);
 }

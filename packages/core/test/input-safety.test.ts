@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { parseCoverageReport } from "../src/coverage/parsers/index.js";
+import { parseThresholdList } from "../src/coverage/thresholds.js";
 import { ConfigurationError } from "../src/errors.js";
+import type { GateOption } from "../src/kit/descriptor.js";
+import { readOptions } from "../src/kit/options.js";
+import { parseThresholdAssignments } from "../src/perf/expression.js";
 import { parseResourceSamples } from "../src/perf/resources.js";
 import { createK6ResultsParser } from "../src/perf/results.js";
 import { parseK6Summary } from "../src/perf/summary.js";
@@ -98,5 +102,25 @@ describe("inputs built to exhaust the reader are one sentence", () => {
 
   it("YAML nested deeper than the reader goes", () => {
     expect(refusal((text) => parsePolicy(text), `gates: ${"[".repeat(5000)}${"]".repeat(5000)}\n`).message).toMatch(/^release-gates\.yml, line 1: /);
+  });
+});
+
+describe("messages quote a bounded snippet of what they were given", () => {
+  const huge = `-----BEGIN RSA PRIVATE KEY-----${"A".repeat(50 * 1024 * 1024)}`;
+
+  it.each([
+    ["a policy value", () => parsePolicy(`version: 1\ngates:\n  coverage:\n    thresholds:\n      global: { lines: "${huge.slice(0, 2_000_000)}" }\n`)],
+    ["a k6 threshold", () => parseThresholdAssignments([`http_req_duration=${huge}`], "--threshold")],
+    ["coverage thresholds", () => parseThresholdList(huge, "--threshold")],
+    ["a CLI option", () => readOptions([{ name: "min-rps", kind: "number", description: "" } as GateOption], { frontEnd: "cli", read: () => huge })],
+  ])("%s of 50 MB is quoted in at most a few hundred characters", (_name, load) => {
+    let message = "";
+    try {
+      load();
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/expected/);
+    expect(message.length).toBeLessThan(600);
   });
 });

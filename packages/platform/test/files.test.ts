@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigurationError } from "@release-gates/core";
 import { fixturePath } from "@release-gates/test-helpers/fixtures";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readCoverageReport } from "../src/gates/coverage.js";
-import { expandGlobs, listFiles } from "../src/local/files.js";
+import { expandGlobs, listFiles, projectInput } from "../src/local/files.js";
 
 const corpus = (name: string) => fixturePath(`coverage/${name}`);
 let dir: string;
@@ -29,6 +29,33 @@ describe("finding reports", () => {
     const found = await expandGlobs(["**/lcov.info", "coverage/lcov.info", "missing.xml"], dir);
     expect(found.map((path) => path.slice(dir.length + 1))).toEqual(["coverage/lcov.info", "packages/a/coverage/lcov.info"]);
     expect(await listFiles(dir)).toHaveLength(2);
+  });
+});
+
+describe("input paths and symbolic links", () => {
+  it("a path of the project that leads outside it through a link is refused; one the user names outside is theirs", async () => {
+    const outside = mkdtempSync(join(tmpdir(), "rg-outside-"));
+    try {
+      writeFileSync(join(outside, "id_rsa"), "-----BEGIN OPENSSH PRIVATE KEY-----\n");
+      mkdirSync(join(dir, "coverage"));
+      symlinkSync(join(outside, "id_rsa"), join(dir, "coverage/lcov.info"));
+      symlinkSync(outside, join(dir, "reports"));
+      writeFileSync(join(dir, "real.info"), "SF:a\nend_of_record\n");
+      symlinkSync(join(dir, "real.info"), join(dir, "coverage/inside.info"));
+      for (const given of ["coverage/lcov.info", "reports/id_rsa"]) {
+        expect(() => projectInput(dir, given)).toThrow(
+          new ConfigurationError(
+            "expected a file of the project, found a symbolic link that leads outside it (refused: it could expose the runner's files)",
+            given,
+          ),
+        );
+      }
+      expect(projectInput(dir, "coverage/inside.info")).toEqual({ path: join(dir, "coverage/inside.info"), shown: "coverage/inside.info" });
+      expect(projectInput(dir, join(outside, "id_rsa")).path).toBe(join(outside, "id_rsa"));
+      expect(projectInput(dir, "missing.info").shown).toBe("missing.info");
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 });
 

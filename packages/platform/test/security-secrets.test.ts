@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createTestRepo, type TestRepo } from "@release-gates/test-helpers/git-repo";
 import { afterEach, describe, expect, it } from "vitest";
@@ -80,5 +80,83 @@ describe("secrets scan on a real git repository", () => {
     await expect(gate({ secrets: { scan: true, diffBase: "origin/main" } as never })).rejects.toThrow(
       /^secrets\.diffBase: expected a commit or branch present in this clone, found "origin\/main"/,
     );
+  });
+
+  it("a secret in a file's name is a finding, and every path shown (findings, skipped files, SARIF, GitLab) is redacted", async () => {
+    repo = createTestRepo({
+      [`keys/${TOKEN}.txt`]: "nothing to see\n",
+      [`dumps/${NPM}/big.log`]: `${"x".repeat(2_000_000)}\n`,
+      [`notes/${NPM}.md`]: `token = "${TOKEN}"\n`,
+    });
+    repo.commit("keys as names");
+    const { report, secrets } = await gate({ secrets: { scan: true } as never });
+    const described = report.predicate.findings.map((finding) => `${finding.id} ${finding.location?.path}:${finding.location?.startLine}`);
+    expect(described.sort()).toEqual([
+      "github-token keys/ghp_…[40 chars].txt:1",
+      "github-token notes/npm_…[40 chars].md:1",
+      "npm-token dumps/npm_…[40 chars]/big.log:1",
+      "npm-token notes/npm_…[40 chars].md:1",
+    ]);
+    expect(report.predicate.findings.find((finding) => finding.location?.path === "keys/ghp_…[40 chars].txt")?.message).toBe(
+      "keys/ghp_…[40 chars].txt: GitHub token ghp_…[40 chars] in the file's name; rename the file, rotate the credential, and load it from the environment or a secret store.",
+    );
+    expect(secrets?.details.skippedFiles).toEqual(["dumps/npm_…[40 chars]/big.log"]);
+    const { securityGate, renderSecuritySarif, renderSecretDetectionReport } = await import("@release-gates/core/security");
+    const renderers = await securityGate.renderers();
+    const everything = [
+      JSON.stringify(report),
+      JSON.stringify(renderSecuritySarif(report)),
+      JSON.stringify(renderSecretDetectionReport(report)),
+      renderers.markdownSections(report).join("\n"),
+    ].join("\n");
+    expect(everything).not.toContain(TOKEN);
+    expect(everything).not.toContain(NPM);
+  });
+
+  it("secret findings are SARIF results at their file and line, redacted, fingerprinted as the report fingerprints them", async () => {
+    repo = createTestRepo({ "src/config.ts": `export const name = "app";\nexport const token = "${TOKEN}";\n` });
+    repo.commit("app");
+    const { report } = await gate({ secrets: { scan: true } as never });
+    const { renderSecuritySarif } = await import("@release-gates/core/security");
+    const [run] = renderSecuritySarif(report).runs;
+    expect(run?.tool.driver.rules).toEqual([
+      expect.objectContaining({ id: "secret/github-token", properties: { "security-severity": "9.5", tags: ["security", "secret"] } }),
+    ]);
+    expect(run?.results).toEqual([
+      expect.objectContaining({
+        ruleId: "secret/github-token",
+        level: "error",
+        locations: [{ physicalLocation: { artifactLocation: { uri: "src/config.ts" }, region: { startLine: 2 } } }],
+        partialFingerprints: { "releaseGatesSecret/v1": report.predicate.findings[0]?.properties?.fingerprint },
+        properties: { redacted: "ghp_…[40 chars]", source: "scan", baseline: false },
+      }),
+    ]);
+  });
+
+  it("a link is scanned as what git stores (the path it points to), never followed out of the tree", async () => {
+    const outside = createTestRepo({ id_rsa: `-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n` });
+    repo = createTestRepo({ "README.md": "app\n" });
+    symlinkSync(join(outside.dir, "id_rsa"), join(repo.dir, "deploy_key"));
+    repo.commit("a link to a key outside");
+    try {
+      const { report } = await gate({ secrets: { scan: true } as never });
+      expect(report.predicate.findings).toEqual([]);
+      expect(report.predicate.status).toBe("pass");
+    } finally {
+      outside.remove();
+    }
+  });
+
+  it("a gitleaks report that cannot be read never shows its values", async () => {
+    repo = createTestRepo({ "a.txt": "a\n" });
+    repo.commit("a");
+    writeFileSync(join(repo.dir, "broken.json"), `[{"RuleID": "x", "File": "a", "StartLine": 1, "Secret": "${TOKEN}"`);
+    writeFileSync(join(repo.dir, "typed.json"), JSON.stringify([{ RuleID: "x", File: "a", StartLine: TOKEN, Secret: TOKEN }]));
+    for (const file of ["broken.json", "typed.json"]) {
+      const error = await gate({ secrets: { scan: false, gitleaksReport: file } as never }).catch((caught: unknown) => caught as Error);
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).message).toMatch(new RegExp(`^${file}: expected a gitleaks JSON report`));
+      expect((error as Error).message).not.toContain(TOKEN.slice(4, 12));
+    }
   });
 });

@@ -1,5 +1,5 @@
 import type { ChangedLines } from "../diff.js";
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError, quoted } from "../errors.js";
 import type { Check, Finding } from "../report/schema.js";
 import { type Counts, type CoverageMap, cachedFileCounts, type FileCounter, type FileCoverage, METRICS, type Metric, percentage, sumCounts } from "./model.js";
 import type { CoverageSettings, MetricThresholds } from "./settings.js";
@@ -302,7 +302,7 @@ function dataCheck(input: CoverageEvaluationInput): Check {
   if (coverage.size === 0) {
     return nothing(
       "≥ 1 file in the repository",
-      `None of the ${unmatched.length} files in the coverage report${plural} is in this repository (for example ${JSON.stringify(unmatched[0])}): set stripPrefixes to the path the report was written under.`,
+      `None of the ${unmatched.length} files in the coverage report${plural} is in this repository (for example ${quoted(unmatched[0])}): set stripPrefixes to the path the report was written under.`,
     );
   }
   return {
@@ -312,7 +312,7 @@ function dataCheck(input: CoverageEvaluationInput): Check {
     threshold: "all files in the repository",
     message:
       unmatched.length > 0
-        ? `${unmatched.length} of ${coverage.size + unmatched.length} files in the coverage reports are not in this repository and were left out (for example ${JSON.stringify(unmatched[0])}).`
+        ? `${unmatched.length} of ${coverage.size + unmatched.length} files in the coverage reports are not in this repository and were left out (for example ${quoted(unmatched[0])}).`
         : `Read ${reports.length} report${reports.length > 1 ? "s" : ""} (${[...new Set(reports.map((report) => report.format))].join(", ")}) covering ${coverage.size} files of this repository.`,
   };
 }

@@ -1,6 +1,6 @@
 import { posix } from "node:path";
 import picomatch from "picomatch";
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError, quoted } from "../errors.js";
 import { CoverageMap, type FileCoverage } from "./model.js";
 
 export interface PathContext {
@@ -100,7 +100,7 @@ export function normaliseReportPath(raw: string, context: PathContext, index?: R
     } else relative = candidate;
     relative = posix.normalize(stripPrefix(relative, context.stripPrefixes ?? []));
     if (relative === ".." || relative.startsWith("../")) {
-      throw new ConfigurationError(`expected coverage paths inside the repository, found ${JSON.stringify(raw)}, which resolves outside it`);
+      throw new ConfigurationError(`expected coverage paths inside the repository, found ${quoted(raw)}, which resolves outside it`);
     }
     if (!index) return relative;
     if (index.files.has(relative)) return relative;

@@ -1,5 +1,5 @@
 import picomatch from "picomatch";
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError, quoted } from "../errors.js";
 import { type Counts, METRICS, type Metric, percentage } from "./model.js";
 import type { MetricThresholds } from "./settings.js";
 
@@ -61,14 +61,11 @@ export function parseThresholdList(text: string, source: string): MetricThreshol
   for (const item of text.split(/[\s,]+/).filter(Boolean)) {
     const [name, raw] = item.includes("=") ? item.split("=", 2) : ["lines", item];
     if (!(METRICS as readonly string[]).includes(name ?? "")) {
-      throw new ConfigurationError(`expected thresholds like "lines=80,branches=70" with metrics ${METRICS.join(", ")}, found ${JSON.stringify(item)}`, source);
+      throw new ConfigurationError(`expected thresholds like "lines=80,branches=70" with metrics ${METRICS.join(", ")}, found ${quoted(item)}`, source);
     }
     const value = Number(raw);
     if (raw === "" || !Number.isFinite(value) || value > 100) {
-      throw new ConfigurationError(
-        `expected ${name} to be a percentage up to 100 (or a negative count of uncovered items), found ${JSON.stringify(raw)}`,
-        source,
-      );
+      throw new ConfigurationError(`expected ${name} to be a percentage up to 100 (or a negative count of uncovered items), found ${quoted(raw)}`, source);
     }
     out[name as Metric] = value;
   }

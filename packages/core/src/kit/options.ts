@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError, quoted } from "../errors.js";
 import { describeZodError } from "../validation.js";
 import type { AnyGateDescriptor, FrontEnd, GateDescriptor, GateOption, SettingsOverrides } from "./descriptor.js";
 
@@ -145,7 +145,7 @@ const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 export function parseBooleanText(text: string, where: string): boolean {
   if (/^(true|yes|1)$/i.test(text)) return true;
   if (/^(false|no|0)$/i.test(text)) return false;
-  throw new ConfigurationError(`expected true or false, found ${JSON.stringify(text)}`, where);
+  throw new ConfigurationError(`expected true or false, found ${quoted(text)}`, where);
 }
 
 /** One option's text as its value, by its kind; undefined when nothing was given (empty text is "not given" in every front end). */
@@ -156,7 +156,7 @@ export function convertOptionText(option: GateOption, text: string | undefined, 
     case "boolean":
       return parseBooleanText(trimmed, where);
     case "number":
-      if (!NUMBER.test(trimmed)) throw new ConfigurationError(`expected a number, found ${JSON.stringify(trimmed)}`, where);
+      if (!NUMBER.test(trimmed)) throw new ConfigurationError(`expected a number, found ${quoted(trimmed)}`, where);
       return Number(trimmed);
     case "list": {
       const items = trimmed
@@ -171,7 +171,7 @@ export function convertOptionText(option: GateOption, text: string | undefined, 
       return option.convert(trimmed, where);
     case "enum": {
       const choices = optionChoices(option, settings);
-      if (choices && !choices.includes(trimmed)) throw new ConfigurationError(`expected one of ${choices.join(", ")}, found ${JSON.stringify(trimmed)}`, where);
+      if (choices && !choices.includes(trimmed)) throw new ConfigurationError(`expected one of ${choices.join(", ")}, found ${quoted(trimmed)}`, where);
       return trimmed;
     }
     default:

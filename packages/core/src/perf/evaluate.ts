@@ -1,4 +1,4 @@
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError, quoted } from "../errors.js";
 import type { Check, Finding } from "../report/schema.js";
 import {
   AGGREGATIONS_BY_TYPE,
@@ -150,8 +150,7 @@ function collectThresholds(input: PerfEvaluationInput): Threshold[] {
     thresholds.push({ selector, expression, source, ...(k6Ok === undefined ? {} : { k6Ok }) });
   };
   for (const [selector, expressions] of Object.entries(input.settings.thresholds ?? {})) {
-    for (const expression of Array.isArray(expressions) ? expressions : [expressions])
-      add(selector, expression, "policy", `thresholds[${JSON.stringify(selector)}]`);
+    for (const expression of Array.isArray(expressions) ? expressions : [expressions]) add(selector, expression, "policy", `thresholds[${quoted(selector)}]`);
   }
   for (const [name, metric] of input.run.summary?.metrics ?? [])
     for (const verdict of metric.thresholds) add(name, verdict.expression, "script", `${input.sources.summary ?? "summary"} (${name})`, verdict.ok);

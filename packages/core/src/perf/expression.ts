@@ -1,4 +1,4 @@
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError, quoted } from "../errors.js";
 
 export const K6_METRIC_TYPES = ["trend", "rate", "counter", "gauge"] as const;
 export type K6MetricType = (typeof K6_METRIC_TYPES)[number];
@@ -35,14 +35,14 @@ export function parseThresholdExpression(source: string, where = "threshold"): T
   if (!match) {
     const hint = /^\s*p\d/.test(source) ? " (percentiles are written p(95))" : /\d\s*%/.test(source) ? " (rates are fractions: rate<0.01, not 1%)" : "";
     throw new ConfigurationError(
-      `expected a k6 threshold such as "p(95)<500" or "rate<0.01" (avg, min, max, med, p(N), rate, count or value, then <, <=, >, >=, ==, ===, != and a number), found ${JSON.stringify(source)}${hint}`,
+      `expected a k6 threshold such as "p(95)<500" or "rate<0.01" (avg, min, max, med, p(N), rate, count or value, then <, <=, >, >=, ==, ===, != and a number), found ${quoted(source)}${hint}`,
       where,
     );
   }
   const [, method = "", percentile, operator, value] = match;
   const aggregation = (method.startsWith("p(") ? "p" : method) as Aggregation;
   if (aggregation === "p" && Number(percentile) > 100) {
-    throw new ConfigurationError(`expected a percentile from 0 to 100, found p(${percentile}) in ${JSON.stringify(source)}`, where);
+    throw new ConfigurationError(`expected a percentile from 0 to 100, found p(${percentile}) in ${quoted(source)}`, where);
   }
   return {
     source: source.trim(),
@@ -93,10 +93,7 @@ const SELECTOR = /^\s*([A-Za-z_][\w.-]*)\s*(?:\{(.*)\})?\s*$/;
 export function parseMetricSelector(source: string, where = "threshold"): MetricSelector {
   const match = SELECTOR.exec(source);
   if (!match)
-    throw new ConfigurationError(
-      `expected a metric name, optionally with tag filters like http_req_duration{name:login}, found ${JSON.stringify(source)}`,
-      where,
-    );
+    throw new ConfigurationError(`expected a metric name, optionally with tag filters like http_req_duration{name:login}, found ${quoted(source)}`, where);
   const [, metric = "", body] = match;
   const tags: Record<string, string> = {};
   if (body !== undefined) {
@@ -108,7 +105,7 @@ export function parseMetricSelector(source: string, where = "threshold"): Metric
         .trim()
         .replace(/^(['"`])(.*)\1$/, "$2");
       if (colon === -1 || !key)
-        throw new ConfigurationError(`expected tag filters as key:value pairs, found ${JSON.stringify(pair.trim())} in ${JSON.stringify(source)}`, where);
+        throw new ConfigurationError(`expected tag filters as key:value pairs, found ${quoted(pair.trim())} in ${quoted(source)}`, where);
       tags[key] = value;
     }
   }
@@ -136,7 +133,7 @@ export function parseThresholdAssignments(items: readonly string[], where: strin
     .map((value) => value.trim())
     .filter(Boolean)) {
     const equals = item.indexOf("=");
-    if (equals <= 0) throw new ConfigurationError(`expected METRIC=EXPRESSION such as "http_req_duration=p(95)<500", found ${JSON.stringify(item)}`, where);
+    if (equals <= 0) throw new ConfigurationError(`expected METRIC=EXPRESSION such as "http_req_duration=p(95)<500", found ${quoted(item)}`, where);
     const selector = parseMetricSelector(item.slice(0, equals), where);
     const expression = parseThresholdExpression(item.slice(equals + 1), where);
     thresholds[selector.key] = [...(thresholds[selector.key] ?? []), expression.source];

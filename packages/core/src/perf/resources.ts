@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError, quoted } from "../errors.js";
 import { describeZodError, parseJsonText } from "../validation.js";
 
 export interface ResourceSample {
@@ -15,7 +15,7 @@ function parseTime(raw: string, where: number): number {
   const number = Number(raw);
   if (raw !== "" && Number.isFinite(number)) return number < 1e12 ? number * 1000 : number;
   const ms = Date.parse(raw);
-  if (Number.isNaN(ms)) throw new ConfigurationError(`expected a time (ISO 8601 or Unix seconds), found ${JSON.stringify(raw)}`, undefined, where);
+  if (Number.isNaN(ms)) throw new ConfigurationError(`expected a time (ISO 8601 or Unix seconds), found ${quoted(raw)}`, undefined, where);
   return ms;
 }
 
@@ -23,7 +23,7 @@ function optionalNumber(raw: unknown, what: string, where: number): number | und
   if (raw === undefined || raw === null || raw === "") return undefined;
   const number = Number(raw);
   if (!Number.isFinite(number) || number < 0)
-    throw new ConfigurationError(`expected ${what} to be a non-negative number, found ${JSON.stringify(raw)}`, undefined, where);
+    throw new ConfigurationError(`expected ${what} to be a non-negative number, found ${quoted(raw)}`, undefined, where);
   return number;
 }
 
@@ -39,7 +39,7 @@ export function parseResourceSamples(text: string): ResourceSample[] {
     const rows = parseJsonText(trimmed, "a JSON array of samples");
     return (rows as unknown[]).map((row, index) => {
       if (!row || typeof row !== "object")
-        throw new ConfigurationError(`expected [${index}] to be an object with time, cpuPercent and memoryBytes, found ${JSON.stringify(row)}`);
+        throw new ConfigurationError(`expected [${index}] to be an object with time, cpuPercent and memoryBytes, found ${quoted(row)}`);
       const entry = row as Record<string, unknown>;
       return {
         timeMs: parseTime(String(entry.time ?? ""), index + 1),
@@ -89,7 +89,7 @@ export function seriesFromPrometheus(answer: unknown, query: string): { timeMs: 
   const series = allSeriesFromPrometheus(answer, query);
   if (series.length > 1) {
     throw new ConfigurationError(
-      `expected one series from ${JSON.stringify(query)}, found ${series.length}: aggregate the query (for example max(…) or sum(…))`,
+      `expected one series from ${quoted(query)}, found ${series.length}: aggregate the query (for example max(…) or sum(…))`,
       "prometheus",
     );
   }
@@ -101,7 +101,7 @@ export function allSeriesFromPrometheus(answer: unknown, query: string): { label
   const parsed = prometheusMatrix.safeParse(answer);
   if (!parsed.success)
     throw new ConfigurationError(
-      `expected a Prometheus range-query matrix for ${JSON.stringify(query)}, found: ${describeZodError(parsed.error, answer).sentence}`,
+      `expected a Prometheus range-query matrix for ${quoted(query)}, found: ${describeZodError(parsed.error, answer).sentence}`,
       "prometheus",
     );
   return parsed.data.data.result.map((series) => ({

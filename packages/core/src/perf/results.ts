@@ -1,4 +1,4 @@
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError, quoted } from "../errors.js";
 import { LineSplitter } from "../text/lines.js";
 import { parseJsonText } from "../validation.js";
 import { K6_METRIC_TYPES, type K6MetricType, type MetricSelector, parseMetricSelector, selectorMatches } from "./expression.js";
@@ -87,7 +87,7 @@ export function createK6ResultsParser(selectors: readonly MetricSelector[] = [])
     const earlier = results.metrics.get(name);
     if (earlier && earlier.type !== type)
       throw new ConfigurationError(
-        `expected each metric declared with one type, found ${JSON.stringify(name)} declared again as ${type} after ${earlier.type}`,
+        `expected each metric declared with one type, found ${quoted(name)} declared again as ${type} after ${earlier.type}`,
         undefined,
         lineNumber,
       );
@@ -104,8 +104,7 @@ export function createK6ResultsParser(selectors: readonly MetricSelector[] = [])
 
   const known = (metric: unknown, lineNumber: number): MetricInfo => {
     const found = typeof metric === "string" ? info.get(metric) : undefined;
-    if (!found)
-      throw new ConfigurationError(`expected a Metric line declaring ${JSON.stringify(metric)} before its first Point, found none`, undefined, lineNumber);
+    if (!found) throw new ConfigurationError(`expected a Metric line declaring ${quoted(metric)} before its first Point, found none`, undefined, lineNumber);
     return found;
   };
 
@@ -212,7 +211,7 @@ export function createK6ResultsParser(selectors: readonly MetricSelector[] = [])
         lineNumber,
       );
     else if (entry.type === "Metric") declare(entry.data, lineNumber);
-    else throw new ConfigurationError(`expected "type": "Metric" or "Point", found ${JSON.stringify(entry.type)}`, undefined, lineNumber);
+    else throw new ConfigurationError(`expected "type": "Metric" or "Point", found ${quoted(entry.type)}`, undefined, lineNumber);
   });
 
   return {

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError, quoted } from "../errors.js";
 import { Policy, type PolicyInput } from "../gates.js";
 import { describeZodError } from "../validation.js";
 import { parseYamlMapping } from "../yaml.js";
@@ -57,7 +57,7 @@ export function resolveGateSettings<S extends z.ZodObject>(
     if (!env) {
       const known = (loaded.raw.environments ?? []).map((candidate) => candidate.name);
       throw new ConfigurationError(
-        `expected one of the policy's environments (${known.length ? known.join(", ") : "none defined"}), found ${JSON.stringify(environment)}`,
+        `expected one of the policy's environments (${known.length ? known.join(", ") : "none defined"}), found ${quoted(environment)}`,
         environmentSource,
       );
     }

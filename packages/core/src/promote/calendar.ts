@@ -1,4 +1,4 @@
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError, quoted } from "../errors.js";
 import type { CalendarWindow } from "../policy/schema.js";
 
 const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
@@ -27,7 +27,7 @@ export function wallClock(time: Date, timezone: string): WallClock {
         hourCycle: "h23",
       });
     } catch {
-      throw new ConfigurationError(`expected an IANA time zone such as Europe/Berlin, found ${JSON.stringify(timezone)}`, "freeze.timezone");
+      throw new ConfigurationError(`expected an IANA time zone such as Europe/Berlin, found ${quoted(timezone)}`, "freeze.timezone");
     }
     formatters.set(timezone, format);
   }

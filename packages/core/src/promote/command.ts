@@ -1,4 +1,4 @@
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError, quoted } from "../errors.js";
 import type { FrontEnd, GateOption } from "../kit/descriptor.js";
 import { UNAVAILABLE_EXIT_CODE } from "../kit/help.js";
 import { optionLabel, WORKING_DIRECTORY_OPTION } from "../kit/options.js";
@@ -206,10 +206,7 @@ export function decisionTime(text: string | undefined, frontEnd: FrontEnd, clock
   if (!text) return clock();
   const time = Date.parse(text);
   if (Number.isNaN(time) || !/^\d{4}-\d{2}-\d{2}T/.test(text))
-    throw new ConfigurationError(
-      `expected an ISO-8601 time such as 2026-11-26T09:00:00Z, found ${JSON.stringify(text)}`,
-      optionLabel({ name: "now" }, frontEnd),
-    );
+    throw new ConfigurationError(`expected an ISO-8601 time such as 2026-11-26T09:00:00Z, found ${quoted(text)}`, optionLabel({ name: "now" }, frontEnd));
   return new Date(time);
 }
 

@@ -1,5 +1,5 @@
 import { formatDuration, parseDuration } from "../durations.js";
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError, quoted } from "../errors.js";
 import type { Environment, Policy } from "../gates.js";
 import { deriveGateStatus, effectiveStatus } from "../report/build.js";
 import { GateReport, REPORT_PREDICATE_TYPE } from "../report/schema.js";
@@ -85,7 +85,7 @@ export function resolveTarget(policy: Policy, commit: string, history: readonly 
     const environment = policy.environments.find((candidate) => candidate.name === target);
     if (!environment) {
       throw new ConfigurationError(
-        `expected "next" or one of the policy's environments (${policy.environments.map((candidate) => candidate.name).join(", ") || "none defined"}), found ${JSON.stringify(target)}`,
+        `expected "next" or one of the policy's environments (${policy.environments.map((candidate) => candidate.name).join(", ") || "none defined"}), found ${quoted(target)}`,
         "--to",
       );
     }
@@ -188,13 +188,13 @@ function validateOverride(override: BreakGlass, now: Date): void {
   if (!override.reason.trim()) throw new ConfigurationError("expected a reason for the break-glass override, found none", "override.reason");
   if (override.approvedBy.trim().toLowerCase() === override.requestedBy.trim().toLowerCase()) {
     throw new ConfigurationError(
-      `expected approval by a second person, found ${JSON.stringify(override.approvedBy)} approving their own request`,
+      `expected approval by a second person, found ${quoted(override.approvedBy)} approving their own request`,
       "override.approvedBy",
     );
   }
   const expires = Date.parse(override.expires);
   if (Number.isNaN(expires) || expires <= now.getTime())
-    throw new ConfigurationError(`expected an expiry in the future, found ${JSON.stringify(override.expires)}`, "override.expires");
+    throw new ConfigurationError(`expected an expiry in the future, found ${quoted(override.expires)}`, "override.expires");
 }
 
 /**

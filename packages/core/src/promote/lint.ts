@@ -1,5 +1,5 @@
 import { parseDuration } from "../durations.js";
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError, quoted } from "../errors.js";
 import { GATES, type Policy } from "../gates.js";
 import { wallClock } from "./calendar.js";
 
@@ -21,18 +21,18 @@ export function lintPolicy(policy: Policy): PolicyProblem[] {
   policy.environments.forEach((environment, index) => {
     const at = `environments[${index}]`;
     if (names.indexOf(environment.name) !== index)
-      problems.push({ path: `${at}.name`, sentence: `expected each environment once, found ${JSON.stringify(environment.name)} again` });
+      problems.push({ path: `${at}.name`, sentence: `expected each environment once, found ${quoted(environment.name)} again` });
     environment.requires.forEach((gate, gateIndex) => {
       if (!gates.has(gate)) {
         problems.push({
           path: `${at}.requires[${gateIndex}]`,
-          sentence: `expected a known gate (${[...gates].join(", ")}; add your own to customGates), found ${JSON.stringify(gate)}`,
+          sentence: `expected a known gate (${[...gates].join(", ")}; add your own to customGates), found ${quoted(gate)}`,
         });
       }
     });
     for (const [previous, duration] of Object.entries(environment.after ?? {})) {
       if (!names.includes(previous))
-        problems.push({ path: `${at}.after.${previous}`, sentence: `expected an environment of this policy, found ${JSON.stringify(previous)}` });
+        problems.push({ path: `${at}.after.${previous}`, sentence: `expected an environment of this policy, found ${quoted(previous)}` });
       else if (names.indexOf(previous) >= index) {
         problems.push({
           path: `${at}.after.${previous}`,
@@ -49,7 +49,7 @@ export function lintPolicy(policy: Policy): PolicyProblem[] {
       if (!metric.query.includes("{{variant}}")) {
         problems.push({
           path: `${at}.canary.analysis.metrics[${metricIndex}].query`,
-          sentence: `expected a {{variant}} placeholder so canary and stable can be told apart, found ${JSON.stringify(metric.query)}`,
+          sentence: `expected a {{variant}} placeholder so canary and stable can be told apart, found ${quoted(metric.query)}`,
         });
       }
     }
@@ -58,7 +58,7 @@ export function lintPolicy(policy: Policy): PolicyProblem[] {
       problems.push({ path: `${at}.rollout.steps`, sentence: `expected traffic percentages rising to 100, found [${steps.join(", ")}]` });
     }
     if (environment.rollbackTo !== undefined && !names.includes(environment.rollbackTo)) {
-      problems.push({ path: `${at}.rollbackTo`, sentence: `expected an environment of this policy, found ${JSON.stringify(environment.rollbackTo)}` });
+      problems.push({ path: `${at}.rollbackTo`, sentence: `expected an environment of this policy, found ${quoted(environment.rollbackTo)}` });
     }
     for (const [kind, windows] of Object.entries({ deny: environment.freeze?.deny ?? [], allow: environment.freeze?.allow ?? [] })) {
       windows.forEach((window, windowIndex) => {

@@ -1,7 +1,8 @@
 import { sha256 } from "../report/build.js";
-import type { Finding, GateReport } from "../report/schema.js";
+import type { GateReport } from "../report/schema.js";
 import { TOOL_NAME, TOOL_VERSION } from "../version.js";
 import { dependencyFindings } from "./evaluate.js";
+import { secretFindings } from "./secrets.js";
 
 /**
  * GitLab's security report format (the `dependency_scanning` and
@@ -111,27 +112,21 @@ export function renderDependencyScanningReport(report: GateReport): GitLabSecuri
  */
 export function renderSecretDetectionReport(report: GateReport): GitLabSecurityReport {
   const commit = report.subject[0]?.digest.gitCommit ?? "0000000";
-  const vulnerabilities = report.predicate.findings
-    .filter(
-      (finding): finding is Finding & { location: NonNullable<Finding["location"]> } =>
-        typeof finding.properties?.redacted === "string" && finding.location !== undefined,
-    )
-    .map((finding): GitLabVulnerability => {
-      const p = finding.properties as { rule: string; fingerprint: string; description?: string };
-      return {
-        id: occurrenceId("secret_detection", p.fingerprint),
-        name: p.description ?? p.rule,
-        description: finding.message,
-        severity: "Critical",
-        solution: "Remove the secret, rotate the credential, and load it from the environment or a secret store.",
-        identifiers: [{ type: "release_gates_rule_id", name: `release-gates rule ${p.rule}`, value: p.rule }],
-        location: {
-          file: finding.location.path,
-          start_line: finding.location.startLine ?? 1,
-          end_line: finding.location.startLine ?? 1,
-          commit: { sha: commit },
-        },
-      };
-    });
+  const vulnerabilities = secretFindings(report).map(
+    ({ finding, properties: p }): GitLabVulnerability => ({
+      id: occurrenceId("secret_detection", p.fingerprint),
+      name: p.description ?? p.rule,
+      description: finding.message,
+      severity: "Critical",
+      solution: "Remove the secret, rotate the credential, and load it from the environment or a secret store.",
+      identifiers: [{ type: "release_gates_rule_id", name: `release-gates rule ${p.rule}`, value: p.rule }],
+      location: {
+        file: finding.location.path,
+        start_line: finding.location.startLine ?? 1,
+        end_line: finding.location.startLine ?? 1,
+        commit: { sha: commit },
+      },
+    }),
+  );
   return envelope(report, "secret_detection", vulnerabilities);
 }

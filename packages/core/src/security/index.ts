@@ -53,6 +53,7 @@ export {
   parseGitleaksReport,
   parseSecretsAllowlist,
   parseSecretsBaseline,
+  redactPath,
   redactSecret,
   SECRET_RULES,
   type SecretFinding,
@@ -60,6 +61,7 @@ export {
   type SecretsAllowlist,
   type SecretsEvaluation,
   scanForSecrets,
+  scanPathForSecrets,
   secretFingerprint,
   shannonEntropy,
 } from "./secrets.js";

@@ -2,7 +2,7 @@ import picomatch from "picomatch";
 import * as z from "zod";
 import { ConfigurationError } from "../errors.js";
 import { sha256 } from "../report/build.js";
-import type { Check, Finding } from "../report/schema.js";
+import type { Check, Finding, GateReport } from "../report/schema.js";
 import { parseJsonText, validateAs } from "../validation.js";
 import { parseYamlMapping } from "../yaml.js";
 
@@ -126,6 +126,55 @@ export interface SecretFinding {
   fingerprint: string;
   /** Where the finding came from: this scan or a gitleaks report. */
   source: "scan" | "gitleaks";
+  /** The secret is in the file's name, not its content. */
+  inName?: boolean;
+}
+
+/** A secret in one line of text: which rule, the secret, and where it sits in the line. */
+interface SecretHit {
+  rule: SecretRule;
+  secret: string;
+  start: number;
+  end: number;
+}
+
+/** The secrets in one line, each once: rules run most specific first, and a later rule's hit on text an earlier one claimed is the same secret. */
+function secretsInLine(line: string, rules: readonly SecretRule[]): SecretHit[] {
+  const hits: SecretHit[] = [];
+  const lower = line.toLowerCase();
+  // Claims are kept sorted and a rule's matches come in order, so one pass per rule finds overlaps (not one per match).
+  let claimed: [number, number][] = [];
+  for (const rule of rules) {
+    if (!rule.keywords.some((keyword) => lower.includes(keyword))) continue;
+    const added: [number, number][] = [];
+    let earlier = 0;
+    for (const match of line.matchAll(rule.pattern)) {
+      const secret = match[1] ?? match[0];
+      const start = (match.index ?? 0) + match[0].indexOf(secret);
+      const end = start + secret.length;
+      while (earlier < claimed.length && (claimed[earlier] as [number, number])[1] <= start) earlier += 1;
+      if (earlier < claimed.length && (claimed[earlier] as [number, number])[0] < end) continue;
+      if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) continue;
+      if (rule.accept && !rule.accept(secret)) continue;
+      added.push([start, end]);
+      hits.push({ rule, secret, start, end });
+    }
+    if (added.length > 0) claimed = mergeSorted(claimed, added);
+  }
+  return hits;
+}
+
+function toFinding(hit: SecretHit, path: string, line: number, inName = false): SecretFinding {
+  return {
+    rule: hit.rule.id,
+    description: hit.rule.description,
+    path,
+    line,
+    redacted: redactSecret(hit.secret),
+    fingerprint: secretFingerprint(hit.rule.id, path, hit.secret),
+    source: "scan",
+    ...(inName ? { inName: true } : {}),
+  };
 }
 
 /**
@@ -136,39 +185,33 @@ export function scanForSecrets(path: string, text: string, rules: readonly Secre
   const findings: SecretFinding[] = [];
   const lines = text.split("\n");
   for (let index = 0; index < lines.length; index += 1) {
-    const line = lines[index] as string;
     if (onlyLines && !onlyLines.has(index + 1)) continue;
-    const lower = line.toLowerCase();
-    // Rules run most specific first; a later rule's hit on text an earlier one claimed is the same secret.
-    // Claims are kept sorted and a rule's matches come in order, so one pass per rule finds overlaps (not one per match).
-    let claimed: [number, number][] = [];
-    for (const rule of rules) {
-      if (!rule.keywords.some((keyword) => lower.includes(keyword))) continue;
-      const added: [number, number][] = [];
-      let earlier = 0;
-      for (const match of line.matchAll(rule.pattern)) {
-        const secret = match[1] ?? match[0];
-        const start = (match.index ?? 0) + match[0].indexOf(secret);
-        const end = start + secret.length;
-        while (earlier < claimed.length && (claimed[earlier] as [number, number])[1] <= start) earlier += 1;
-        if (earlier < claimed.length && (claimed[earlier] as [number, number])[0] < end) continue;
-        if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) continue;
-        if (rule.accept && !rule.accept(secret)) continue;
-        added.push([start, end]);
-        findings.push({
-          rule: rule.id,
-          description: rule.description,
-          path,
-          line: index + 1,
-          redacted: redactSecret(secret),
-          fingerprint: secretFingerprint(rule.id, path, secret),
-          source: "scan",
-        });
-      }
-      if (added.length > 0) claimed = mergeSorted(claimed, added);
-    }
+    for (const hit of secretsInLine(lines[index] as string, rules)) findings.push(toFinding(hit, path, index + 1));
   }
   return findings;
+}
+
+/**
+ * A path as it may be shown, with any secret in it redacted (a key saved as
+ * a file name), and the findings for those secrets. Every path the gate
+ * prints of the repository's files goes through this first.
+ */
+export function scanPathForSecrets(path: string, rules: readonly SecretRule[] = SECRET_RULES): { shown: string; findings: SecretFinding[] } {
+  const hits = secretsInLine(path, rules).sort((a, b) => a.start - b.start);
+  if (hits.length === 0) return { shown: path, findings: [] };
+  let shown = "";
+  let from = 0;
+  for (const hit of hits) {
+    shown += path.slice(from, hit.start) + redactSecret(hit.secret);
+    from = hit.end;
+  }
+  shown += path.slice(from);
+  return { shown, findings: hits.map((hit) => toFinding(hit, shown, 1, true)) };
+}
+
+/** A path with any secret in it redacted. */
+export function redactPath(path: string, rules: readonly SecretRule[] = SECRET_RULES): string {
+  return scanPathForSecrets(path, rules).shown;
 }
 
 /** Two lists of intervals sorted by start, as one. */
@@ -193,11 +236,13 @@ const GitleaksReport = z.array(
 
 /** A gitleaks JSON report; the secrets it holds are redacted on the way in. */
 export function parseGitleaksReport(text: string, source: string): SecretFinding[] {
-  const leaks = validateAs(GitleaksReport, parseJsonText(text, "a gitleaks JSON report", source), "expected a gitleaks JSON report", source);
+  // gitleaks writes the secrets it found in clear: errors name the key, never a value.
+  const secret = { quoteValues: false };
+  const leaks = validateAs(GitleaksReport, parseJsonText(text, "a gitleaks JSON report", source, secret), "expected a gitleaks JSON report", source, secret);
   return leaks.map((leak) => ({
     rule: leak.RuleID,
     description: leak.Description || leak.RuleID,
-    path: leak.File,
+    path: redactPath(leak.File),
     line: Math.max(1, leak.StartLine),
     redacted: redactSecret(leak.Secret),
     fingerprint: secretFingerprint(leak.RuleID, leak.File, leak.Secret),
@@ -248,6 +293,28 @@ export function allowlistMatcher(allowlist: SecretsAllowlist): {
   };
 }
 
+/** What a secret finding of a report carries: the rule, the fingerprint and the redacted value, never the secret. */
+export interface SecretFindingProperties {
+  rule: string;
+  description: string;
+  fingerprint: string;
+  redacted: string;
+  source: SecretFinding["source"];
+  baseline: boolean;
+  inName?: boolean;
+}
+
+/** The secret findings of a security-gate report, with their properties typed. */
+export function secretFindings(
+  report: GateReport,
+): { finding: Finding & { location: NonNullable<Finding["location"]> }; properties: SecretFindingProperties }[] {
+  return report.predicate.findings.flatMap((finding) =>
+    typeof finding.properties?.redacted === "string" && typeof finding.properties.fingerprint === "string" && finding.location
+      ? [{ finding: finding as Finding & { location: NonNullable<Finding["location"]> }, properties: finding.properties as unknown as SecretFindingProperties }]
+      : [],
+  );
+}
+
 export interface SecretsEvaluation {
   checks: Check[];
   findings: Finding[];
@@ -285,8 +352,12 @@ export function evaluateSecrets(input: {
   const finding = (secret: SecretFinding, isNew: boolean): Finding => ({
     id: secret.rule,
     severity: isNew ? "error" : "notice",
-    message: `${secret.path}:${secret.line}: ${secret.description} ${secret.redacted}${secret.source === "gitleaks" ? " (reported by gitleaks)" : ""}; ${
-      isNew ? "remove it, rotate the credential, and load it from the environment or a secret store" : "known in the baseline: rotate it and remove it"
+    message: `${secret.inName ? secret.path : `${secret.path}:${secret.line}`}: ${secret.description} ${secret.redacted}${secret.inName ? " in the file's name" : ""}${
+      secret.source === "gitleaks" ? " (reported by gitleaks)" : ""
+    }; ${
+      isNew
+        ? `${secret.inName ? "rename the file, " : "remove it, "}rotate the credential, and load it from the environment or a secret store`
+        : "known in the baseline: rotate it and remove it"
     }.`,
     location: { path: secret.path, startLine: secret.line },
     properties: {
@@ -296,6 +367,7 @@ export function evaluateSecrets(input: {
       redacted: secret.redacted,
       source: secret.source,
       baseline: !isNew,
+      ...(secret.inName ? { inName: true } : {}),
     },
   });
   const checks: Check[] = [

@@ -1,5 +1,5 @@
 import { sep } from "node:path";
-import { type ChangedLines, ConfigurationError } from "@release-gates/core";
+import { type ChangedLines, ConfigurationError, quoted } from "@release-gates/core";
 import {
   type CoverageEvaluation,
   type CoverageExtra,
@@ -18,7 +18,7 @@ import { fetchBaseArtifactReport } from "../github/artifacts.js";
 import { pullRequestChanges } from "../github/pull-request.js";
 import { fetchBranchArtifactReport } from "../gitlab/client.js";
 import { type FrontEndRequest, type GateRequest, type GateRunner, type RunPlatform, runGate } from "../kit/run-gate.js";
-import { displayPath, expandGlobs, streamTextFile } from "../local/files.js";
+import { expandGlobs, projectInput, streamTextFile } from "../local/files.js";
 import { changedLinesSince } from "../local/git.js";
 
 export interface CoverageRunRequest extends GateRequest<CoverageSettings> {
@@ -69,7 +69,10 @@ async function readReports(globs: readonly string[], cwd: string, settings: Cove
   const paths = await expandGlobs(globs, cwd);
   const format = settings.format === "auto" ? undefined : settings.format;
   const reports: ReadCoverageReport[] = [];
-  for (const path of paths) reports.push(await readCoverageReport(path, displayPath(cwd, path), format));
+  for (const found of paths) {
+    const { path, shown } = projectInput(cwd, found);
+    reports.push(await readCoverageReport(path, shown, format));
+  }
   return reports;
 }
 
@@ -98,7 +101,7 @@ export async function runCoverageGate(request: CoverageRunRequest) {
     let changesBase = request.changesBase;
     if (!changes && request.baseRef) {
       if (!(await git.inWorkTree()))
-        throw new ConfigurationError(`expected a git repository to compare against ${JSON.stringify(request.baseRef)}, found ${cwd} is not one`, "base-ref");
+        throw new ConfigurationError(`expected a git repository to compare against ${quoted(request.baseRef)}, found ${cwd} is not one`, "base-ref");
       changes = await changedLinesSince(request.baseRef, cwd);
       changesBase ??= request.baseRef;
     }

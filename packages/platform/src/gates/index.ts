@@ -1,4 +1,5 @@
 import type { GateId } from "@release-gates/core";
+import { quoted } from "@release-gates/core";
 import type { GateRunner } from "../kit/run-gate.js";
 
 /**
@@ -14,6 +15,6 @@ const RUNNERS = {
 
 export async function loadGateRunner(id: string): Promise<GateRunner> {
   const load = (RUNNERS as Record<string, (() => Promise<unknown>) | undefined>)[id];
-  if (!load) throw new Error(`no runner for gate ${JSON.stringify(id)}: add it to packages/platform/src/gates/index.ts`);
+  if (!load) throw new Error(`no runner for gate ${quoted(id)}: add it to packages/platform/src/gates/index.ts`);
   return (await load()) as GateRunner;
 }

@@ -1,4 +1,3 @@
-import { resolve } from "node:path";
 import { ConfigurationError, sha256 } from "@release-gates/core";
 import {
   createK6ResultsParser,
@@ -18,7 +17,7 @@ import {
 } from "@release-gates/core/perf";
 import { fetchBaseArtifactReport } from "../github/artifacts.js";
 import { type GateRequest, type GateRunner, type ReportInput, runGate } from "../kit/run-gate.js";
-import { displayPath, readHead, readTextFile, streamTextFile } from "../local/files.js";
+import { projectInput, readHead, readTextFile, streamTextFile } from "../local/files.js";
 import { queryResourceSamples } from "../promote/prometheus.js";
 
 type Input = ReportInput;
@@ -72,31 +71,30 @@ export async function runPerfGate(request: GateRequest<PerfSettings>) {
     const run: PerfRun = {};
     const sources: { summary?: string; results?: string; baseline?: string } = {};
     if (settings.summary) {
-      const path = resolve(cwd, settings.summary);
-      const read = await readSummary(path, displayPath(cwd, path));
+      const { path, shown } = projectInput(cwd, settings.summary);
+      const read = await readSummary(path, shown);
       run.summary = read.run.summary;
       sources.summary = read.input.path;
       inputs.push(read.input);
     }
     if (settings.results) {
-      const path = resolve(cwd, settings.results);
-      const read = await readResults(path, displayPath(cwd, path), selectors);
+      const { path, shown } = projectInput(cwd, settings.results);
+      const read = await readResults(path, shown, selectors);
       run.results = read.results;
       sources.results = read.input.path;
       inputs.push(read.input);
     }
     let baseline: PerfRun | undefined;
     if (settings.baseline) {
-      const path = resolve(cwd, settings.baseline);
-      const read = await readEither(path, displayPath(cwd, path), selectors);
+      const { path, shown } = projectInput(cwd, settings.baseline);
+      const read = await readEither(path, shown, selectors);
       baseline = read.run;
       sources.baseline = read.input.path;
       inputs.push({ ...read.input, format: `baseline ${read.input.format}` });
     }
     let resources: ResourceSample[] | undefined;
     if (settings.resources?.samples) {
-      const path = resolve(cwd, settings.resources.samples);
-      const shown = displayPath(cwd, path);
+      const { path, shown } = projectInput(cwd, settings.resources.samples);
       const { text, sha256: digest } = await readTextFile(path, shown, "resource samples (CSV or JSON)");
       try {
         resources = parseResourceSamples(text);

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { ConfigurationError, sha256 } from "@release-gates/core";
 import {
   type AcceptedRisk,
@@ -24,7 +24,7 @@ import {
   securityGate,
 } from "@release-gates/core/security";
 import { type GateRequest, type GateRunner, type ReportInput, runGate } from "../kit/run-gate.js";
-import { displayPath, fileSha256, listFiles, readOptionalTextFile, readTextFile } from "../local/files.js";
+import { displayPath, fileSha256, listFiles, projectInput, readOptionalTextFile, readTextFile } from "../local/files.js";
 import { forEachZipEntry } from "../local/zip.js";
 import { checkReviewEvidence } from "../security/audits.js";
 import { generateNpmSbom } from "../security/sbom.js";
@@ -90,8 +90,7 @@ async function readInventory(cwd: string, settings: SecuritySettings): Promise<I
   const generated = settings.sbom
     ? undefined
     : await generateNpmSbom(cwd, { generator: settings.sbomGenerator, lockfile: settings.lockfile, out: settings.sbomOut });
-  const path = generated ?? resolve(cwd, settings.sbom as string);
-  const shown = displayPath(cwd, path);
+  const { path, shown } = generated ? { path: generated, shown: displayPath(cwd, generated) } : projectInput(cwd, settings.sbom as string);
   const { text, sha256: digest } = await readTextFile(path, shown, "a CycloneDX or SPDX SBOM (JSON) or an npm lock file");
   // A lock file given as the inventory is read directly: offline, no generator to install.
   if (!generated && /"lockfileVersion"\s*:/.test(text.slice(0, 4000)))
@@ -129,8 +128,7 @@ async function checkDependencies(
   let unmatched: MatchResult["unmatched"] = [];
   const snapshots: AdvisorySnapshot[] = [];
   if (settings.advisories) {
-    const path = resolve(cwd, settings.advisories);
-    const shown = displayPath(cwd, path);
+    const { path, shown } = projectInput(cwd, settings.advisories);
     const selection = AdvisorySelection.forInventory(inventory.components);
     inputs.push(await readAdvisories(path, shown, selection));
     ({ hits: osvHits, undecided, unmatched } = matchAdvisories(inventory.components, selection.kept));
@@ -138,8 +136,7 @@ async function checkDependencies(
   }
   let auditHits: AdvisoryHit[] = [];
   if (settings.npmAudit) {
-    const path = resolve(cwd, settings.npmAudit);
-    const shown = displayPath(cwd, path);
+    const { path, shown } = projectInput(cwd, settings.npmAudit);
     const { text, sha256: digest } = await readTextFile(path, shown, "npm audit --json output");
     auditHits = npmAuditHits(parseNpmAudit(text, shown), inventory.components);
     inputs.push({ path: shown, format: "npm-audit-v2", sha256: digest });

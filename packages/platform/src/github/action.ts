@@ -3,6 +3,7 @@ import * as core from "@actions/core";
 import { actionDefaultOf, defaultReportPath, type GateOption, readGateOptions, renderMarkdown } from "@release-gates/core";
 import type { z } from "zod";
 import { classifyError } from "../errors.js";
+import { shieldWorkflowCommands } from "../kit/log.js";
 import { writeGateDocuments } from "../kit/outputs.js";
 import { frontEndRequest, type GateRunner } from "../kit/run-gate.js";
 import { GitHubClient } from "./client.js";
@@ -20,6 +21,11 @@ export function actionInput(option: GateOption): string | undefined {
   if (given) return given;
   const fallback = actionDefaultOf(option);
   return fallback?.includes("${{") ? undefined : fallback;
+}
+
+/** Writes text that came from inputs to the step's log, never as a workflow command. */
+export function logUntrusted(text: string): void {
+  process.stdout.write(shieldWorkflowCommands(text.endsWith("\n") ? text : `${text}\n`));
 }
 
 /** An action's body with the kinds of error kept apart: a user's mistake is one sentence, a crash says it is a bug. */
@@ -45,7 +51,7 @@ export async function runGateAction<S extends z.ZodObject, E>(runner: GateRunner
     const token = read.values["github-token"] as string | undefined;
     const client = token ? new GitHubClient(context.apiUrl, token) : undefined;
     const request = frontEndRequest(read, { base: process.cwd(), frontEnd: "action", subject: { name: context.repository, commit: context.sha } });
-    const result = await runner.run(request, { kind: "github", context, client, log: (message) => core.info(message) });
+    const result = await runner.run(request, { kind: "github", context, client, log: logUntrusted });
     const { cwd, values } = request;
     const renderers = await descriptor.renderers();
     // Written before publishing: a failing gate still leaves them for the upload steps (if: always()).

@@ -1,5 +1,5 @@
 import { rm } from "node:fs/promises";
-import { ConfigurationError } from "@release-gates/core";
+import { ConfigurationError, quoted } from "@release-gates/core";
 import { tempFilePath } from "../local/files.js";
 import { extractZipEntry, forEachZipEntry } from "../local/zip.js";
 import type { GitHubClient } from "./client.js";
@@ -78,7 +78,7 @@ export async function downloadBaseArtifact(
       const listed = names.length > 10 ? `${names.slice(0, 10).join(", ")} and ${names.length - 10} more` : names.join(", ");
       throw new ConfigurationError(
         path
-          ? `expected ${JSON.stringify(path)} in the artifact, found only ${listed || "no files"}`
+          ? `expected ${quoted(path)} in the artifact, found only ${listed || "no files"}`
           : `expected one file in the artifact or ${input}-path to pick one, found ${listed || "no files"}`,
         source,
       );
@@ -86,7 +86,7 @@ export async function downloadBaseArtifact(
     return { path: extracted, source: `${source}/${name}`, runId: run.id, commit: run.head_sha };
   }
   throw new ConfigurationError(
-    `expected an unexpired artifact named ${JSON.stringify(artifactName)} from one of the last ${data.workflow_runs.length} successful runs on ${branch}, found none: upload it on pushes to ${branch} with actions/upload-artifact`,
+    `expected an unexpired artifact named ${quoted(artifactName)} from one of the last ${data.workflow_runs.length} successful runs on ${branch}, found none: upload it on pushes to ${branch} with actions/upload-artifact`,
     `input ${input}`,
   );
 }

@@ -1,5 +1,5 @@
 /** @release-gates/platform/github: the runner's context, the REST client, pull request changes, artifacts, the comment, and the action that runs a gate. */
-export { actionInput, reportingErrors, runGateAction } from "./action.js";
+export { actionInput, logUntrusted, reportingErrors, runGateAction } from "./action.js";
 export { type BaseArtifact, downloadBaseArtifact, fetchBaseArtifactReport } from "./artifacts.js";
 export { GitHubClient } from "./client.js";
 export { commentMarker, upsertPullRequestComment } from "./comment.js";

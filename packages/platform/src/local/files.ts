@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { createReadStream, realpathSync } from "node:fs";
 import { mkdtemp, readdir, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, relative, resolve, sep } from "node:path";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { ConfigurationError } from "@release-gates/core";
 import picomatch from "picomatch";
@@ -21,6 +21,36 @@ async function walk(root: string, directory: string, out: string[]): Promise<voi
 export function displayPath(cwd: string, path: string): string {
   const rel = relative(cwd, path);
   return rel.startsWith("..") ? path : rel.split(sep).join("/");
+}
+
+/** Whether `path` is `root` or below it. */
+function isWithin(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+}
+
+/**
+ * An input file of the project: its absolute path and how messages show it.
+ * A path inside the project that leads outside through a symbolic link (a
+ * pull request adding `coverage/lcov.info -> ~/.ssh/id_rsa`) is refused; a
+ * path the user names outside the project (`/tmp/lcov.info`) is theirs to name.
+ */
+export function projectInput(cwd: string, given: string): { path: string; shown: string } {
+  const path = resolve(cwd, given);
+  const shown = displayPath(cwd, path);
+  if (!isWithin(resolve(cwd), path)) return { path, shown };
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    return { path, shown }; // missing: the reader says so, naming what it expected
+  }
+  if (!isWithin(realpathSync(cwd), real))
+    throw new ConfigurationError(
+      "expected a file of the project, found a symbolic link that leads outside it (refused: it could expose the runner's files)",
+      shown,
+    );
+  return { path, shown };
 }
 
 /** The project directory a gate runs in, absolute; a missing one is the user's mistake, said once for every gate. */
@@ -70,8 +100,7 @@ export async function readOptionalTextFile(
   named: boolean,
   expected: string,
 ): Promise<{ text: string; sha256: string; shown: string } | undefined> {
-  const absolute = resolve(cwd, path);
-  const shown = displayPath(cwd, absolute);
+  const { path: absolute, shown } = projectInput(cwd, path);
   if (!named && !(await stat(absolute).catch(() => undefined))) return undefined;
   return { ...(await readTextFile(absolute, shown, expected)), shown };
 }

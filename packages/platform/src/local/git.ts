@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { type ChangedLines, ConfigurationError, parseUnifiedDiff } from "@release-gates/core";
+import { type ChangedLines, ConfigurationError, parseUnifiedDiff, quoted } from "@release-gates/core";
 import { listFiles } from "./files.js";
 
 const run = promisify(execFile);
@@ -72,16 +72,16 @@ export async function hasCommit(ref: string, cwd: string): Promise<boolean> {
 export async function changedLinesSince(baseRef: string, cwd: string, headRef?: string, source = "base-ref"): Promise<ChangedLines> {
   // A ref is never an option: "--output=…" must not reach git's option parser.
   for (const ref of [baseRef, headRef]) {
-    if (ref?.startsWith("-")) throw new ConfigurationError(`expected a branch, tag or commit, found ${JSON.stringify(ref)}, which starts with "-"`, source);
+    if (ref?.startsWith("-")) throw new ConfigurationError(`expected a branch, tag or commit, found ${quoted(ref)}, which starts with "-"`, source);
   }
   if (!(await hasCommit(baseRef, cwd))) {
     throw new ConfigurationError(
-      `expected a commit or branch present in this clone, found ${JSON.stringify(baseRef)}, which is not: fetch it first (actions/checkout with fetch-depth: 0, or git fetch origin ${baseRef}; GitLab: GIT_DEPTH 0)`,
+      `expected a commit or branch present in this clone, found ${quoted(baseRef)}, which is not: fetch it first (actions/checkout with fetch-depth: 0, or git fetch origin ${baseRef}; GitLab: GIT_DEPTH 0)`,
       source,
     );
   }
   if (headRef && !(await hasCommit(headRef, cwd))) {
-    throw new ConfigurationError(`expected the head commit ${JSON.stringify(headRef)} in this clone, found it missing`, source);
+    throw new ConfigurationError(`expected the head commit ${quoted(headRef)} in this clone, found it missing`, source);
   }
   const range = headRef ? [`${baseRef}...${headRef}`] : ["--merge-base", baseRef];
   const diff = await git(["-c", "core.quotePath=false", "diff", "--no-color", "--no-ext-diff", "--unified=0", "--find-renames", "--relative", ...range], cwd);

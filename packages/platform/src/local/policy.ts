@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
 import { ConfigurationError, defaultPolicy, type LoadedPolicy, POLICY_FILE, parsePolicy } from "@release-gates/core";
+import { projectInput } from "./files.js";
 
 /**
  * The policy of a project: the named file, else `release-gates.yml` in the
@@ -8,7 +8,7 @@ import { ConfigurationError, defaultPolicy, type LoadedPolicy, POLICY_FILE, pars
  * cannot be read is the user's mistake.
  */
 export async function loadPolicy(cwd: string, policyPath?: string): Promise<LoadedPolicy> {
-  const path = resolve(cwd, policyPath ?? POLICY_FILE);
+  const { path } = projectInput(cwd, policyPath ?? POLICY_FILE);
   const display = policyPath ?? POLICY_FILE;
   let text: string;
   try {

@@ -2,7 +2,7 @@ import { closeSync, createReadStream, createWriteStream, fstatSync, openSync, re
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { inflateRawSync } from "node:zlib";
-import { ConfigurationError } from "@release-gates/core";
+import { ConfigurationError, quoted } from "@release-gates/core";
 import yauzl from "yauzl";
 
 /** What an archive may unpack to: in all, and in one entry. */
@@ -96,9 +96,8 @@ function describeZipProblem(error: Error, entry?: string): string {
   const message = error.message.slice(0, 120);
   if (/end of central directory record signature not found/i.test(message)) return "no end-of-central-directory record (not a zip, or truncated)";
   if (/invalid relative path|absolute path/.test(message)) return `an entry whose name points outside the archive (${message})`;
-  if (/encrypted/.test(message)) return `an encrypted entry${entry ? ` ${JSON.stringify(entry)}` : ""}, which cannot be read`;
-  if (/compression method/.test(message))
-    return `${entry ? `entry ${JSON.stringify(entry)}` : "an entry"} compressed with a method other than stored or deflated`;
+  if (/encrypted/.test(message)) return `an encrypted entry${entry ? ` ${quoted(entry)}` : ""}, which cannot be read`;
+  if (/compression method/.test(message)) return `${entry ? `entry ${quoted(entry)}` : "an entry"} compressed with a method other than stored or deflated`;
   return `a damaged archive${entry ? ` at entry ${JSON.stringify(entry.slice(0, 120))}` : ""} (${message})`;
 }
 
@@ -137,12 +136,7 @@ function nextEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | undefined> {
  * totals beyond `limits`, encrypted or unknown compression and damage are
  * one sentence naming `source`. `visit` returns false to stop early.
  */
-export async function forEachZipEntry(
-  path: string,
-  source: string,
-  limits: ZipLimits,
-  visit: (entry: ZipFileEntry) => unknown,
-): Promise<void> {
+export async function forEachZipEntry(path: string, source: string, limits: ZipLimits, visit: (entry: ZipFileEntry) => unknown): Promise<void> {
   let zip: yauzl.ZipFile;
   const fd = openSync(path, "r");
   try {

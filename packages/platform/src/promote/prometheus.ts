@@ -1,4 +1,4 @@
-import { type Analysis, ConfigurationError } from "@release-gates/core";
+import { type Analysis, ConfigurationError, quoted } from "@release-gates/core";
 import { allSeriesFromPrometheus, joinResourceSeries, type ResourceSample, seriesFromPrometheus } from "@release-gates/core/perf";
 import type { AnalysisInterval } from "@release-gates/core/promote";
 import { ApiError, RestClient } from "../http/rest.js";
@@ -29,7 +29,7 @@ async function queryRange(
     return (await client.request<unknown>("GET", `/api/v1/query_range?${params}`)).data;
   } catch (error) {
     if (error instanceof ApiError && (error.status === 400 || error.status === 422))
-      throw new ConfigurationError(`expected a valid PromQL query, found ${JSON.stringify(query)}: ${error.message}`, where);
+      throw new ConfigurationError(`expected a valid PromQL query, found ${quoted(query)}: ${error.message}`, where);
     throw error;
   }
 }

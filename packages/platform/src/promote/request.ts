@@ -3,7 +3,7 @@ import { ConfigurationError, type FrontEnd, optionLabel } from "@release-gates/c
 import { decisionTime, parseRecordedAnalysis } from "@release-gates/core/promote";
 import { GitHubClient } from "../github/client.js";
 import { GitLabClient } from "../gitlab/client.js";
-import { readTextFile } from "../local/files.js";
+import { projectInput, readTextFile } from "../local/files.js";
 import { type DeploymentHistory, GitHubDeploymentHistory, GitLabDeploymentHistory } from "./history.js";
 import type { PromoteRequest } from "./run.js";
 
@@ -49,7 +49,7 @@ export async function promoteRequest(values: Record<string, unknown>, at: Promot
   const cwd = resolve(at.cwd, (values["working-directory"] as string | undefined) ?? ".");
   const analysis = values.analysis as string | undefined;
   const recordedAnalysis = analysis
-    ? parseRecordedAnalysis((await readTextFile(resolve(cwd, analysis), analysis, "recorded canary measurements (JSON)")).text, analysis)
+    ? parseRecordedAnalysis((await readTextFile(projectInput(cwd, analysis).path, analysis, "recorded canary measurements (JSON)")).text, analysis)
     : undefined;
   return {
     cwd,

@@ -1,6 +1,6 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
-import { ConfigurationError, type FrontEnd, optionLabel, type Policy, parseDuration, parseJsonText } from "@release-gates/core";
+import { ConfigurationError, type FrontEnd, optionLabel, type Policy, parseDuration, parseJsonText, quoted } from "@release-gates/core";
 import {
   type AnalysisInterval,
   type AnalysisVerdict,
@@ -82,7 +82,7 @@ export async function gatherPromoteContext(request: PromoteRequest, store = hist
   const commit = request.commit ?? ((await isGitWorkTree(cwd)) ? await headCommit(cwd) : undefined);
   if (!commit || !/^[0-9a-f]{7,64}$/.test(commit))
     throw new ConfigurationError(
-      `expected a commit SHA, found ${JSON.stringify(commit ?? "none (not a git repository)")}`,
+      `expected a commit SHA, found ${quoted(commit ?? "none (not a git repository)")}`,
       optionLabel({ name: "commit" }, request.frontEnd ?? "cli"),
     );
 
@@ -125,7 +125,7 @@ export async function observe(
     const config = environment?.canary?.analysis ?? environment?.rollout?.analysis;
     if (!config)
       throw new ConfigurationError(
-        `expected an environment with a canary or rollout analysis, found ${JSON.stringify(recorded.environment)}`,
+        `expected an environment with a canary or rollout analysis, found ${quoted(recorded.environment)}`,
         optionLabel({ name: "analysis" }, frontEnd),
       );
     const verdict = judgeAnalysis(config, recorded.measurements);
@@ -182,7 +182,7 @@ async function decideAndRecord(
   const names = context.policy.environments.map((environment) => environment.name);
   if (request.target !== "next" && !names.includes(request.target)) {
     throw new ConfigurationError(
-      `expected "next" or one of the policy's environments (${names.join(", ")}), found ${JSON.stringify(request.target)}`,
+      `expected "next" or one of the policy's environments (${names.join(", ")}), found ${quoted(request.target)}`,
       optionLabel({ name: "to" }, request.frontEnd ?? "cli"),
     );
   }

@@ -17,7 +17,7 @@ import {
   type StaticAnalysisAcknowledgement,
 } from "@release-gates/core/security";
 import picomatch from "picomatch";
-import { displayPath, readOptionalTextFile, readTextFile } from "../local/files.js";
+import { displayPath, projectInput, readOptionalTextFile, readTextFile } from "../local/files.js";
 import { changedFilesSince, type GitFacts, hasCommit } from "../local/git.js";
 
 type Input = { path: string; format: string; sha256: string };
@@ -122,8 +122,7 @@ export async function checkReviewEvidence(
     const results = [];
     const sources: string[] = [];
     for (const file of settings.staticAnalysis) {
-      const path = resolve(cwd, file);
-      const shown = displayPath(cwd, path);
+      const { path, shown } = projectInput(cwd, file);
       const { text, sha256: digest } = await readTextFile(path, shown, "a SARIF 2.1.0 log");
       const parsed = parseSarifResults(text, shown);
       // Absolute artifact paths (some tools write them) become repository paths.
@@ -138,8 +137,7 @@ export async function checkReviewEvidence(
   if (settings.checklists.length > 0) {
     const files: ChecklistFile[] = [];
     for (const file of settings.checklists) {
-      const path = resolve(cwd, file);
-      const shown = displayPath(cwd, path);
+      const { path, shown } = projectInput(cwd, file);
       const read = await readFile(path).catch(() => undefined);
       files.push({ path: shown, text: read?.toString("utf8") });
       if (read) inputs.push({ path: shown, format: "checklist", sha256: sha256(read) });

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
+import { lstatSync, readFileSync, readlinkSync } from "node:fs";
 import { resolve } from "node:path";
 import {
   allowlistMatcher,
@@ -13,8 +13,9 @@ import {
   type SecretsEvaluation,
   type SecuritySettings,
   scanForSecrets,
+  scanPathForSecrets,
 } from "@release-gates/core/security";
-import { displayPath, readOptionalTextFile, readTextFile } from "../local/files.js";
+import { displayPath, projectInput, readOptionalTextFile, readTextFile } from "../local/files.js";
 import { changedLinesSince, type GitFacts } from "../local/git.js";
 
 type Input = { path: string; format: string; sha256: string };
@@ -62,14 +63,22 @@ export async function checkSecrets(
     const digest = createHash("sha256");
     for (const file of files) {
       if (matcher.skipsPath(file) || ownInputs.has(file)) continue;
+      // A key saved as a file name is a finding, and the name is shown redacted everywhere.
+      const named = scanPathForSecrets(file);
+      for (const hit of named.findings) {
+        if (matcher.allows(hit, undefined)) allowed += 1;
+        else found.push(hit);
+      }
       const path = resolve(cwd, file);
       let bytes: Buffer;
       try {
-        if (statSync(path).size > settings.maxFileBytes) {
-          skippedFiles.push(file);
+        const info = lstatSync(path);
+        // Git stores a link as the path it points to: that is its content, and a link is never followed out of the tree.
+        if (info.isSymbolicLink()) bytes = Buffer.from(readlinkSync(path));
+        else if (info.size > settings.maxFileBytes) {
+          skippedFiles.push(named.shown);
           continue;
-        }
-        bytes = readFileSync(path);
+        } else bytes = readFileSync(path);
       } catch {
         continue; // Deleted in the work tree, a dangling link or a directory (submodule): nothing to scan.
       }
@@ -77,7 +86,7 @@ export async function checkSecrets(
       filesScanned += 1;
       digest.update(file).update("\0").update(bytes);
       const text = bytes.toString("utf8");
-      const hits = scanForSecrets(file, text, SECRET_RULES, changed?.get(file));
+      const hits = scanForSecrets(named.shown, text, SECRET_RULES, changed?.get(file));
       if (hits.length === 0) continue;
       const lines = text.split("\n");
       for (const hit of hits) {
@@ -93,8 +102,7 @@ export async function checkSecrets(
   }
 
   if (settings.gitleaksReport) {
-    const path = resolve(cwd, settings.gitleaksReport);
-    const shown = displayPath(cwd, path);
+    const { path, shown } = projectInput(cwd, settings.gitleaksReport);
     const { text, sha256 } = await readTextFile(path, shown, "a gitleaks JSON report");
     // Where this scan already found something on the same line, gitleaks's finding is the same secret.
     const seen = new Set(found.map((finding) => `${finding.path}:${finding.line}`));
@@ -107,8 +115,7 @@ export async function checkSecrets(
 
   let baseline = new Set<string>();
   if (settings.baseline) {
-    const path = resolve(cwd, settings.baseline);
-    const shown = displayPath(cwd, path);
+    const { path, shown } = projectInput(cwd, settings.baseline);
     const { text, sha256 } = await readTextFile(path, shown, "a secrets baseline (JSON)");
     baseline = parseSecretsBaseline(text, shown);
     inputs.push({ path: shown, format: "secrets-baseline", sha256 });

@@ -1,5 +1,5 @@
 import { SaxesParser } from "saxes";
-import { ConfigurationError } from "../../errors.js";
+import { ConfigurationError, quoted } from "../../errors.js";
 
 export interface XmlHandlers {
   open(name: string, attributes: Record<string, string>, line: number): void;
@@ -70,7 +70,7 @@ export function integerAttribute(attributes: Record<string, string>, name: strin
   const value = Number(raw);
   if (raw === undefined || raw === "" || !Number.isFinite(value) || value < 0) {
     throw new ConfigurationError(
-      `expected <${element} ${name}="…"> to be a non-negative number, found ${raw === undefined ? "no such attribute" : JSON.stringify(raw)}`,
+      `expected <${element} ${name}="…"> to be a non-negative number, found ${raw === undefined ? "no such attribute" : quoted(raw)}`,
       undefined,
       line,
     );
