@@ -224,7 +224,7 @@ describe("broken input gives one sentence with a line number", () => {
 
   it("the base file of vitest-coverage-report-action, whose counts were edited by hand, is refused naming the key", () => {
     expect(failure(fixture("coverage/istanbul-coverage-summary-vitest-action-base.json")).message).toMatch(
-      /^istanbul coverage-summary\.json: \["\/absolute\/path\/src\/constants\.js"\]\.lines: expected covered to be at most total/,
+      /^istanbul coverage-summary\.json: \["\/absolute\/path\/src\/constants\.js"\]\.lines\.covered: expected a whole number, found number 1\.15/,
     );
   });
 

@@ -1,6 +1,6 @@
 import { ConfigurationError } from "../../errors.js";
 import { CoverageMap, emptyFileCoverage, type FileCoverage } from "../model.js";
-import { ExpansionBudget, lineNumberOf } from "./limits.js";
+import { coveredOfTotal, ExpansionBudget, lineNumberOf } from "./limits.js";
 import type { CoverageParser, ParsedReport } from "./types.js";
 import { integerAttribute, XmlStream } from "./xml.js";
 
@@ -35,12 +35,9 @@ export function createCloverParser(): CoverageParser {
       }
       // istanbul's clover reporter writes no method lines, only the file's method totals.
       if (name === "metrics" && currentFile && attributes.methods !== undefined) {
-        currentFile.summary = {
-          functions: {
-            total: integerAttribute(attributes, "methods", "metrics", line),
-            covered: integerAttribute(attributes, "coveredmethods", "metrics", line),
-          },
-        };
+        const total = integerAttribute(attributes, "methods", "metrics", line);
+        const covered = integerAttribute(attributes, "coveredmethods", "metrics", line);
+        currentFile.summary = { functions: coveredOfTotal(covered, total, "<metrics coveredmethods>", line, "methods") };
         return;
       }
       if (name !== "line" || !currentFile) return;

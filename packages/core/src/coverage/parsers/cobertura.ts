@@ -1,6 +1,6 @@
 import { ConfigurationError } from "../../errors.js";
 import { CoverageMap, emptyFileCoverage, type FileCoverage } from "../model.js";
-import { armCounts, ExpansionBudget, lineNumberOf } from "./limits.js";
+import { coveredOfTotal, ExpansionBudget, lineNumberOf } from "./limits.js";
 import type { CoverageParser, ParsedReport } from "./types.js";
 import { integerAttribute, XmlStream } from "./xml.js";
 
@@ -59,7 +59,7 @@ export function createCoberturaParser(): CoverageParser {
           currentClass.lines.add(number, hits);
           const condition = CONDITION_COVERAGE.exec(attributes["condition-coverage"] ?? "");
           if (attributes.branch?.toLowerCase() === "true" && condition) {
-            const { covered, total } = armCounts(Number(condition[1]), Number(condition[2]), "condition-coverage", line);
+            const { covered, total } = coveredOfTotal(Number(condition[1]), Number(condition[2]), "condition-coverage", line);
             budget.spend(total, `condition-coverage claiming ${total} conditions on one line`, line);
             currentClass.branches.addAggregate(number, covered, total);
           }

@@ -23,11 +23,12 @@ const fileEntry = z.object({
 });
 const finalReport = z.record(z.string(), fileEntry);
 
-// Counts are taken as written, fractions included: vitest-coverage-report-action's
-// own fixture scales per-file counts ("covered": 1.15 of 1) so that they still add
-// up to its "total" entry, and rounding each file would break that sum.
+// istanbul counts whole statements, branches, functions and lines: a fraction
+// (vitest-coverage-report-action's base fixture scales counts to "covered": 1.15 of 1)
+// is not a count any tool measured, and is refused like covered above total.
+const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const summaryCounts = z
-  .object({ total: z.number().nonnegative(), covered: z.number().nonnegative() })
+  .object({ total: count, covered: count })
   .refine((counts) => counts.covered <= counts.total, "covered to be at most total");
 const summaryEntry = z.object({ lines: summaryCounts, statements: summaryCounts, functions: summaryCounts, branches: summaryCounts });
 const summaryReport = z.record(z.string(), summaryEntry);

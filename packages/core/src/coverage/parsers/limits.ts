@@ -43,9 +43,9 @@ export function lineNumberOf(value: number, what: string, line: number): number 
   return value;
 }
 
-/** Covered and total of a count-only format (`(1/2)`, mb/cb): covered can never exceed total. */
-export function armCounts(covered: number, total: number, what: string, line: number): { covered: number; total: number } {
+/** Covered and total of a count-only format (`(1/2)`, mb/cb, Clover's method totals): covered can never exceed total. */
+export function coveredOfTotal(covered: number, total: number, what: string, line: number, items = "branches"): { covered: number; total: number } {
   if (covered > total)
-    throw new ConfigurationError(`expected ${what} to cover at most as many branches as there are, found ${covered} of ${total}`, undefined, line);
+    throw new ConfigurationError(`expected ${what} to cover at most as many ${items} as there are, found ${covered} of ${total}`, undefined, line);
   return { covered, total };
 }

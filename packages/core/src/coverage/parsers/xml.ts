@@ -68,7 +68,7 @@ export class XmlStream {
 export function integerAttribute(attributes: Record<string, string>, name: string, element: string, line: number): number {
   const raw = attributes[name];
   const value = Number(raw);
-  if (raw === undefined || raw === "" || !Number.isFinite(value) || value < 0) {
+  if (raw === undefined || raw === "" || !Number.isFinite(value) || value < 0 || value > Number.MAX_SAFE_INTEGER) {
     throw new ConfigurationError(
       `expected <${element} ${name}="…"> to be a non-negative number, found ${raw === undefined ? "no such attribute" : quoted(raw)}`,
       undefined,
