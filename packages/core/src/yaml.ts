@@ -17,6 +17,16 @@ export interface ParsedYaml<T> {
  * and the key path: `release-gates.yml, line 4: gates.coverage.patch.threshold: expected number, found string "high"`.
  */
 export function parseYamlMapping<S extends z.ZodType>(text: string, schema: S, source: string): ParsedYaml<z.infer<S>> {
+  try {
+    return readYamlMapping(text, schema, source);
+  } catch (error) {
+    // Parsing, checking keys, building and validating all walk the document recursively.
+    if (isStackOverflow(error)) throw new ConfigurationError("expected YAML of ordinary depth, found a document nested too deeply to read", source);
+    throw error;
+  }
+}
+
+function readYamlMapping<S extends z.ZodType>(text: string, schema: S, source: string): ParsedYaml<z.infer<S>> {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const [yamlError] = document.errors;
@@ -40,19 +50,12 @@ export function parseYamlMapping<S extends z.ZodType>(text: string, schema: S, s
   } catch (error) {
     if (error instanceof ReferenceError && /alias/i.test(error.message))
       throw new ConfigurationError(`expected YAML whose aliases expand to a reasonable size, found more than ${MAX_ALIAS_COUNT} alias expansions`, source);
-    if (isStackOverflow(error)) throw new ConfigurationError("expected YAML of ordinary depth, found a document nested too deeply to read", source);
     throw error;
   }
   if (typeof data !== "object" || Array.isArray(data)) {
     throw new ConfigurationError(`expected a mapping at the top level, found ${Array.isArray(data) ? "a list" : typeof data}`, source, 1);
   }
-  let result: z.ZodSafeParseResult<z.infer<S>>;
-  try {
-    result = schema.safeParse(data) as z.ZodSafeParseResult<z.infer<S>>;
-  } catch (error) {
-    if (isStackOverflow(error)) throw new ConfigurationError("expected YAML of ordinary depth, found a document nested too deeply to read", source);
-    throw error;
-  }
+  const result = schema.safeParse(data) as z.ZodSafeParseResult<z.infer<S>>;
   if (result.success) return { value: result.data, raw: data };
   const { path, sentence } = describeZodError(result.error, data);
   // The deepest node that exists along the path is where the mistake is.

@@ -100,6 +100,19 @@ describe("inputs built to exhaust the reader are one sentence", () => {
     );
   });
 
+  it("YAML whose keys nest on one line (found by the fuzzer: `paths: paths: paths: …`)", () => {
+    const text = `${"paths: ".repeat(2300)}["docs/**"]{regexes: ["x"]\n`;
+    expect(refusal((yaml) => parseSecretsAllowlist(yaml, "security/secrets-allowlist.yml"), text).message).toBe(
+      "security/secrets-allowlist.yml: expected YAML of ordinary depth, found a document nested too deeply to read",
+    );
+  });
+
+  it("a damaged XML report stops at its first error (found by the fuzzer: saxes went on through 80 KB of errors)", () => {
+    const text = `<?xml version="1.0"?><report name="x">${'<package name="p"><class name="c" sourcefilename="A.java"><counter type="LINE" missed="1" covered="2"/></class></package>'.repeat(800)}`;
+    const damaged = text.replace('name="p"', 'name="p" =');
+    expect(refusal((xml) => parseCoverageReport(xml, "jacoco"), damaged).message).toMatch(/^line 1: expected well-formed XML, found an error: /);
+  });
+
   it("YAML nested deeper than the reader goes", () => {
     expect(refusal((text) => parsePolicy(text), `gates: ${"[".repeat(5000)}${"]".repeat(5000)}\n`).message).toMatch(/^release-gates\.yml, line 1: /);
   });

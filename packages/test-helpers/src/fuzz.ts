@@ -1,5 +1,9 @@
 import fc from "fast-check";
 
+// Medium-sized values (arrays of tens of lines, strings of tens of characters) by default:
+// fast-check's small default rarely builds inputs big enough to reach the parsers' limits.
+fc.configureGlobal({ ...fc.readConfigureGlobal(), baseSize: "medium" });
+
 /**
  * Cases per property: a bounded number in the test suite, many more in
  * `npm run fuzz` (FUZZ_RUNS), reproducible with the seed it prints (FUZZ_SEED).
@@ -40,7 +44,11 @@ type Mutation = (text: string) => string;
 
 /** One edit of a real input: the kinds of damage a truncated upload, a bad merge or a hostile writer cause. */
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.double({ min: 0, max: 1, noNaN: true }).map((at): Mutation => (text) => text.slice(0, Math.floor(text.length * at))),
+  fc.double({ min: 0, max: 1, noNaN: true }).map(
+    (at): Mutation =>
+      (text) =>
+        text.slice(0, Math.floor(text.length * at)),
+  ),
   fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.nat(200)).map(
     ([at, length]): Mutation =>
       (text) => {
@@ -95,12 +103,7 @@ export function mutationsOf(...corpus: string[]): fc.Arbitrary<string> {
  * project's own errors (`isOwnError`), anything else fails the property with
  * the input's size. In the long run, a case over its size budget fails too.
  */
-export function onlyOwnErrors<T>(
-  property: string,
-  isOwnError: (error: unknown) => boolean,
-  load: () => T,
-  bytes: number,
-): { value: T } | { error: Error } {
+export function onlyOwnErrors<T>(property: string, isOwnError: (error: unknown) => boolean, load: () => T, bytes: number): { value: T } | { error: Error } {
   const started = performance.now();
   let outcome: { value: T } | { error: Error };
   try {
@@ -114,6 +117,18 @@ export function onlyOwnErrors<T>(
   stats.cases += 1;
   if (ms > stats.slowest.ms) stats.slowest = { ms, bytes };
   fuzzStats.set(property, stats);
-  if (CHECK_BUDGET && ms > budgetMs(bytes)) throw new Error(`${property}: a ${bytes}-byte input took ${Math.round(ms)} ms, over its ${Math.round(budgetMs(bytes))} ms budget`);
+  if (CHECK_BUDGET && ms > budgetMs(bytes))
+    throw new Error(`${property}: a ${bytes}-byte input took ${Math.round(ms)} ms, over its ${Math.round(budgetMs(bytes))} ms budget`);
   return outcome;
+}
+
+/** In the long run (`npm run fuzz`), how many cases each property ran and its slowest case against its budget. */
+export function printFuzzStats(): void {
+  if (!CHECK_BUDGET || fuzzStats.size === 0) return;
+  const rows = [...fuzzStats].map(
+    ([property, { cases, slowest }]) =>
+      `${property.padEnd(44)} ${String(cases).padStart(7)} cases   slowest ${slowest.ms.toFixed(1).padStart(7)} ms for ${String(slowest.bytes).padStart(8)} bytes (budget ${Math.round(budgetMs(slowest.bytes))} ms)`,
+  );
+  const total = [...fuzzStats.values()].reduce((sum, { cases }) => sum + cases, 0);
+  process.stdout.write(`\nfuzz: ${total} cases\n${rows.join("\n")}\n`);
 }

@@ -4,12 +4,22 @@ import { parseJsonText, validateAs } from "../validation.js";
 import type { Component } from "./sbom.js";
 import { cvss3BaseScore, cvss4BaseScore, cvssVectorProblem, normaliseSeverity, ratingOf, type Severity } from "./severity.js";
 
-const event = z.looseObject({
-  introduced: z.string().optional(),
-  fixed: z.string().optional(),
-  last_affected: z.string().optional(),
-  limit: z.string().optional(),
-});
+/**
+ * OSV: each event is exactly one of the four, with a version; an empty or
+ * doubled event cannot be placed on the range. GitHub's legacy `fixed: ""`
+ * ("no fix yet") is kept: it ends nothing, so the range stays open.
+ */
+const event = z
+  .looseObject({
+    introduced: z.string().min(1).optional(),
+    fixed: z.string().optional(),
+    last_affected: z.string().min(1).optional(),
+    limit: z.string().min(1).optional(),
+  })
+  .refine(
+    (step) => [step.introduced, step.fixed, step.last_affected, step.limit].filter((value) => value !== undefined).length === 1,
+    "exactly one of introduced, fixed, last_affected or limit",
+  );
 
 const Advisory = z.looseObject({
   id: z.string().min(1),
@@ -22,7 +32,15 @@ const Advisory = z.looseObject({
     .array(
       z.looseObject({
         package: z.looseObject({ ecosystem: z.string(), name: z.string() }),
-        ranges: z.array(z.looseObject({ type: z.string(), events: z.array(event) })).nullish(),
+        ranges: z
+          .array(
+            z.looseObject({
+              type: z.string(),
+              // Without an introduced event a range starts nowhere: nothing would ever match it.
+              events: z.array(event).refine((events) => events.some((step) => step.introduced !== undefined), "at least one introduced event"),
+            }),
+          )
+          .nullish(),
         versions: z.array(z.string()).nullish(),
       }),
     )

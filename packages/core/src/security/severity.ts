@@ -86,7 +86,8 @@ export function cvssVectorProblem(vector: string): string | undefined {
   for (const part of (match[2] as string).split("/")) {
     const [metric = "", value, extra] = part.split(":");
     if (value === undefined || extra !== undefined) return `${JSON.stringify(part.slice(0, 20))} is not a metric:value pair`;
-    const allowed = metrics[metric];
+    // Own keys only: "constructor" is not a metric, whatever Object.prototype says.
+    const allowed = Object.hasOwn(metrics, metric) ? metrics[metric] : undefined;
     if (!allowed) return `${JSON.stringify(metric.slice(0, 20))} is not a CVSS ${match[1]} metric`;
     if (seen.has(metric)) return `${metric} is given twice`;
     seen.add(metric);

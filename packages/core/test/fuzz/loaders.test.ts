@@ -1,14 +1,14 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { fixture, fixturePath } from "@release-gates/test-helpers/fixtures";
-import { anyBytesAsText, FUZZ_TIMEOUT_MS, fuzzParameters, mutationsOf, onlyOwnErrors } from "@release-gates/test-helpers/fuzz";
+import { anyBytesAsText, FUZZ_TIMEOUT_MS, fuzzParameters, mutationsOf, onlyOwnErrors, printFuzzStats } from "@release-gates/test-helpers/fuzz";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { fileCounts, METRICS } from "../../src/coverage/model.js";
 import { parseCoverageReport } from "../../src/coverage/parsers/index.js";
 import { COVERAGE_FORMATS } from "../../src/coverage/parsers/types.js";
 import { ConfigurationError } from "../../src/errors.js";
-import { fileCounts, METRICS } from "../../src/coverage/model.js";
-import { parseResourceSamples } from "../../src/perf/resources.js";
 import type { Aggregation } from "../../src/perf/expression.js";
+import { parseResourceSamples } from "../../src/perf/resources.js";
 import { createK6ResultsParser, type K6Results } from "../../src/perf/results.js";
 import { parseK6Summary } from "../../src/perf/summary.js";
 import { parsePolicy } from "../../src/policy/load.js";
@@ -30,6 +30,7 @@ const folder = (path: string) =>
     .map((entry) => fixture(`${path}/${entry.name}`));
 
 const isOwnError = (error: unknown) => error instanceof ConfigurationError;
+afterAll(printFuzzStats);
 
 interface Loader {
   name: string;
@@ -85,7 +86,7 @@ const LOADERS: Loader[] = [
     name: "the risk register",
     load: (text) => parseRiskRegister(text, "security/accepted-risks.yml"),
     corpus: [
-      "risks:\n  - advisory: CVE-2022-23539\n    package: jsonwebtoken\n    versions: \"<9.0.0\"\n    reason: We only verify tokens our own issuer signed.\n    owner: alice@example.com\n    expires: 2027-01-31\n",
+      'risks:\n  - advisory: CVE-2022-23539\n    package: jsonwebtoken\n    versions: "<9.0.0"\n    reason: We only verify tokens our own issuer signed.\n    owner: alice@example.com\n    expires: 2027-01-31\n',
     ],
   },
   {
@@ -93,12 +94,32 @@ const LOADERS: Loader[] = [
     load: (text) => parseSecretsAllowlist(text, "security/secrets-allowlist.yml"),
     corpus: ['paths: ["docs/**", "test/fixtures/**"]\nregexes: ["IOSFODNN7EXAMPLE"]\nfingerprints: ["c5f92825e8cfdb99a869a897545de256"]\n'],
   },
-  { name: "the audit manifest", load: (text) => parseAuditManifest(text, "audits/audits.yml"), corpus: [fixture("security/audits/openzeppelin-contracts.audits.yml")] },
-  { name: "an SBOM", load: (text) => parseSbom(text), corpus: [...folder("security/generated/audit-demo").filter((text) => text.includes("bomFormat") || text.includes("spdxVersion")), fixture("security/sbom/dev-dependencies.bare.cdx-1.6.json"), fixture("security/sbom/cra-sbom-demo.trivy-0.71.2.empty.spdx.json")] },
-  { name: "an npm lock file", load: (text) => parseNpmLockfile(text, "package-lock.json"), corpus: [fixture("security/generated/audit-demo/package-lock.json")] },
+  {
+    name: "the audit manifest",
+    load: (text) => parseAuditManifest(text, "audits/audits.yml"),
+    corpus: [fixture("security/audits/openzeppelin-contracts.audits.yml")],
+  },
+  {
+    name: "an SBOM",
+    load: (text) => parseSbom(text),
+    corpus: [
+      ...folder("security/generated/audit-demo").filter((text) => text.includes("bomFormat") || text.includes("spdxVersion")),
+      fixture("security/sbom/dev-dependencies.bare.cdx-1.6.json"),
+      fixture("security/sbom/cra-sbom-demo.trivy-0.71.2.empty.spdx.json"),
+    ],
+  },
+  {
+    name: "an npm lock file",
+    load: (text) => parseNpmLockfile(text, "package-lock.json"),
+    corpus: [fixture("security/generated/audit-demo/package-lock.json")],
+  },
   { name: "an OSV advisory", load: (text) => parseOsvAdvisory(text, "GHSA.json"), corpus: folder("security/advisories") },
   { name: "npm audit output", load: (text) => parseNpmAudit(text, "audit.json"), corpus: [fixture("security/audit/npm-dev-vulns-2.npm-audit.v2.json")] },
-  { name: "a gitleaks report", load: (text) => parseGitleaksReport(text, "gitleaks.json"), corpus: [fixture("security/audit/gitleaks.report.json_simple.json")] },
+  {
+    name: "a gitleaks report",
+    load: (text) => parseGitleaksReport(text, "gitleaks.json"),
+    corpus: [fixture("security/audit/gitleaks.report.json_simple.json")],
+  },
   { name: "a secrets baseline", load: (text) => parseSecretsBaseline(text, "baseline.json"), corpus: [example("release-gates/reports/coverage-b7e2d94.json")] },
   { name: "a SARIF log", load: (text) => parseSarifResults(text, "slither.sarif"), corpus: folder("security/sarif") },
   { name: "a Markdown checklist", load: (text) => parseChecklist(text), corpus: [fixture("security/audits/openzeppelin-contracts.audits-README.md")] },
@@ -110,7 +131,11 @@ const LOADERS: Loader[] = [
     corpus: ["time,cpu_percent,memory_bytes\n2026-11-26T09:00:00Z,42.5,104857600\n2026-11-26T09:00:10Z,55,120000000\n"],
     check: checkFinite,
   },
-  { name: "recorded canary measurements", load: (text) => parseRecordedAnalysis(text, "analysis.json"), corpus: [example("release-gates/canary-analysis.json")] },
+  {
+    name: "recorded canary measurements",
+    load: (text) => parseRecordedAnalysis(text, "analysis.json"),
+    corpus: [example("release-gates/canary-analysis.json")],
+  },
   { name: "the promote ledger", load: (text) => parseLedger(text), corpus: [example("release-gates/ledger.ndjson")] },
   {
     name: "a coverage report (any format)",
@@ -156,7 +181,12 @@ describe("every loader, fuzzed: only our own errors, and what it returns holds",
   it("the secret scanner, on arbitrary text and mutations of real files, finds only redacted values", () => {
     fc.assert(
       fc.property(fc.oneof(anyBytesAsText, mutationsOf(fixture("security/config/gitleaks.default.toml").slice(0, 20_000))), (text) => {
-        const outcome = onlyOwnErrors("secret scanner", () => false, () => scanForSecrets("file.txt", text), text.length);
+        const outcome = onlyOwnErrors(
+          "secret scanner",
+          () => false,
+          () => scanForSecrets("file.txt", text),
+          text.length,
+        );
         if ("value" in outcome) for (const finding of outcome.value) expect(finding.redacted).toMatch(/^(.{4}…)?\[\d+ chars\]$/);
       }),
       fuzzParameters(),

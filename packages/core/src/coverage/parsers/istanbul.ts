@@ -27,9 +27,7 @@ const finalReport = z.record(z.string(), fileEntry);
 // (vitest-coverage-report-action's base fixture scales counts to "covered": 1.15 of 1)
 // is not a count any tool measured, and is refused like covered above total.
 const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
-const summaryCounts = z
-  .object({ total: count, covered: count })
-  .refine((counts) => counts.covered <= counts.total, "covered to be at most total");
+const summaryCounts = z.object({ total: count, covered: count }).refine((counts) => counts.covered <= counts.total, "covered to be at most total");
 const summaryEntry = z.object({ lines: summaryCounts, statements: summaryCounts, functions: summaryCounts, branches: summaryCounts });
 const summaryReport = z.record(z.string(), summaryEntry);
 

@@ -13,7 +13,6 @@ export interface XmlHandlers {
  */
 export class XmlStream {
   private readonly parser = new SaxesParser({ position: true, xmlns: false });
-  private failure: ConfigurationError | undefined;
   private started = false;
 
   constructor(handlers: XmlHandlers) {
@@ -23,8 +22,10 @@ export class XmlStream {
       this.parser.on("closetag", (tag) => close(tag.name));
     }
     if (handlers.text) this.parser.on("text", handlers.text);
+    // The first error ends the parse: saxes would go on through a damaged document, reporting every
+    // later error too, which costs far more than reading a sound one.
     this.parser.on("error", (error: Error) => {
-      this.failure ??= new ConfigurationError(
+      throw new ConfigurationError(
         `expected well-formed XML, found an error: ${error.message.replace(/^(?:[^:\s]*:)?\d+:\d+: /, "")}`,
         undefined,
         this.parser.line,
@@ -46,20 +47,15 @@ export class XmlStream {
       this.started = true;
     }
     this.parser.write(chunk);
-    if (this.failure) throw this.failure;
   }
 
   end(): void {
-    this.parser.close();
-    if (this.failure) {
-      const truncated = /unclosed|unexpected end/i.test(this.failure.detail);
-      throw truncated
-        ? new ConfigurationError(
-            `expected a complete XML document, found one that ends early (truncated?): ${this.failure.detail}`,
-            undefined,
-            this.failure.line,
-          )
-        : this.failure;
+    try {
+      this.parser.close();
+    } catch (error) {
+      if (error instanceof ConfigurationError && /unclosed|unexpected end/i.test(error.detail))
+        throw new ConfigurationError(`expected a complete XML document, found one that ends early (truncated?): ${error.detail}`, undefined, error.line);
+      throw error;
     }
   }
 }
