@@ -82,6 +82,38 @@ describe("keys that reach an object's prototype are refused at any depth of ever
   });
 });
 
+describe("names that every object already has are data, never the object's own properties", () => {
+  it("a k6 metric named like a property of every object (found by the fuzzer: __defineSetter__)", () => {
+    expect(parseThresholdAssignments(["valueOf=avg<5", "valueOf=max<9", "__defineSetter__=p(95)<1"], "--threshold")).toEqual({
+      valueOf: ["avg<5", "max<9"],
+      __defineSetter__: ["p(95)<1"],
+    });
+  });
+
+  it("a tag filter or metric named __proto__ is refused instead of silently dropped", () => {
+    expect(() => parseThresholdAssignments(["http_req_duration{__proto__:x}=p(95)<1"], "--threshold")).toThrow(
+      /^--threshold: expected ordinary keys, found "__proto__"/,
+    );
+    expect(() => parseThresholdAssignments(["prototype=avg<1"], "--threshold")).toThrow(/^--threshold: expected ordinary keys, found "prototype"/);
+  });
+
+  it("an istanbul statement, function or branch id such as toString counts what the file says, not a function", () => {
+    const report = JSON.stringify({
+      "/src/a.js": {
+        path: "/src/a.js",
+        statementMap: { toString: { start: { line: 1, column: 0 }, end: { line: 1, column: 5 } } },
+        fnMap: {},
+        branchMap: {},
+        s: {},
+        f: {},
+        b: {},
+      },
+    });
+    const [file] = parseCoverageReport(report, "istanbul").files;
+    expect(file?.lines.get(1)).toBe(0);
+  });
+});
+
 describe("inputs built to exhaust the reader are one sentence", () => {
   it("an SBOM nested ten thousand components deep", () => {
     let component = '{"name":"leaf"}';

@@ -1,4 +1,5 @@
 import { ConfigurationError, quoted } from "../errors.js";
+import { FORBIDDEN_KEYS, forbiddenKeyError } from "../validation.js";
 
 export const K6_METRIC_TYPES = ["trend", "rate", "counter", "gauge"] as const;
 export type K6MetricType = (typeof K6_METRIC_TYPES)[number];
@@ -95,6 +96,7 @@ export function parseMetricSelector(source: string, where = "threshold"): Metric
   if (!match)
     throw new ConfigurationError(`expected a metric name, optionally with tag filters like http_req_duration{name:login}, found ${quoted(source)}`, where);
   const [, metric = "", body] = match;
+  if (FORBIDDEN_KEYS.has(metric)) throw forbiddenKeyError(metric, where);
   const tags: Record<string, string> = {};
   if (body !== undefined) {
     for (const pair of body.split(",")) {
@@ -106,6 +108,7 @@ export function parseMetricSelector(source: string, where = "threshold"): Metric
         .replace(/^(['"`])(.*)\1$/, "$2");
       if (colon === -1 || !key)
         throw new ConfigurationError(`expected tag filters as key:value pairs, found ${quoted(pair.trim())} in ${quoted(source)}`, where);
+      if (FORBIDDEN_KEYS.has(key)) throw forbiddenKeyError(key, where);
       tags[key] = value;
     }
   }
@@ -127,7 +130,8 @@ export function selectorMatches(selector: MetricSelector, tags: Record<string, s
  * the error names the flag or input it came from.
  */
 export function parseThresholdAssignments(items: readonly string[], where: string): Record<string, string[]> {
-  const thresholds: Record<string, string[]> = {};
+  // A Map, not an object: a metric may be named like a property every object has (`valueOf`).
+  const thresholds = new Map<string, string[]>();
   for (const item of items
     .flatMap((value) => value.split(/[;\n]/))
     .map((value) => value.trim())
@@ -136,7 +140,7 @@ export function parseThresholdAssignments(items: readonly string[], where: strin
     if (equals <= 0) throw new ConfigurationError(`expected METRIC=EXPRESSION such as "http_req_duration=p(95)<500", found ${quoted(item)}`, where);
     const selector = parseMetricSelector(item.slice(0, equals), where);
     const expression = parseThresholdExpression(item.slice(equals + 1), where);
-    thresholds[selector.key] = [...(thresholds[selector.key] ?? []), expression.source];
+    thresholds.set(selector.key, [...(thresholds.get(selector.key) ?? []), expression.source]);
   }
-  return thresholds;
+  return Object.fromEntries(thresholds);
 }

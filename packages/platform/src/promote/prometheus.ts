@@ -49,7 +49,7 @@ export async function queryResourceSamples(settings: PrometheusResourceQuery, st
 
 /** Fills `{{name}}` placeholders of a PromQL template. */
 export function fillTemplate(template: string, values: Record<string, string>): string {
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => values[name] ?? whole);
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => (Object.hasOwn(values, name) ? (values[name] as string) : whole));
 }
 
 /**

@@ -31,22 +31,25 @@ const summaryCounts = z.object({ total: count, covered: count }).refine((counts)
 const summaryEntry = z.object({ lines: summaryCounts, statements: summaryCounts, functions: summaryCounts, branches: summaryCounts });
 const summaryReport = z.record(z.string(), summaryEntry);
 
+/** A map's own entry: an id such as `toString` must not find a function on the prototype. */
+const own = <T>(map: Record<string, T>, id: string): T | undefined => (Object.hasOwn(map, id) ? map[id] : undefined);
+
 /** istanbul-lib-coverage's getLineCoverage: a statement counts on its start line, the highest count wins. */
 function fromFinalEntry(entry: z.infer<typeof fileEntry>): FileCoverage {
   const file = emptyFileCoverage(entry.path);
   file.statements = new Map();
   for (const [id, location] of Object.entries(entry.statementMap)) {
-    const hits = entry.s[id] ?? 0;
+    const hits = own(entry.s, id) ?? 0;
     file.statements.set(`${location.start.line}:${location.start.column ?? 0}`, hits);
     file.lines.max(location.start.line, hits);
   }
   for (const [id, fn] of Object.entries(entry.fnMap)) {
     const line = fn.decl?.start.line ?? fn.loc?.start.line ?? fn.line ?? 0;
-    file.functions.set(`${fn.name}@${line}`, entry.f[id] ?? 0);
+    file.functions.set(`${fn.name}@${line}`, own(entry.f, id) ?? 0);
   }
   for (const [id, branch] of Object.entries(entry.branchMap)) {
     const line = branch.loc?.start.line ?? branch.line ?? 0;
-    for (const [arm, taken] of (entry.b[id] ?? []).entries()) file.branches.add(line, id, arm, taken);
+    for (const [arm, taken] of (own(entry.b, id) ?? []).entries()) file.branches.add(line, id, arm, taken);
   }
   return file;
 }
