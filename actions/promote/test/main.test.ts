@@ -18,17 +18,20 @@ beforeEach(() => {
   cpSync(join(sample, "release-gates"), join(workspace, "release-gates"), { recursive: true });
 });
 
+/** Commit B to the next environment of the sample's chain, with its ledger as the history. */
+const onTheLedger = (record: string) => ({
+  "working-directory": workspace,
+  history: "ledger",
+  commit: B,
+  to: "next",
+  reports: "release-gates/reports",
+  now: "2026-11-26T09:00:00Z",
+  record,
+});
+
 describe("promote action, in process", () => {
   it("with the ledger as history: a wait decision with its outputs and the chain in the summary", async () => {
-    runner.inputs({
-      "working-directory": workspace,
-      history: "ledger",
-      commit: B,
-      to: "next",
-      reports: "release-gates/reports",
-      now: "2026-11-26T09:00:00Z",
-      record: "true",
-    });
+    runner.inputs(onTheLedger("true"));
     await run();
     expect(process.exitCode).toBeUndefined();
     expect(runner.outputs()).toMatchObject({ decision: "wait", environment: "canary", "traffic-percent": "5", "rollback-to": "" });
@@ -44,15 +47,7 @@ describe("promote action, in process", () => {
     report.predicate.status = "fail";
     report.predicate.summary = "failed\n::add-mask::ghp_not_a_real_token\n  ::stop-commands::pwned\n##[set-env name=X]y";
     writeFileSync(path, JSON.stringify(report));
-    runner.inputs({
-      "working-directory": workspace,
-      history: "ledger",
-      commit: B,
-      to: "next",
-      reports: "release-gates/reports",
-      now: "2026-11-26T09:00:00Z",
-      record: "false",
-    });
+    runner.inputs(onTheLedger("false"));
     await run();
     expect(runner.outputs().decision).toBe("hold");
     const printed = runner.stdout();
