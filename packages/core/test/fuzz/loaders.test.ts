@@ -57,7 +57,7 @@ function checkCoverage(value: unknown): void {
 function checkFinite(value: unknown, path = "value"): void {
   if (typeof value === "number") expect(Number.isFinite(value), `${path} is ${value}`).toBe(true);
   else if (value instanceof Map) for (const [key, item] of value) checkFinite(item, `${path}.${String(key)}`);
-  else if (ArrayBuffer.isView(value)) for (const item of value as unknown as ArrayLike<number>) checkFinite(item, path);
+  else if (ArrayBuffer.isView(value)) for (const item of Array.from(value as unknown as ArrayLike<number>)) checkFinite(item, path);
   else if (value && typeof value === "object") for (const [key, item] of Object.entries(value)) checkFinite(item, `${path}.${key}`);
 }
 
