@@ -8,8 +8,11 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { importSource } from "./bundle.mjs";
 
 const root = resolve(import.meta.dirname, "..");
+const { PINNED_ACTIONS } = await importSource("packages/core/src/frontends/pins.ts");
+const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 const id = process.argv[2];
 if (!id || !/^[a-z][a-z0-9]*$/.test(id)) {
   console.error("usage: npm run new-gate -- <id>   (lower-case letters and digits, e.g. observability)");
@@ -181,15 +184,19 @@ on:
     branches: [main]
 permissions:
   contents: read
-  pull-requests: write # one comment per pull request, edited in place on each push
 jobs:
   ${id}:
     runs-on: ubuntu-latest
+    permissions:
+      contents: read
+      pull-requests: write # one comment per pull request, edited in place on each push
     steps:
-      - uses: actions/checkout@v4
+      - uses: ${PINNED_ACTIONS.checkout}
+        with:
+          persist-credentials: false
       - id: gate
-        uses: acme/release-gates/${name}@v1
-      - uses: actions/upload-artifact@v4
+        uses: acme/release-gates/${name}@v${version}
+      - uses: ${PINNED_ACTIONS.uploadArtifact}
         if: always()
         with:
           name: ${name}-report

@@ -3,10 +3,11 @@ import type * as z from "zod";
 import type { GateOption } from "../kit/descriptor.js";
 import { gitlabDefaultOf, optionChoices } from "../kit/options.js";
 import type { CommandView } from "../kit/view.js";
+import { TOOL_VERSION } from "../version.js";
 import { generatedHeader } from "./header.js";
 
-/** Until the release pins its own version, components run the CLI of the same major version. */
-export const DEFAULT_CLI_PACKAGE = "@release-gates/cli@1";
+/** A component runs the CLI published with its own release: the same version, never a range that can drift from the template. */
+export const DEFAULT_CLI_PACKAGE = `@release-gates/cli@${TOOL_VERSION}`;
 
 /** GitLab checks these before the pipeline runs; empty always means "not given". */
 const KIND_REGEX: Partial<Record<GateOption["kind"], string>> = {

@@ -13,6 +13,7 @@ import { renderGitLabTemplate } from "./gitlab-template.js";
 
 export { actionMain, renderActionYml } from "./action-yml.js";
 export { DEFAULT_CLI_PACKAGE, renderGitLabTemplate } from "./gitlab-template.js";
+export { PINNED_ACTIONS } from "./pins.js";
 export { renderInputTable, updateReadme } from "./readme.js";
 
 /** Every command with an action and a component: each gate of the registry, and promote. */
