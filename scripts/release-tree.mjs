@@ -32,13 +32,30 @@ for (const action of actions) {
 }
 
 cpSync(join(root, "gitlab", "templates"), join(out, "templates"), { recursive: true });
+// The GitLab component project's own pipeline: checks and publishes a tagged release to the catalog.
+cpSync(join(root, "gitlab", "component-project.gitlab-ci.yml"), join(out, ".gitlab-ci.yml"));
 
 // GitLab components install the CLI with `npm exec`: it must not pull dependencies from the registry at job time.
 await bundleCli(out);
-writeFileSync(
-  join(out, "cli", "package.json"),
-  `${JSON.stringify({ name: "@release-gates/cli", version, description: "The release-gates command: release quality gates for any CI.", type: "module", license: "MIT", bin: { "release-gates": "dist/index.js" }, files: ["dist"], engines: { node: ">=20" } }, null, 2)}\n`,
-);
+const { repository, homepage, bugs } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+const cliPackage = {
+  name: "@release-gates/cli",
+  version,
+  description: "The release-gates command: coverage, security and performance gates and promotion across environments, for any CI.",
+  keywords: ["ci", "release", "quality-gate", "coverage", "security", "k6", "gitlab", "github-actions"],
+  type: "module",
+  license: "MIT",
+  repository,
+  homepage,
+  bugs,
+  bin: { "release-gates": "dist/index.js" },
+  files: ["dist"],
+  engines: { node: ">=20" },
+  publishConfig: { access: "public", provenance: true },
+};
+writeFileSync(join(out, "cli", "package.json"), `${JSON.stringify(cliPackage, null, 2)}\n`);
+cpSync(join(root, "packages", "cli", "README.md"), join(out, "cli", "README.md"));
+cpSync(join(root, "LICENSE"), join(out, "cli", "LICENSE"));
 
 mkdirSync(join(out, "schema"), { recursive: true });
 cpSync(join(root, "packages", "core", "schema"), join(out, "schema"), { recursive: true });
