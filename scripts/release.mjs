@@ -20,6 +20,8 @@ const option = (name) => {
 const version = args[0]?.replace(/^v/, "");
 const remote = option("remote") ?? "origin";
 const push = args.includes("--push");
+// In the release workflow: where the step's outputs go.
+const { GITHUB_OUTPUT: stepOutputs } = process.env;
 
 function fail(sentence) {
   console.error(`release: ${sentence}`);
@@ -53,7 +55,7 @@ const tagged = tryGit(["rev-parse", "--verify", "--quiet", `refs/tags/v${version
 if (tagged && isRelease(tagged)) {
   // The tag this script pushed triggers the release workflow once more: nothing left to do.
   console.log(`v${version} is released already (${tagged})`);
-  if (process.env.GITHUB_OUTPUT) appendFileSync(process.env.GITHUB_OUTPUT, `released=false\nversion=${version}\n`);
+  if (stepOutputs) appendFileSync(stepOutputs, `released=false\nversion=${version}\n`);
   process.exit(0);
 }
 if (tagged && tagged !== source) fail(`expected v${version} to tag the commit being released (${source}), found it on ${tagged}`);
@@ -128,4 +130,4 @@ if (push) {
 }
 const summary = { version, commit, parent: parent ?? null, source, branch, tags: [`v${version}`, version, ...moved], pushed: push };
 console.log(JSON.stringify(summary, null, 2));
-if (process.env.GITHUB_OUTPUT) appendFileSync(process.env.GITHUB_OUTPUT, `released=true\nversion=${version}\ncommit=${commit}\n`);
+if (stepOutputs) appendFileSync(stepOutputs, `released=true\nversion=${version}\ncommit=${commit}\n`);
