@@ -56,7 +56,9 @@ describe("release-gates promote and plan, in process", () => {
     const first = await cli(["promote", "--to", "next", ...common, "--now", "2026-11-24T10:00:00Z"]);
     expect(first).toMatchObject({
       code: 0,
-      stdout: "PROMOTE: promote to staging at 100 %\n- Promote cccccccccccc to staging at 100 % with coverage passed for this commit.\n",
+      stdout:
+        "PROMOTE: promote to staging at 100 %\n- Promote cccccccccccc to staging at 100 % with coverage passed for this commit.\n" +
+        "  used coverage (pass, base settings, 2026-11-20T00:01:00.000Z): reports/coverage.json\n",
     });
     const second = await cli(["promote", "--to", "next", ...common, "--now", "2026-11-24T12:00:00Z", "--format", "json"]);
     expect(second.code).toBe(1);

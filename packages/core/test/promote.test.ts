@@ -113,6 +113,47 @@ describe("the decision table", () => {
     });
   });
 
+  it("the newest report of a gate supersedes earlier runs, and the decision lists the reports it used with their sources", () => {
+    const history = [entry("development", "2026-11-20T00:00:00Z")];
+    const failedFirst = report("coverage-gate", C, "fail");
+    const fixedLater = { ...report("coverage-gate", C), predicate: { ...report("coverage-gate", C).predicate, finishedAt: "2026-11-02T00:00:00.000Z" } };
+    const decision = decide({
+      history,
+      reports: [
+        { source: "run 11 artifact coverage-gate-report/coverage-report.json", report: failedFirst },
+        { source: "run 12 artifact coverage-gate-report/coverage-report.json", report: fixedLater },
+        passing[1] as (typeof passing)[number],
+      ],
+    });
+    expect(decision.decision).toBe("promote");
+    expect(decision.evidence).toEqual([
+      { gate: "coverage", source: "run 12 artifact coverage-gate-report/coverage-report.json", environment: undefined, finishedAt: "2026-11-02T00:00:00.000Z", status: "pass" },
+    ]);
+  });
+
+  it("where an environment tightens a gate's settings, only a report run with that environment's settings counts", () => {
+    const { policy: tightened } = parsePolicy(`
+environments:
+  - name: staging
+    requires: [coverage]
+  - name: mainnet
+    requires: [coverage]
+    gates: { coverage: { thresholds: { global: { lines: 90 } } } }
+`);
+    const history = [entry("staging", "2026-11-20T00:00:00Z")];
+    const base = { source: "coverage-report.json", report: report("coverage-gate", C) };
+    expect(decide({ policy: tightened, history, reports: [base] }).reasons).toEqual([
+      "No coverage report for cccccccccccc judged by mainnet's settings: the ones found were run for the base settings; run the coverage gate with --env mainnet.",
+    ]);
+    const forMainnet = { source: "coverage-mainnet.json", report: { ...base.report, predicate: { ...base.report.predicate, environment: "mainnet" } } };
+    expect(decide({ policy: tightened, history, reports: [base, forMainnet] })).toMatchObject({
+      decision: "promote",
+      evidence: [{ gate: "coverage", source: "coverage-mainnet.json", environment: "mainnet" }],
+    });
+    // Staging keeps the base settings: a report of the base settings or of another such environment counts there.
+    expect(decide({ policy: tightened, history: [], reports: [base] }).decision).toBe("promote");
+  });
+
   it("a report with no checks is no evidence", () => {
     const history = [entry("development", "2026-11-20T00:00:00Z")];
     const empty = { ...report("coverage-gate", C), predicate: { ...report("coverage-gate", C).predicate, checks: [], status: "pass" as const } };

@@ -42,6 +42,17 @@ export interface PromotionInput {
   override?: BreakGlass;
 }
 
+/** A gate report a decision used: which, from where, and what it said. */
+export interface GateEvidence {
+  gate: string;
+  source: string;
+  /** The policy environment the gate was run for; undefined for the base settings. */
+  environment: string | undefined;
+  finishedAt: string;
+  /** What its checks say (never what the file's status says). */
+  status: GateReport["predicate"]["status"];
+}
+
 export interface Promotion {
   decision: PromotionDecision;
   environment: string;
@@ -55,6 +66,8 @@ export interface Promotion {
   bypassed: string[];
   /** This decision was forced by a break-glass override. */
   breakGlass: boolean;
+  /** The newest report of each required gate for this commit and environment: what the decision read. */
+  evidence: GateEvidence[];
 }
 
 const short = (commit: string) => commit.slice(0, 12);
@@ -96,10 +109,24 @@ export function resolveTarget(policy: Policy, commit: string, history: readonly 
 
 interface GateCheck {
   blocked: string[];
+  evidence: GateEvidence[];
+}
+
+/**
+ * The policy environments whose settings a report of `gate` may have been run
+ * with to count for `environment`: the environment itself, and, when it does
+ * not override the gate's settings, the base settings and every environment
+ * that does not override them either (they all judged by the same rules).
+ */
+function comparableEnvironments(policy: Policy, gate: string, environment: Environment): Set<string | undefined> {
+  const overrides = (candidate: Environment) => (candidate.gates as Record<string, unknown> | undefined)?.[gate] !== undefined;
+  if (overrides(environment)) return new Set([environment.name]);
+  return new Set([undefined, ...policy.environments.filter((candidate) => !overrides(candidate)).map((candidate) => candidate.name)]);
 }
 
 function checkGates(input: PromotionInput, environment: Environment): GateCheck {
   const blocked: string[] = [];
+  const evidence: GateEvidence[] = [];
   const valid: { source: string; report: GateReport }[] = [];
   for (const { source, report } of input.reports) {
     // Other JSON files beside the reports (a decision written earlier, a package.json) are not reports at all;
@@ -113,9 +140,19 @@ function checkGates(input: PromotionInput, environment: Environment): GateCheck 
   for (const gate of environment.requires) {
     const forGate = valid.filter(({ report }) => report.predicate.gate === gate || report.predicate.gate === `${gate}-gate`);
     const forCommit = forGate.filter(({ report }) => report.subject.some((subject) => subject.digest.gitCommit === input.commit));
+    // Judged by this environment's rules: a report run with looser settings does not count where they are tightened.
+    const comparable = comparableEnvironments(input.policy, gate, environment);
+    const judged = forCommit.filter(({ report }) => comparable.has(report.predicate.environment));
+    if (forCommit.length > 0 && judged.length === 0) {
+      const ran = [...new Set(forCommit.map(({ report }) => report.predicate.environment ?? "the base settings"))];
+      blocked.push(
+        `No ${gate} report for ${short(input.commit)} judged by ${environment.name}'s settings: the ones found were run for ${ran.join(", ")}; run the ${gate} gate with --env ${environment.name}.`,
+      );
+      continue;
+    }
     // A report that finished after the moment decided for does not exist yet (a replayed decision, a skewed clock).
-    const mine = forCommit.filter(({ report }) => Date.parse(report.predicate.finishedAt) <= input.now.getTime());
-    const later = forCommit.filter((entry) => !mine.includes(entry));
+    const mine = judged.filter(({ report }) => Date.parse(report.predicate.finishedAt) <= input.now.getTime());
+    const later = judged.filter((entry) => !mine.includes(entry));
     if (mine.length === 0 && later.length > 0) {
       blocked.push(
         `No ${gate} report for ${short(input.commit)} as of ${input.now.toISOString()}: ${later[0]?.source} finished at ${later[0]?.report.predicate.finishedAt}, after it.`,
@@ -133,7 +170,7 @@ function checkGates(input: PromotionInput, environment: Environment): GateCheck 
       );
       continue;
     }
-    // The newest report for this commit decides.
+    // The newest report for this commit decides: an earlier run of the same gate is superseded, not counted again.
     const newest = [...mine].sort((a, b) => Date.parse(b.report.predicate.finishedAt) - Date.parse(a.report.predicate.finishedAt))[0] as (typeof mine)[number];
     // The status is the checks' verdict, never what the file says: an edited "pass" over failing checks is a fail.
     const { checks, status: written, summary } = newest.report.predicate;
@@ -142,6 +179,7 @@ function checkGates(input: PromotionInput, environment: Environment): GateCheck 
       continue;
     }
     const status = deriveGateStatus(checks);
+    evidence.push({ gate, source: newest.source, environment: newest.report.predicate.environment, finishedAt: newest.report.predicate.finishedAt, status });
     if (status === "fail") {
       const failing = checks.filter((check) => effectiveStatus(check) === "fail").map((check) => check.id);
       blocked.push(
@@ -151,7 +189,7 @@ function checkGates(input: PromotionInput, environment: Environment): GateCheck 
       );
     }
   }
-  return { blocked };
+  return { blocked, evidence };
 }
 
 /** A soak with health requirements: no alerts fired and real traffic, measured over the soak. */
@@ -206,6 +244,7 @@ export function decidePromotion(input: PromotionInput): Promotion {
   const { policy, commit, history, now } = input;
   const environment = resolveTarget(policy, commit, history, input.target);
   const earlier = bypassesOf(history, commit);
+  let evidence: GateEvidence[] = [];
   const result = (decision: PromotionDecision, fields: Partial<Promotion> & { reasons: string[] }): Promotion => ({
     decision,
     environment: environment?.name ?? policy.environments.at(-1)?.name ?? "",
@@ -214,6 +253,7 @@ export function decidePromotion(input: PromotionInput): Promotion {
     rollbackTo: null,
     bypassed: earlier,
     breakGlass: false,
+    evidence,
     ...fields,
   });
   if (!environment) return result("hold", { reasons: [`${short(commit)} has reached every environment: there is nowhere further to promote it.`] });
@@ -274,7 +314,9 @@ export function decidePromotion(input: PromotionInput): Promotion {
   }
   if (current?.event === "rolled-back")
     holds.push(`${short(commit)} was rolled back from ${environment.name} at ${current.time}: fix it and promote a new commit.`);
-  holds.push(...checkGates(input, environment).blocked);
+  const gateCheck = checkGates(input, environment);
+  holds.push(...gateCheck.blocked);
+  evidence = gateCheck.evidence;
 
   for (const [previous, duration] of Object.entries(environment.after ?? {})) {
     const soak = parseDuration(duration, `environments.${environment.name}.after.${previous}`);

@@ -7,6 +7,7 @@ export {
   type BreakGlass,
   type CanaryAnalysis,
   decidePromotion,
+  type GateEvidence,
   finalTraffic,
   type Promotion,
   type PromotionDecision,

@@ -27,6 +27,17 @@ export function renderPromotionMarkdown(policy: Policy, history: readonly Ledger
     "",
     renderPromotionMermaid(policy, history, commit, promotion),
   ];
+  if (promotion.evidence.length > 0)
+    parts.push(
+      "",
+      "### Gate reports used",
+      "",
+      "| Gate | Status | Settings | Finished | From |",
+      "| --- | --- | --- | --- | --- |",
+      ...promotion.evidence.map(
+        (used) => `| ${used.gate} | ${used.status} | ${used.environment ?? "base"} | ${used.finishedAt} | ${escapeCell(used.source)} |`,
+      ),
+    );
   if (promotion.bypassed.length > 0) parts.push("", "### Break-glass overrides on this commit", "", ...promotion.bypassed.map((bypass) => `- ⚠️ ${bypass}`));
   return `${parts.join("\n")}\n`;
 }
@@ -34,6 +45,7 @@ export function renderPromotionMarkdown(policy: Policy, history: readonly Ledger
 /** A plain decision for terminals and CI logs. */
 export function renderPromotionText(promotion: Promotion): string {
   const lines = [`${promotion.decision.toUpperCase()}: ${headline(promotion)}`, ...promotion.reasons.map((reason) => `- ${reason}`)];
+  for (const used of promotion.evidence) lines.push(`  used ${used.gate} (${used.status}, ${used.environment ?? "base"} settings, ${used.finishedAt}): ${used.source}`);
   for (const bypass of promotion.bypassed) lines.push(`! bypassed: ${bypass}`);
   return `${lines.join("\n")}\n`;
 }
