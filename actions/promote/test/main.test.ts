@@ -24,6 +24,7 @@ const onTheLedger = (record: string) => ({
   history: "ledger",
   commit: B,
   to: "next",
+  "reports-from": "directory",
   reports: "release-gates/reports",
   now: "2026-11-26T09:00:00Z",
   record,
@@ -67,6 +68,9 @@ describe("promote action, in process", () => {
     const C = "e".repeat(40);
     const api = await startFakeApi(({ method, path }) => {
       if (method === "GET" && path.startsWith("/repos/acme/app/deployments?environment=")) return { status: 200, body: [] };
+      // Reports come from the commit's workflow runs: none yet, and development requires none.
+      if (method === "GET" && path === `/repos/acme/app/actions/runs?head_sha=${C}&per_page=100`)
+        return { status: 200, body: { total_count: 0, workflow_runs: [] } };
       if (method === "POST" && path === "/repos/acme/app/deployments") return { status: 201, body: { id: 5 } };
       if (method === "POST" && path === "/repos/acme/app/deployments/5/statuses") return { status: 201, body: { state: "success" } };
       return undefined;
@@ -118,7 +122,7 @@ describe("promote action, in process", () => {
   });
 
   it("half a break-glass request is refused in one sentence", async () => {
-    runner.inputs({ "working-directory": workspace, history: "ledger", commit: B, "override-reason": "hotfix", record: "false" });
+    runner.inputs({ "working-directory": workspace, history: "ledger", "reports-from": "directory", commit: B, "override-reason": "hotfix", record: "false" });
     await run();
     expect(process.exitCode).toBe(1);
     expect(runner.stdout()).toContain(

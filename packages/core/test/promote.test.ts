@@ -127,7 +127,13 @@ describe("the decision table", () => {
     });
     expect(decision.decision).toBe("promote");
     expect(decision.evidence).toEqual([
-      { gate: "coverage", source: "run 12 artifact coverage-gate-report/coverage-report.json", environment: undefined, finishedAt: "2026-11-02T00:00:00.000Z", status: "pass" },
+      {
+        gate: "coverage",
+        source: "run 12 artifact coverage-gate-report/coverage-report.json",
+        environment: undefined,
+        finishedAt: "2026-11-02T00:00:00.000Z",
+        status: "pass",
+      },
     ]);
   });
 

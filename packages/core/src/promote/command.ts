@@ -9,6 +9,7 @@ import type { BreakGlass } from "./decide.js";
 export const DEFAULT_LEDGER = "release-gates/ledger.ndjson";
 
 const DEPLOYMENT_HISTORY = "Where the deployment history lives";
+const REPORTS_FROM = "Where the gate reports are read from";
 
 /** What promote and plan both read: the commit, the reports, the history and the time. */
 const DECISION_OPTIONS: GateOption[] = [
@@ -21,12 +22,46 @@ const DECISION_OPTIONS: GateOption[] = [
     description: "The commit to promote.",
   },
   {
+    name: "reports-from",
+    kind: "enum",
+    choices: ["github", "directory"],
+    frontEnds: ["action"],
+    actionDefault: "github",
+    description: `${REPORTS_FROM}: github (the artifacts of every workflow run for the commit, needs actions: read) or directory (the reports input).`,
+  },
+  {
+    name: "reports-from",
+    kind: "enum",
+    choices: ["directory", "github", "gitlab"],
+    frontEnds: ["cli"],
+    placeholder: "S",
+    shownDefault: "`directory`",
+    description: `${REPORTS_FROM}: directory (--reports), github (artifacts of every workflow run for the commit; GITHUB_REPOSITORY and GITHUB_TOKEN with actions: read) or gitlab (artifacts of the commit's pipelines; RELEASE_GATES_GITLAB_TOKEN with read_api).`,
+  },
+  {
+    name: "reports-from",
+    kind: "enum",
+    choices: ["directory", "gitlab"],
+    frontEnds: ["gitlab"],
+    gitlabDefault: "directory",
+    description: `${REPORTS_FROM}: directory (the reports input: this pipeline's artifacts) or gitlab (the artifacts of every pipeline for the commit; needs RELEASE_GATES_GITLAB_TOKEN, a project access token with read_api).`,
+  },
+  {
     name: "reports",
     kind: "path",
     placeholder: "DIR",
     default: "release-gates",
     shownDefault: "`release-gates`",
-    description: "Directory of gate reports (*.json, searched recursively), for example the gates' artifacts; only reports whose subject is the commit count.",
+    description:
+      "Directory of gate reports (*.json, searched recursively) when they are read from a directory; only reports whose subject is the commit count.",
+  },
+  {
+    name: "report-artifacts",
+    kind: "string",
+    placeholder: "GLOB",
+    actionDefault: "*-report",
+    shownDefault: "`*-report` (GitHub artifact names), `*-gate` (GitLab job names)",
+    description: "Which artifacts hold gate reports when they are read from the CI platform: artifact names on GitHub, job names on GitLab.",
   },
   {
     name: "history",

@@ -45,7 +45,8 @@ export function renderPromotionMarkdown(policy: Policy, history: readonly Ledger
 /** A plain decision for terminals and CI logs. */
 export function renderPromotionText(promotion: Promotion): string {
   const lines = [`${promotion.decision.toUpperCase()}: ${headline(promotion)}`, ...promotion.reasons.map((reason) => `- ${reason}`)];
-  for (const used of promotion.evidence) lines.push(`  used ${used.gate} (${used.status}, ${used.environment ?? "base"} settings, ${used.finishedAt}): ${used.source}`);
+  for (const used of promotion.evidence)
+    lines.push(`  used ${used.gate} (${used.status}, ${used.environment ?? "base"} settings, ${used.finishedAt}): ${used.source}`);
   for (const bypass of promotion.bypassed) lines.push(`! bypassed: ${bypass}`);
   return `${lines.join("\n")}\n`;
 }

@@ -1,6 +1,5 @@
-import { readdir, readFile } from "node:fs/promises";
-import { join, relative, resolve, sep } from "node:path";
-import { ConfigurationError, type FrontEnd, optionLabel, type Policy, parseDuration, parseJsonText, quoted } from "@release-gates/core";
+import { relative, resolve, sep } from "node:path";
+import { ConfigurationError, type FrontEnd, optionLabel, type Policy, parseDuration, quoted } from "@release-gates/core";
 import {
   type AnalysisInterval,
   type AnalysisVerdict,
@@ -18,14 +17,15 @@ import { headCommit, isGitWorkTree } from "../local/git.js";
 import { loadPolicy } from "../local/policy.js";
 import { type DeploymentHistory, LedgerHistory } from "./history.js";
 import { measureCanary, measureSoakHealth, type SoakHealth } from "./prometheus.js";
+import type { GateReportSource } from "./reports.js";
 
 export interface PromoteRequest {
   cwd: string;
   policyPath?: string;
   /** The commit to promote; git's HEAD when absent. */
   commit?: string;
-  /** A directory of gate report files (searched recursively for *.json). */
-  reportsDir?: string;
+  /** Where the gate reports are read from; none means no reports. */
+  reports?: GateReportSource;
   ledgerPath?: string;
   /** Where the history lives; the local ledger (`ledgerPath`) when absent. */
   history?: DeploymentHistory;
@@ -46,22 +46,6 @@ export interface PromoteContext {
   reportsMissing?: string;
   history: LedgerEntry[];
   store: DeploymentHistory;
-}
-
-/** Every JSON file below `directory`; none when the directory does not exist (yet: no gate has run). */
-async function jsonFiles(directory: string): Promise<string[] | undefined> {
-  const entries = await readdir(directory, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT") return undefined;
-    throw error;
-  });
-  if (!entries) return undefined;
-  const files: string[] = [];
-  for (const entry of entries) {
-    const path = join(directory, entry.name);
-    if (entry.isDirectory()) files.push(...((await jsonFiles(path)) ?? []));
-    else if (entry.isFile() && entry.name.endsWith(".json")) files.push(path);
-  }
-  return files.sort();
 }
 
 /** Where the request's history lives: the platform's, or the local ledger. */
@@ -86,24 +70,7 @@ export async function gatherPromoteContext(request: PromoteRequest, store = hist
       optionLabel({ name: "commit" }, request.frontEnd ?? "cli"),
     );
 
-  const reports: { source: string; report: unknown }[] = [];
-  let reportsMissing: string | undefined;
-  if (request.reportsDir) {
-    const directory = resolve(cwd, request.reportsDir);
-    const files = await jsonFiles(directory);
-    // No reports yet is a hold that says where it looked, not a usage error.
-    if (!files) reportsMissing = `no reports were found: ${request.reportsDir} does not exist`;
-    for (const file of files ?? []) {
-      const source = relative(cwd, file).split(sep).join("/");
-      let report: unknown;
-      try {
-        report = parseJsonText(await readFile(file, "utf8"), "a gate report", source);
-      } catch {
-        report = undefined; // named as "not a gate report" in the decision, never silently skipped
-      }
-      reports.push({ source, report });
-    }
-  }
+  const { reports, missing: reportsMissing } = request.reports ? await request.reports.read(commit) : { reports: [], missing: undefined };
   const history = await store.read(policy.environments.map((environment) => environment.name));
   return { policy, commit, reports, reportsMissing, history, store };
 }
