@@ -32,6 +32,9 @@ for (const action of actions) {
 }
 
 cpSync(join(root, "gitlab", "templates"), join(out, "templates"), { recursive: true });
+// The reusable workflow users call at a release tag (the repository's own CI and release workflows stay out).
+mkdirSync(join(out, ".github", "workflows"), { recursive: true });
+cpSync(join(root, ".github", "workflows", "release-gates.yml"), join(out, ".github", "workflows", "release-gates.yml"));
 // The GitLab component project's own pipeline: checks and publishes a tagged release to the catalog.
 cpSync(join(root, "gitlab", "component-project.gitlab-ci.yml"), join(out, ".gitlab-ci.yml"));
 

@@ -2,7 +2,8 @@ import { cpSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseLedger } from "@release-gates/core/promote";
 import { createTestRepo, type TestRepo } from "@release-gates/test-helpers/git-repo";
-import { type RecordedRequest, startFakeApi } from "@release-gates/test-helpers/http-server";
+import { type RecordedRequest, startFakeApi, startFileServer } from "@release-gates/test-helpers/http-server";
+import { pythonZip } from "@release-gates/test-helpers/zip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import {
@@ -70,7 +71,7 @@ describe("release-gates promote and plan, CLI bundle", () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^ROLLBACK: roll back canary to a1f0c3e58d2b\n/);
     expect(readFileSync(join(repo.dir, "out/promote.env"), "utf8")).toBe(
-      "DECISION=rollback\nENVIRONMENT=canary\nTRAFFIC_PERCENT=0\nWAIT_UNTIL=\nROLLBACK_TO=a1f0c3e58d2b47a69e0c1d7b3f5a8e2c4b6d9f10\n",
+      "DECISION=rollback\nENVIRONMENT=canary\nTRAFFIC_PERCENT=0\nWAIT_UNTIL=\nROLLBACK_TO=a1f0c3e58d2b47a69e0c1d7b3f5a8e2c4b6d9f10\nREQUIRES=coverage\n",
     );
     const ledger = parseLedger(readFileSync(join(repo.dir, "release-gates/ledger.ndjson"), "utf8"));
     expect(ledger.at(-1)).toMatchObject({ commit: C, environment: "canary", event: "rolled-back" });
@@ -78,7 +79,15 @@ describe("release-gates promote and plan, CLI bundle", () => {
 });
 
 describe("promote action bundle", () => {
-  it("reads and records GitHub deployments, with outputs and the chain in the summary (Node 24)", async () => {
+  it("reads the gate reports from the commit's workflow run artifacts, reads and records GitHub deployments, with outputs and the chain in the summary (Node 24)", async () => {
+    // B's coverage reports, uploaded by earlier workflow runs as the artifact coverage-gate-report: run 5 judged it
+    // with staging's settings, run 6 with testnet's, which tighten the thresholds (only that one counts for testnet).
+    const staging = JSON.parse(readFileSync(join(repo.dir, "release-gates/reports/coverage-b7e2d94.json"), "utf8"));
+    const testnet = { ...staging, predicate: { ...staging.predicate, environment: "testnet", finishedAt: "2026-11-22T10:00:00.000Z" } };
+    const runs = [
+      await startFileServer(pythonZip({ "coverage-report.json": JSON.stringify(staging) })),
+      await startFileServer(pythonZip({ "coverage-report.json": JSON.stringify(testnet) })),
+    ];
     const deployments = [
       { id: 1, sha: B, environment: "development", created_at: "2026-11-20T09:00:00Z", payload: {} },
       { id: 2, sha: B, environment: "staging", created_at: "2026-11-21T09:00:00Z", payload: {} },
@@ -90,6 +99,28 @@ describe("promote action bundle", () => {
       if (method === "GET" && statuses) return { status: 200, body: [{ state: "success", created_at: deployments[Number(statuses[1]) - 1]?.created_at }] };
       if (method === "POST" && path === "/repos/acme/service/deployments") return { status: 201, body: { id: 3 } };
       if (method === "POST" && path === "/repos/acme/service/deployments/3/statuses") return { status: 201, body: { state: "success" } };
+      if (path === `/repos/acme/service/actions/runs?head_sha=${B}&per_page=100`)
+        return {
+          status: 200,
+          body: {
+            total_count: 2,
+            workflow_runs: [
+              { id: 5, name: "coverage" },
+              { id: 6, name: "coverage" },
+            ],
+          },
+        };
+      const artifacts = /^\/repos\/acme\/service\/actions\/runs\/([56])\/artifacts\?per_page=100$/.exec(path);
+      if (artifacts)
+        return {
+          status: 200,
+          body: {
+            total_count: 1,
+            artifacts: [{ id: Number(artifacts[1]), name: "coverage-gate-report", expired: false, archive_download_url: `${api.url}/zip/${artifacts[1]}` }],
+          },
+        };
+      const download = /^\/zip\/([56])$/.exec(path);
+      if (download) return { status: 302, headers: { location: `${runs[Number(download[1]) - 5]?.url}/blob` } };
       return undefined;
     });
     try {
@@ -100,15 +131,19 @@ describe("promote action bundle", () => {
         event: { inputs: { to: "next" } },
         apiUrl: api.url,
         sha: B,
-        inputs: { reports: "release-gates/reports", now: NOW },
+        inputs: { now: NOW },
       });
       expect(result.code, result.stdout).toBe(0);
+      expect(result.stdout).toContain(
+        "used coverage (pass, testnet settings, 2026-11-22T10:00:00.000Z): run 6 (coverage) artifact coverage-gate-report/coverage-report.json",
+      );
       expect(result.outputs).toMatchObject({ decision: "promote", environment: "testnet", "traffic-percent": "100" });
       expect(result.summary).toMatch(/^## 🚀 promote b7e2d94c1a3f: promote to testnet at 100 %/);
       const recorded = api.requests.filter((request: RecordedRequest) => request.method === "POST");
       expect(recorded[0]?.body).toMatchObject({ ref: B, environment: "testnet", payload: { "release-gates": { event: "deployed", traffic: 100 } } });
     } finally {
       await api.close();
+      for (const server of runs) await server.close();
     }
   });
 });

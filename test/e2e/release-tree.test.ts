@@ -43,3 +43,36 @@ describe("the bundles in the release tree", () => {
     }
   });
 });
+
+describe("the reusable workflow in the release tree", () => {
+  const path = () => join(releaseTree, ".github/workflows/release-gates.yml");
+
+  it("is the only workflow the tree carries, and it passes the supply chain rules", async () => {
+    expect(readdirSync(join(releaseTree, ".github/workflows"))).toEqual(["release-gates.yml"]);
+    const { supplyChainProblems } = await import("@release-gates/test-helpers/workflow-rules");
+    expect(supplyChainProblems(readFileSync(path(), "utf8"), "release-gates.yml")).toEqual([]);
+  });
+
+  it("uses this release's actions, each with inputs it declares, and runs every gate of the registry", () => {
+    const workflow = parse(readFileSync(path(), "utf8"));
+    const version = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")).version;
+    const steps = Object.values(workflow.jobs as Record<string, { steps: { uses?: string; with?: Record<string, unknown>; if?: string }[] }>).flatMap(
+      (job) => job.steps,
+    );
+    const ours = steps.flatMap((step) => {
+      const match = /^[\w.-]+\/release-gates\/([\w-]+)@v(.+)$/.exec(step.uses ?? "");
+      return match ? [{ step, action: match[1] as string, version: match[2] }] : [];
+    });
+    expect(new Set(ours.map((entry) => entry.action))).toEqual(new Set(["promote", "coverage-gate", "perf-gate", "security-gate"]));
+    for (const { step, action, version: used } of ours) {
+      expect(used).toBe(version);
+      const declared = Object.keys(parse(readFileSync(join(releaseTree, action, "action.yml"), "utf8")).inputs);
+      for (const input of Object.keys(step.with ?? {})) expect(declared, `${action} input`).toContain(input);
+    }
+    expect(ours.filter((entry) => entry.action.endsWith("-gate")).map((entry) => entry.step.if)).toEqual([
+      "matrix.gate == 'coverage'",
+      "matrix.gate == 'perf'",
+      "matrix.gate == 'security'",
+    ]);
+  });
+});

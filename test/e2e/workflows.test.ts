@@ -45,11 +45,24 @@ describe("workflow files pass actionlint", () => {
         return action ? [{ step, action }] : [];
       });
 
+  /** Jobs that call release-gates' reusable workflow. */
+  const ourWorkflowCalls = (path: string) =>
+    Object.entries(parse(readFileSync(join(repoRoot, path), "utf8")).jobs as Record<string, { uses?: string; with?: Record<string, unknown> }>).filter(
+      ([, job]) => /^[\w.-]+\/release-gates\/\.github\/workflows\/release-gates\.yml@/.test(job.uses ?? ""),
+    );
+
   it.each(workflows.filter((path) => path.startsWith("examples/")))("%s uses only inputs and outputs its release-gates actions declare", (path) => {
     requireReleaseTree();
     const text = readFileSync(join(repoRoot, path), "utf8");
     const steps = ourSteps(path);
-    expect(steps.length, "an example uses at least one release-gates action").toBeGreaterThan(0);
+    const calls = ourWorkflowCalls(path);
+    expect(steps.length + calls.length, "an example uses at least one release-gates action or the reusable workflow").toBeGreaterThan(0);
+    const reusable = parse(readFileSync(join(releaseTree, ".github/workflows/release-gates.yml"), "utf8")).on.workflow_call;
+    for (const [name, job] of calls) {
+      for (const input of Object.keys(job.with ?? {})) expect(Object.keys(reusable.inputs), "reusable workflow input").toContain(input);
+      const used = [...text.matchAll(new RegExp(`needs\\.${name}\\.outputs\\.([\\w-]+)`, "g"))].map((match) => match[1]);
+      for (const output of used) expect(Object.keys(reusable.outputs), "reusable workflow output").toContain(output);
+    }
     for (const { step, action } of steps) {
       const declared = parse(readFileSync(join(releaseTree, action, "action.yml"), "utf8"));
       for (const input of Object.keys(step.with ?? {})) expect(Object.keys(declared.inputs), `${action} input`).toContain(input);

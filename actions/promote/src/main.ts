@@ -1,6 +1,6 @@
 import * as core from "@actions/core";
 import { readOptions } from "@release-gates/core";
-import { breakGlass, promoteView, renderPromotionMarkdown } from "@release-gates/core/promote";
+import { breakGlass, promoteView, renderPromotionMarkdown, renderPromotionText } from "@release-gates/core/promote";
 import { actionInput, logUntrusted, publishSummary, readGitHubContext, reportingErrors } from "@release-gates/platform/github";
 import { promoteRequest, runPromote } from "@release-gates/platform/promote";
 
@@ -26,7 +26,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     core.setOutput("traffic-percent", promotion.trafficPercent ?? "");
     core.setOutput("wait-until", promotion.waitUntil ?? "");
     core.setOutput("rollback-to", promotion.rollbackTo ?? "");
-    logUntrusted(promotion.reasons.join("\n"));
+    core.setOutput("requires", JSON.stringify(promotion.requires));
+    logUntrusted(renderPromotionText(promotion));
     for (const bypass of promotion.bypassed) core.warning(`Break-glass on this commit: ${bypass}`);
     await publishSummary(renderPromotionMarkdown(decided.policy, decided.history, decided.commit, promotion));
   });

@@ -49,6 +49,7 @@ export async function promoteCommand(args: readonly string[], io: CommandIo): Pr
       `TRAFFIC_PERCENT=${promotion.trafficPercent ?? ""}`,
       `WAIT_UNTIL=${promotion.waitUntil ?? ""}`,
       `ROLLBACK_TO=${promotion.rollbackTo ?? ""}`,
+      `REQUIRES=${promotion.requires.join(" ")}`,
     ];
     await writeOutputFile(dotenvOut, `${dotenv.join("\n")}\n`);
   }

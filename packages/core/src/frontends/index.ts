@@ -8,10 +8,13 @@ import { GATES } from "../gates.js";
 import type { AnyGateDescriptor } from "../kit/descriptor.js";
 import { type CommandView, gateView } from "../kit/view.js";
 import { promoteView } from "../promote/command.js";
+import { TOOL_REPOSITORY } from "../version.js";
 import { renderActionYml } from "./action-yml.js";
+import { renderComposedGitLabTemplate, renderReusableWorkflow } from "./composed.js";
 import { renderGitLabTemplate } from "./gitlab-template.js";
 
 export { actionMain, renderActionYml } from "./action-yml.js";
+export { renderComposedGitLabTemplate, renderReusableWorkflow } from "./composed.js";
 export { DEFAULT_CLI_PACKAGE, renderGitLabTemplate } from "./gitlab-template.js";
 export { PINNED_ACTIONS } from "./pins.js";
 export { renderInputTable, updateReadme } from "./readme.js";
@@ -21,10 +24,14 @@ export function commandViews(gates: readonly AnyGateDescriptor[] = GATES as read
   return [...gates.map(gateView), promoteView];
 }
 
-/** Every generated file, by its path in the repository. */
-export function generatedFiles(views: readonly CommandView[] = commandViews()): { path: string; content: string }[] {
-  return views.flatMap((view) => [
-    { path: `actions/${view.name}/action.yml`, content: renderActionYml(view) },
-    { path: `gitlab/templates/${view.name}.yml`, content: renderGitLabTemplate(view) },
-  ]);
+/** Every generated file, by its path in the repository: each command's action and component, and the composed pipelines. */
+export function generatedFiles(gates: readonly AnyGateDescriptor[] = GATES as readonly AnyGateDescriptor[]): { path: string; content: string }[] {
+  return [
+    ...commandViews(gates).flatMap((view) => [
+      { path: `actions/${view.name}/action.yml`, content: renderActionYml(view) },
+      { path: `gitlab/templates/${view.name}.yml`, content: renderGitLabTemplate(view) },
+    ]),
+    { path: ".github/workflows/release-gates.yml", content: renderReusableWorkflow(gates, TOOL_REPOSITORY) },
+    { path: "gitlab/templates/release-gates.yml", content: renderComposedGitLabTemplate(gates) },
+  ];
 }

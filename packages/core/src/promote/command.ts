@@ -163,7 +163,7 @@ export const PROMOTE_OPTIONS: readonly GateOption[] = [
     kind: "path",
     placeholder: "FILE",
     frontEnds: ["cli"],
-    description: "Also write DECISION, ENVIRONMENT, TRAFFIC_PERCENT, WAIT_UNTIL and ROLLBACK_TO (GitLab's dotenv report).",
+    description: "Also write DECISION, ENVIRONMENT, TRAFFIC_PERCENT, WAIT_UNTIL, ROLLBACK_TO and REQUIRES (GitLab's dotenv report).",
   },
   {
     name: "override-reason",
@@ -192,7 +192,7 @@ export const promoteView: CommandView = {
   command: "promote",
   title: "Promote",
   description:
-    "Decides whether a commit may move to the next environment (gate reports for this commit, soak times, freeze windows, canary analysis, rollout steps), records the decision, and hands it to later steps (outputs) and jobs (DECISION, ENVIRONMENT, TRAFFIC_PERCENT, WAIT_UNTIL and ROLLBACK_TO in a dotenv report).",
+    "Decides whether a commit may move to the next environment (gate reports for this commit, soak times, freeze windows, canary analysis, rollout steps), records the decision, and hands it to later steps (outputs) and jobs (DECISION, ENVIRONMENT, TRAFFIC_PERCENT, WAIT_UNTIL, ROLLBACK_TO and REQUIRES in a dotenv report).",
   help: `Decides whether the commit may move to the environment: promote (at which traffic),
 wait (until when), hold (what is missing) or rollback (to which version), with every reason.`,
   usage: "--to ENV|next [options]",
@@ -204,6 +204,7 @@ wait (until when), hold (what is missing) or rollback (to which version), with e
     { name: "traffic-percent", description: "Traffic to give the commit there (when promoting)" },
     { name: "wait-until", description: "When to try again (when waiting), ISO 8601" },
     { name: "rollback-to", description: "The commit to roll back to (when rolling back)" },
+    { name: "requires", description: 'The gates the environment requires, as JSON (["coverage","security"]): what to run before promoting there' },
   ],
   exitCodes: `Exit codes: 0 promote, 1 wait / hold / rollback, 2 bad usage or unreadable input, 3 internal error, ${UNAVAILABLE_EXIT_CODE}.`,
   gitlab: {

@@ -68,6 +68,8 @@ export interface Promotion {
   breakGlass: boolean;
   /** The newest report of each required gate for this commit and environment: what the decision read. */
   evidence: GateEvidence[];
+  /** The gates `environment` requires: what a pipeline must run before promoting there. */
+  requires: string[];
 }
 
 const short = (commit: string) => commit.slice(0, 12);
@@ -254,6 +256,7 @@ export function decidePromotion(input: PromotionInput): Promotion {
     bypassed: earlier,
     breakGlass: false,
     evidence,
+    requires: environment?.requires ?? [],
     ...fields,
   });
   if (!environment) return result("hold", { reasons: [`${short(commit)} has reached every environment: there is nowhere further to promote it.`] });
