@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestRepo, type TestRepo } from "@release-gates/test-helpers/git-repo";
+import { skipWithout } from "@release-gates/test-helpers/machine-tools";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cleanEnv, jobLog, releaseTree, requireReleaseTree, requireTestTools, runGitLabPipeline, runProcess } from "./support.js";
 
@@ -45,7 +46,7 @@ describe("@release-gates/cli as npm would publish it", () => {
   });
 });
 
-describe("the release tree as a GitLab CI/CD catalog project", () => {
+describe.skipIf(skipWithout("rsync"))("the release tree as a GitLab CI/CD catalog project", () => {
   let repo: TestRepo;
   beforeAll(() => {
     requireReleaseTree();

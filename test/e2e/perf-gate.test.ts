@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { parseK6Summary } from "@release-gates/core/perf";
 import { fixturePath } from "@release-gates/test-helpers/fixtures";
 import { createTestRepo, type TestRepo } from "@release-gates/test-helpers/git-repo";
+import { skipWithout } from "@release-gates/test-helpers/machine-tools";
 import { expectValidReport } from "@release-gates/test-helpers/report-contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
@@ -117,7 +118,7 @@ describe("release-gates perf CLI bundle", () => {
   });
 });
 
-describe("perf-gate GitLab component", () => {
+describe.skipIf(skipWithout("rsync"))("perf-gate GitLab component", () => {
   it("runs through gitlab-ci-local and leaves GitLab's load_performance report in the legacy shape", async () => {
     const { cliPackage } = await asGitLabProject(repo);
     repo.write({

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { parseLedger } from "@release-gates/core/promote";
 import { createTestRepo, type TestRepo } from "@release-gates/test-helpers/git-repo";
 import { type RecordedRequest, startFakeApi, startFileServer } from "@release-gates/test-helpers/http-server";
+import { skipWithout } from "@release-gates/test-helpers/machine-tools";
 import { pythonZip } from "@release-gates/test-helpers/zip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
@@ -148,7 +149,7 @@ describe("promote action bundle", () => {
   });
 });
 
-describe("promote GitLab component", () => {
+describe.skipIf(skipWithout("rsync"))("promote GitLab component", () => {
   it("decides through gitlab-ci-local and hands the decision to later jobs as a dotenv report", async () => {
     const { cliPackage } = await asGitLabProject(repo);
     repo.write({

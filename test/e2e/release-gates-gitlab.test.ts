@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createTestRepo, type TestRepo } from "@release-gates/test-helpers/git-repo";
+import { skipWithout } from "@release-gates/test-helpers/machine-tools";
 import { expectValidReport } from "@release-gates/test-helpers/report-contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
@@ -36,7 +37,7 @@ async function sampleService(inputs: Record<string, unknown> = {}): Promise<Test
   return repo;
 }
 
-describe("the release-gates component on the sample service", () => {
+describe.skipIf(skipWithout("rsync"))("the release-gates component on the sample service", () => {
   it("a new commit goes to development, which requires no gate: the gate jobs say so and promote promotes", async () => {
     const repo = await sampleService({ record: false });
     const result = await runGitLabPipeline(repo);

@@ -3,6 +3,7 @@ import { cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fixturePath } from "@release-gates/test-helpers/fixtures";
 import { createTestRepo, type TestRepo } from "@release-gates/test-helpers/git-repo";
+import { skipWithout } from "@release-gates/test-helpers/machine-tools";
 import { expectValidReport } from "@release-gates/test-helpers/report-contract";
 import { pythonZip } from "@release-gates/test-helpers/zip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -275,7 +276,7 @@ describe("release-gates security CLI bundle", () => {
   });
 });
 
-describe("security-gate GitLab component", () => {
+describe.skipIf(skipWithout("rsync"))("security-gate GitLab component", () => {
   it("runs through gitlab-ci-local and keeps the report and summary as artifacts", async () => {
     const { cliPackage } = await asGitLabProject(repo);
     repo.write({

@@ -25,6 +25,16 @@ function project(): TestRepo {
 }
 
 describe("release-gates coverage, in process", () => {
+  it("a forced --report-format applies to the reports given, not to the policy's base report in another format", async () => {
+    repo = project();
+    repo.write({ "release-gates.yml": "version: 1\ngates:\n  coverage:\n    baseReport: coverage/lcov.info\n    maxDrop: { lines: 5 }\n" });
+    repo.commit("x");
+    expect((await cli(["coverage", "--report", "coverage/lcov.info", "--cobertura-out", "own.cobertura.xml"], repo.dir)).code).toBe(1);
+    const forced = await cli(["coverage", "--report", "own.cobertura.xml", "--report-format", "cobertura", "--format", "json"], repo.dir);
+    expect(forced.stderr).toBe("Coverage: 75%\n");
+    expect(JSON.parse(forced.stdout).predicate.inputs.map((input: { format: string }) => input.format)).toEqual(["cobertura", "lcov"]);
+  });
+
   it("exit 1 when the policy is not met, with the table and GitLab's coverage line", async () => {
     repo = project();
     repo.commit("x");

@@ -9,6 +9,15 @@ afterEach(() => repo?.remove());
 const lines = (n: number, prefix = "line") => Array.from({ length: n }, (_, i) => `${prefix} ${i + 1}`).join("\n") + "\n";
 
 describe("changed lines from a real git repository", () => {
+  it("a base missing from a shallow clone names the command that fetches it: origin/main is branch main of origin", async () => {
+    repo = createTestRepo({ "a.txt": "a\n" });
+    repo.commit("a");
+    repo.git("remote", "add", "origin", "https://example.invalid/acme/app.git");
+    const hint = async (ref: string) => ((await changedLinesSince(ref, repo.dir).catch((error: Error) => error)) as Error).message;
+    expect(await hint("origin/main")).toContain("or git fetch origin main;");
+    expect(await hint("v1.2.3")).toContain("or git fetch origin v1.2.3;");
+  });
+
   it("measures a feature branch against the merge base, not the base's later commits", () => {
     repo = createTestRepo({ "src/a.ts": lines(10), "docs/readme.md": "# x\n" });
     repo.commit("base");

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigurationError } from "@release-gates/core";
+import { skipWithout } from "@release-gates/test-helpers/machine-tools";
 import { startExporter, startPrometheus } from "@release-gates/test-helpers/prometheus";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runPerfGate } from "../src/gates/perf.js";
@@ -13,7 +14,10 @@ let exporter: Awaited<ReturnType<typeof startExporter>>;
 let scrapes = 0;
 let windowStart = 0;
 
+const withoutPrometheus = skipWithout("prometheus");
+
 beforeAll(async () => {
+  if (withoutPrometheus) return;
   exporter = await startExporter(() => {
     scrapes += 1;
     return `sample_cpu_percent{service="sample"} ${30 + (scrapes % 3) * 20}\nsample_memory_bytes{service="sample"} ${200_000_000 + scrapes * 1_000_000}\n`;
@@ -48,7 +52,7 @@ function resultsFile(dir: string): string {
   return "results.ndjson";
 }
 
-describe("resource use from a real Prometheus", () => {
+describe.skipIf(withoutPrometheus)("resource use from a real Prometheus", () => {
   it("a range query returns the exporter's series over the test's window", async () => {
     const samples = await queryResourceSamples(
       { url: prometheus.url, cpuQuery: "max(sample_cpu_percent)", memoryQuery: "max(sample_memory_bytes)", stepSeconds: 1 },

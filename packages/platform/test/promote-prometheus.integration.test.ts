@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ledgerLine } from "@release-gates/core/promote";
+import { skipWithout } from "@release-gates/test-helpers/machine-tools";
 import { startExporter, startPrometheus } from "@release-gates/test-helpers/prometheus";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runPlan, runPromote } from "../src/promote/run.js";
@@ -14,7 +15,10 @@ let prometheus: Awaited<ReturnType<typeof startPrometheus>>;
 let exporter: Awaited<ReturnType<typeof startExporter>>;
 let started = 0;
 
+const withoutPrometheus = skipWithout("prometheus");
+
 beforeAll(async () => {
+  if (withoutPrometheus) return;
   exporter = await startExporter(
     () => `# TYPE demo_error_ratio gauge
 demo_error_ratio{service="healthy",variant="canary"} 0.010
@@ -80,7 +84,7 @@ environments:
   return dir;
 }
 
-describe("promote with a real Prometheus", () => {
+describe.skipIf(withoutPrometheus)("promote with a real Prometheus", () => {
   it("a healthy canary and a healthy soak let the commit move on to mainnet", async () => {
     const dir = project("healthy");
     try {

@@ -42,7 +42,7 @@ export const coverageGate = defineGate<typeof CoverageSettings, CoverageExtra>({
       setting: "format",
       placeholder: "F",
       shownDefault: "detected",
-      description: "Skip content detection and read every report as this format.",
+      description: "Skip content detection and read the reports given as this format (a base report is still detected: it may be another format).",
     },
     {
       name: "threshold",

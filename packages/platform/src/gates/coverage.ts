@@ -65,9 +65,9 @@ export async function readCoverageReport(path: string, displayPath: string, form
   }
 }
 
-async function readReports(globs: readonly string[], cwd: string, settings: CoverageSettings): Promise<ReadCoverageReport[]> {
+/** Reads the reports matching `globs`, in `format` or, when undefined, in the format each one's content shows. */
+async function readReports(globs: readonly string[], cwd: string, format: CoverageFormat | undefined): Promise<ReadCoverageReport[]> {
   const paths = await expandGlobs(globs, cwd);
-  const format = settings.format === "auto" ? undefined : settings.format;
   const reports: ReadCoverageReport[] = [];
   for (const found of paths) {
     const { path, shown } = projectInput(cwd, found);
@@ -83,16 +83,16 @@ async function readReports(globs: readonly string[], cwd: string, settings: Cove
 export async function runCoverageGate(request: CoverageRunRequest) {
   return runGate(coverageGate, request, async ({ cwd, settings, git }) => {
     const pathContext = { repoRoot: cwd.split(sep).join("/"), repoFiles: await git.files(), stripPrefixes: settings.stripPrefixes, exclude: settings.exclude };
-    const reports = await readReports(settings.reports, cwd, settings);
+    const reports = await readReports(settings.reports, cwd, settings.format === "auto" ? undefined : settings.format);
     const resolved = resolveCoveragePaths(reports, pathContext);
 
     let base: CoverageMap | undefined;
     const baseInputs: ReadCoverageReport[] = [];
+    // A forced format is for the reports given (--report): the base branch's report may be another format, and is detected.
     if (request.baseReportFile) {
-      const format = settings.format === "auto" ? undefined : settings.format;
-      baseInputs.push(await readCoverageReport(request.baseReportFile.path, request.baseReportFile.display, format));
+      baseInputs.push(await readCoverageReport(request.baseReportFile.path, request.baseReportFile.display));
     } else if (settings.baseReport) {
-      baseInputs.push(...(await readReports([settings.baseReport], cwd, settings)));
+      baseInputs.push(...(await readReports([settings.baseReport], cwd, undefined)));
       if (baseInputs.length === 0) throw new ConfigurationError("expected a base coverage report, found no such file", settings.baseReport);
     }
     if (baseInputs.length > 0) base = resolveCoveragePaths(baseInputs, pathContext).coverage;

@@ -64,6 +64,14 @@ export async function hasCommit(ref: string, cwd: string): Promise<boolean> {
   }
 }
 
+/** The command that fetches a ref: `origin/main` is branch main of the remote origin (`git fetch origin main`), not a ref to fetch from origin. */
+async function fetchCommand(ref: string, cwd: string): Promise<string> {
+  const remotes = (await git(["remote"], cwd).catch(() => "")).split("\n").filter(Boolean);
+  const slash = ref.indexOf("/");
+  const remote = slash > 0 ? ref.slice(0, slash) : "";
+  return remotes.includes(remote) ? `git fetch ${remote} ${ref.slice(slash + 1)}` : `git fetch origin ${ref}`;
+}
+
 /**
  * Lines added or changed since the merge base of `baseRef` (what a pull or
  * merge request shows), paths relative to `cwd`. Without `headRef` the work
@@ -76,7 +84,7 @@ export async function changedLinesSince(baseRef: string, cwd: string, headRef?: 
   }
   if (!(await hasCommit(baseRef, cwd))) {
     throw new ConfigurationError(
-      `expected a commit or branch present in this clone, found ${quoted(baseRef)}, which is not: fetch it first (actions/checkout with fetch-depth: 0, or git fetch origin ${baseRef}; GitLab: GIT_DEPTH 0)`,
+      `expected a commit or branch present in this clone, found ${quoted(baseRef)}, which is not: fetch it first (actions/checkout with fetch-depth: 0, or ${await fetchCommand(baseRef, cwd)}; GitLab: GIT_DEPTH 0)`,
       source,
     );
   }
