@@ -41,7 +41,16 @@ const outputs = (name) => {
 for (const environment of ["staging", "testnet"]) {
   run(
     `coverage gate for ${environment}`,
-    ["coverage", "--cwd", service, "--env", environment, ...outputs(environment), "--cobertura-out", resolve(service, "out", environment, "coverage.cobertura.xml")],
+    [
+      "coverage",
+      "--cwd",
+      service,
+      "--env",
+      environment,
+      ...outputs(environment),
+      "--cobertura-out",
+      resolve(service, "out", environment, "coverage.cobertura.xml"),
+    ],
     GATE_OUTCOME,
   );
 }

@@ -33,6 +33,8 @@ if (missing.length > 0) {
       console.log(`could not install ${missing.join(" and ")}: the tests that need them will be skipped`);
     }
   } else {
-    console.log(`${missing.join(" and ")} missing and not installable here: the tests that need them will be skipped (sudo apt-get install -y ${missing.join(" ")})`);
+    console.log(
+      `${missing.join(" and ")} missing and not installable here: the tests that need them will be skipped (sudo apt-get install -y ${missing.join(" ")})`,
+    );
   }
 }

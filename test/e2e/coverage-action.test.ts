@@ -111,7 +111,7 @@ describe("coverage-gate action bundle from the release tree", () => {
       expect(first.stdout).toMatch(
         /^::warning title=Coverage gate,file=src\/cart\.js,line=\d+,endLine=\d+::Lines \d+–\d+ were changed but no test runs them\.$/m,
       );
-      expect(first.stdout).toMatch(/^::error::coverage-gate failed \d of \d+ checks: Patch coverage against main: /m);
+      expect(first.stdout).toMatch(/^::error::coverage-gate failed \d of \d+ checks: [\w., ]*patch[\w., ]*\.%0A(- [^%]+%0A)*- Patch coverage against main: /m);
       expect(first.stdout).toContain("Changed lines of pull request #12 read from the local clone.");
       expect(first.summary).toMatch(/^## ❌ coverage-gate: fail/);
       expect(first.summary).toContain("### Patch coverage");

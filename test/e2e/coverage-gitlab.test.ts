@@ -89,7 +89,7 @@ describe.skipIf(skipWithout("rsync"))("coverage-gate GitLab component from the r
     repo.commit("isKnown");
     const result = await pipeline(repo, { CI_MERGE_REQUEST_DIFF_BASE_SHA: base, CI_MERGE_REQUEST_IID: "4" });
     expect(result.code).not.toBe(0);
-    expect(jobLog(repo)).toMatch(/^FAIL +patch +\d+(\.\d+)? % +>= 80 %/m);
+    expect(jobLog(repo)).toMatch(/^FAIL +patch +\d+(\.\d+)? % +≥ 80 %/m);
     expect(jobLog(repo)).toContain(`Patch coverage against ${base.slice(0, 12)}:`);
     const report = expectValidReport(JSON.parse(readFileSync(artifact(repo, "release-gates/coverage-report.json"), "utf8")));
     expect(report.predicate.findings.find((finding) => finding.id === "patch.uncovered")?.location).toMatchObject({ path: "src/currency.js" });

@@ -11,7 +11,7 @@ describe("npm run demo, the README's first command", () => {
       ["coverage gate for testnet", /1\s+fail: the policy is not met/],
       ["security gate: dependencies against an OSV snapshot, and secrets", /1\s+fail: the policy is not met/],
       ["perf gate: k6 results against the policy's thresholds", /0\s+pass/],
-      ["promote b7e2d94c1a3f to the next environment", /1\s+wait for canary until 2026-12-07T09:00:00\.000Z/],
+      ["promote b7e2d94c1a3f to the next environment", /1\s+wait for canary until 2026-12-07T09:00:00Z/],
       ["promote c3d9a1e7b5f2, running as the 5 % canary", /1\s+roll back canary to a1f0c3e58d2b/],
     ] as const) {
       const line = table.split("\n").find((candidate) => candidate.startsWith(step));

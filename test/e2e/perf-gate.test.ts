@@ -83,7 +83,7 @@ describe("perf-gate action bundle", () => {
     const result = await onPush({ results: "perf/results.ndjson", environment: "mainnet", comment: "false" });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
-      /::error::perf-gate failed 1 of \d+ checks: http_req_duration\{expected_response:true\} p\(95\) = 13525\.499 ms \(from the samples\) breaks the policy's threshold p\(95\)<500\./,
+      /::error::perf-gate failed 1 of \d+ checks: [^%]+\.%0A- http_req_duration\{expected_response:true\} p\(95\) = 13525\.499 ms \(from the samples\) breaks the policy's threshold p\(95\)<500\./,
     );
   });
 

@@ -49,10 +49,10 @@ describe("release-gates promote and plan, CLI bundle", () => {
 
   it("exit 1 and the reason when the commit must wait for its soak; exit 0 for plan", async () => {
     const wait = await cli(["promote", "--to", "next", "--commit", B, ...chain]);
-    expect(wait).toMatchObject({ code: 1, stdout: expect.stringMatching(/^WAIT: wait for canary until 2026-12-07T09:00:00\.000Z\n/) });
+    expect(wait).toMatchObject({ code: 1, stdout: expect.stringMatching(/^WAIT: wait for canary until 2026-12-07T09:00:00Z\n/) });
     const plan = await cli(["plan", "--commit", B, ...chain, "--format", "markdown"]);
     expect(plan.code).toBe(0);
-    expect(plan.stdout).toContain("| canary | ⏳ wait | 5 | 2026-12-07T09:00:00.000Z |");
+    expect(plan.stdout).toContain("| canary | ⏳ wait | 5 | 2026-12-07T09:00:00Z |");
   });
 
   it("a bad canary is rolled back to what mainnet runs, and the rollback is recorded", async () => {
@@ -84,7 +84,7 @@ describe("promote action bundle", () => {
     // B's coverage reports, uploaded by earlier workflow runs as the artifact coverage-gate-report: run 5 judged it
     // with staging's settings, run 6 with testnet's, which tighten the thresholds (only that one counts for testnet).
     const staging = JSON.parse(readFileSync(join(repo.dir, "release-gates/reports/coverage-b7e2d94.json"), "utf8"));
-    const testnet = { ...staging, predicate: { ...staging.predicate, environment: "testnet", finishedAt: "2026-11-22T10:00:00.000Z" } };
+    const testnet = { ...staging, predicate: { ...staging.predicate, environment: "testnet", finishedAt: "2026-11-22T10:00:00Z" } };
     const runs = [
       await startFileServer(pythonZip({ "coverage-report.json": JSON.stringify(staging) })),
       await startFileServer(pythonZip({ "coverage-report.json": JSON.stringify(testnet) })),
@@ -136,7 +136,7 @@ describe("promote action bundle", () => {
       });
       expect(result.code, result.stdout).toBe(0);
       expect(result.stdout).toContain(
-        "used coverage (pass, testnet settings, 2026-11-22T10:00:00.000Z): run 6 (coverage) artifact coverage-gate-report/coverage-report.json",
+        "used coverage (pass, testnet settings, 2026-11-22T10:00:00Z): run 6 (coverage) artifact coverage-gate-report/coverage-report.json",
       );
       expect(result.outputs).toMatchObject({ decision: "promote", environment: "testnet", "traffic-percent": "100" });
       expect(result.summary).toMatch(/^## 🚀 promote b7e2d94c1a3f: promote to testnet at 100 %/);

@@ -36,8 +36,8 @@ describe("promote action, in process", () => {
     await run();
     expect(process.exitCode).toBeUndefined();
     expect(runner.outputs()).toMatchObject({ decision: "wait", environment: "canary", "traffic-percent": "5", "rollback-to": "" });
-    expect(runner.outputs()["wait-until"]).toBe("2026-12-07T09:00:00.000Z");
-    expect(runner.summary()).toMatch(/^## ⏳ promote b7e2d94c1a3f: wait for canary until 2026-12-07T09:00:00\.000Z/);
+    expect(runner.outputs()["wait-until"]).toBe("2026-12-07T09:00:00Z");
+    expect(runner.summary()).toMatch(/^## ⏳ promote b7e2d94c1a3f: wait for canary until 2026-12-07T09:00:00Z/);
     expect(runner.summary()).toContain("```mermaid");
   });
 

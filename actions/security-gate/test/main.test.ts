@@ -36,7 +36,9 @@ describe("security-gate action, in process", () => {
     // 10 critical/high + 2 unaccepted mediums block; 8 installed packages are hit: express-jwt, jsonwebtoken 0.1.0
     // and 0.4.0, lodash 2.4.2 and 4.17.15, marsdb, minimist (dev, out of scope but still vulnerable), moment.
     expect(runner.outputs()).toMatchObject({ status: "fail", blocking: "12", vulnerable: "8" });
-    expect(runner.summary()).toContain("| ❌ blocking | `jsonwebtoken` | 0.1.0 | GHSA-c7hr-j4mj-j2w6 | critical | 4.2.2 | runtime |");
+    expect(runner.summary()).toContain(
+      "| ❌ blocking | `jsonwebtoken` | 0.1.0 | [GHSA-c7hr-j4mj-j2w6](https://osv.dev/vulnerability/GHSA-c7hr-j4mj-j2w6) | critical | 4.2.2 | runtime |",
+    );
     expect(runner.stdout()).toMatch(/::error title=Security gate,file=package-lock\.json::jsonwebtoken@0\.1\.0 has GHSA-c7hr-j4mj-j2w6/);
     const report = expectValidReport(JSON.parse(readFileSync(join(workspace, "release-gates/security-report.json"), "utf8")));
     expect(report.predicate.inputs.map((input) => input.format)).toEqual(["npm-lockfile", "osv-directory (14 advisories)"]);

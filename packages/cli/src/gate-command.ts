@@ -1,6 +1,14 @@
 import { resolve } from "node:path";
 import { type AnyGateDescriptor, defaultReportPath, gateView, renderCommandHelp, renderMarkdown, renderText } from "@release-gates/core";
-import { frontEndRequest, loadGateRunner, type RunPlatform, writeGateDocuments, writeOutputFile, writeReportFile } from "@release-gates/platform";
+import {
+  frontEndRequest,
+  loadGateRunner,
+  platformLinks,
+  type RunPlatform,
+  writeGateDocuments,
+  writeOutputFile,
+  writeReportFile,
+} from "@release-gates/platform";
 import { readGitLabContext } from "@release-gates/platform/gitlab";
 import { readCommandLine } from "./args.js";
 import type { CommandIo } from "./io.js";
@@ -49,7 +57,8 @@ export function gateCommand(descriptor: AnyGateDescriptor): Command {
       // Output paths are relative to where the command runs (like any CLI); the report's default is in the project.
       const reportOut = typeof values["report-out"] === "string" ? resolve(io.cwd, values["report-out"]) : resolve(cwd, defaultReportPath(descriptor));
       await writeReportFile(reportOut, report);
-      const markdown = renderMarkdown(report, renderers.markdownSections(report));
+      const links = platformLinks(report, io.env);
+      const markdown = renderMarkdown(report, renderers.markdownSections(report, links), links);
       if (typeof values["summary-out"] === "string") await writeOutputFile(resolve(io.cwd, values["summary-out"]), markdown);
       await writeGateDocuments(descriptor, renderers, result, values, "cli", io.cwd);
 

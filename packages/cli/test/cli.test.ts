@@ -41,7 +41,7 @@ describe("release-gates coverage, in process", () => {
     const result = await cli(["coverage"], repo.dir);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^coverage-gate: FAIL\n/);
-    expect(result.stdout).toMatch(/FAIL +global\.lines +75 % +>= 80 %/);
+    expect(result.stdout).toMatch(/FAIL +global\.lines +75 % +≥ 80 %/);
     expect(result.stderr).toBe("Coverage: 75%\n");
     expectValidReport(JSON.parse(readFileSync(join(repo.dir, "release-gates/coverage-report.json"), "utf8")));
   });

@@ -58,18 +58,18 @@ describe("release-gates promote and plan, in process", () => {
       code: 0,
       stdout:
         "PROMOTE: promote to staging at 100 %\n- Promote cccccccccccc to staging at 100 % with coverage passed for this commit.\n" +
-        "  used coverage (pass, base settings, 2026-11-20T00:01:00.000Z): reports/coverage.json\n",
+        "  used coverage (pass, base settings, 2026-11-20T00:01:00Z): reports/coverage.json\n",
     });
     const second = await cli(["promote", "--to", "next", ...common, "--now", "2026-11-24T12:00:00Z", "--format", "json"]);
     expect(second.code).toBe(1);
-    expect(JSON.parse(second.stdout)).toMatchObject({ decision: "wait", environment: "testnet", waitUntil: "2026-11-25T10:00:00.000Z" });
+    expect(JSON.parse(second.stdout)).toMatchObject({ decision: "wait", environment: "testnet", waitUntil: "2026-11-25T10:00:00Z" });
     const third = await cli(["promote", "--to", "testnet", ...common, "--now", "2026-11-25T10:00:00Z", "--summary-out", "out/summary.md"]);
     expect(third.code).toBe(0);
     expect(readFileSync(join(dir, "out/summary.md"), "utf8")).toContain("```mermaid");
     const ledger = parseLedger(readFileSync(join(dir, "release-gates/ledger.ndjson"), "utf8"));
     expect(ledger.map((entry) => [entry.environment, entry.event, entry.time])).toEqual([
-      ["staging", "deployed", "2026-11-24T10:00:00.000Z"],
-      ["testnet", "deployed", "2026-11-25T10:00:00.000Z"],
+      ["staging", "deployed", "2026-11-24T10:00:00Z"],
+      ["testnet", "deployed", "2026-11-25T10:00:00Z"],
     ]);
     const plan = await cli(["plan", "--commit", C, "--reports", "reports", "--now", "2026-11-26T00:00:00Z", "--format", "json"]);
     expect(
@@ -81,7 +81,7 @@ describe("release-gates promote and plan, in process", () => {
     ).toEqual([
       ["staging", "hold", null],
       ["testnet", "hold", null],
-      ["mainnet", "wait", "2026-12-09T10:00:00.000Z"],
+      ["mainnet", "wait", "2026-12-09T10:00:00Z"],
     ]);
   });
 
@@ -93,7 +93,7 @@ describe("release-gates promote and plan, in process", () => {
     const override = ["--override-reason", "outage hotfix", "--requested-by", "alice", "--approved-by", "bob", "--override-expires", "2026-11-25T00:00:00Z"];
     const forced = await cli(["promote", "--to", "staging", "--commit", C, "--reports", "reports", "--now", "2026-11-24T10:00:00Z", "--record", ...override]);
     expect(forced.code).toBe(0);
-    expect(forced.stdout).toContain("! bypassed: staging at 2026-11-24T10:00:00.000Z: requested by alice, approved by bob: outage hotfix");
+    expect(forced.stdout).toContain("! bypassed: staging at 2026-11-24T10:00:00Z: requested by alice, approved by bob: outage hotfix");
     expect(parseLedger(readFileSync(join(dir, "release-gates/ledger.ndjson"), "utf8"))[0]?.bypass).toMatchObject({ approvedBy: "bob" });
   });
 

@@ -57,7 +57,9 @@ describe("release-gates security, in process", () => {
       "--accept-from",
       "low",
     ]);
-    expect(result.stdout).toContain("| ❌ fix or accept | `express-jwt` | 0.1.3 | GHSA-6g6m-m6h5-w9gf | high 7.7 | 6.0.0 | runtime |");
+    expect(result.stdout).toContain(
+      "| ❌ fix or accept | `express-jwt` | 0.1.3 | [GHSA-6g6m-m6h5-w9gf](https://osv.dev/vulnerability/GHSA-6g6m-m6h5-w9gf) | high 7.7 | 6.0.0 | runtime |",
+    );
     expect(readFileSync(join(dir, "summary.md"), "utf8")).toBe(result.stdout);
   });
 

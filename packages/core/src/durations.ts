@@ -62,3 +62,9 @@ export function formatDuration(ms: number): string {
   }
   return parts.slice(0, 2).join(" ");
 }
+
+/** An instant as every message and output shows it: ISO 8601 in UTC to the second ("2026-12-07T09:00:00Z"). */
+export function formatInstant(value: string | number | Date): string {
+  const ms = value instanceof Date ? value.getTime() : typeof value === "number" ? value : Date.parse(value);
+  return Number.isNaN(ms) ? String(value) : new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+}

@@ -5,7 +5,7 @@
  */
 
 export { type ChangedLines, parseUnifiedDiff } from "./diff.js";
-export { CalendarDate, Duration, formatDuration, isCalendarDate, parseDuration } from "./durations.js";
+export { CalendarDate, Duration, formatDuration, formatInstant, isCalendarDate, parseDuration } from "./durations.js";
 export { ConfigurationError, describeInternalError, quoted } from "./errors.js";
 export { Environment, findGate, GATES, type GateId, Policy, type PolicyInput } from "./gates.js";
 export {
@@ -43,7 +43,7 @@ export { type CommandView, gateView } from "./kit/view.js";
 export { defaultPolicy, type LoadedPolicy, POLICY_FILE, parsePolicy, resolveGateSettings } from "./policy/load.js";
 export { Analysis, AnalysisMetric, CalendarWindow, composePolicySchema, type GateSettingsEntry } from "./policy/schema.js";
 export { ANNOTATIONS_PER_LEVEL, type AnnotationSelection, renderWorkflowCommands, selectAnnotations } from "./render/annotations.js";
-export { escapeCell, MAX_SUMMARY_BYTES, renderChecksTable, renderMarkdown } from "./render/markdown.js";
+export { escapeCell, fileReference, MAX_SUMMARY_BYTES, type RenderLinks, renderChecksTable, renderMarkdown, section, table } from "./render/markdown.js";
 export { renderBlockingFindings, renderText } from "./render/text.js";
 export { buildReport, canonicalJson, deriveGateStatus, effectiveStatus, type ReportParts, sha256 } from "./report/build.js";
 export {

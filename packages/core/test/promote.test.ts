@@ -6,7 +6,7 @@ import { inWindow, nextOpening } from "../src/promote/calendar.js";
 import { decidePromotion, type PromotionInput, planPromotions } from "../src/promote/decide.js";
 import { type LedgerEntry, ledgerLine, parseLedger } from "../src/promote/ledger.js";
 import { assertPolicyValid, lintPolicy } from "../src/promote/lint.js";
-import { renderPromotionMermaid } from "../src/promote/render.js";
+import { renderPlanMarkdown, renderPlanText, renderPromotionMermaid } from "../src/promote/render.js";
 import { buildReport } from "../src/report/build.js";
 import type { Check } from "../src/report/schema.js";
 
@@ -98,7 +98,7 @@ describe("the decision table", () => {
     expect(result.decision).toBe("hold");
     expect(result.reasons).toEqual([
       expect.stringMatching(/^broken\.json is not a gate report and was not counted: predicate\.status: expected/),
-      "The coverage gate failed for cccccccccccc (coverage-report.json): coverage-gate failed 1 of 1 checks: coverage-gate says fail.",
+      "The coverage gate failed for cccccccccccc (coverage-report.json): coverage-gate failed 1 of 1 checks: x.",
     ]);
   });
 
@@ -116,7 +116,7 @@ describe("the decision table", () => {
   it("the newest report of a gate supersedes earlier runs, and the decision lists the reports it used with their sources", () => {
     const history = [entry("development", "2026-11-20T00:00:00Z")];
     const failedFirst = report("coverage-gate", C, "fail");
-    const fixedLater = { ...report("coverage-gate", C), predicate: { ...report("coverage-gate", C).predicate, finishedAt: "2026-11-02T00:00:00.000Z" } };
+    const fixedLater = { ...report("coverage-gate", C), predicate: { ...report("coverage-gate", C).predicate, finishedAt: "2026-11-02T00:00:00Z" } };
     const decision = decide({
       history,
       reports: [
@@ -131,7 +131,7 @@ describe("the decision table", () => {
         gate: "coverage",
         source: "run 12 artifact coverage-gate-report/coverage-report.json",
         environment: undefined,
-        finishedAt: "2026-11-02T00:00:00.000Z",
+        finishedAt: "2026-11-02T00:00:00Z",
         status: "pass",
       },
     ]);
@@ -172,14 +172,14 @@ environments:
     const history = [entry("development", "2026-11-20T00:00:00Z")];
     // The passing reports finished 2026-11-01T00:01:00Z: replaying a decision of October cannot count them.
     expect(decide({ history, now: new Date("2026-10-31T00:00:00Z") }).reasons[0]).toBe(
-      "No coverage report for cccccccccccc as of 2026-10-31T00:00:00.000Z: coverage-report.json finished at 2026-11-01T00:01:00.000Z, after it.",
+      "No coverage report for cccccccccccc as of 2026-10-31T00:00:00Z: coverage-report.json finished at 2026-11-01T00:01:00Z, after it.",
     );
   });
 
   it("soak time not yet met waits until it is, and is met to the minute", () => {
     const history = [entry("development", "2026-11-20T00:00:00Z"), entry("staging", "2026-11-24T00:00:00Z")];
     const early = decide({ history, now: new Date("2026-11-24T10:00:00Z") });
-    expect(early).toMatchObject({ decision: "wait", environment: "testnet", waitUntil: "2026-11-25T00:00:00.000Z", trafficPercent: 100 });
+    expect(early).toMatchObject({ decision: "wait", environment: "testnet", waitUntil: "2026-11-25T00:00:00Z", trafficPercent: 100 });
     expect(early.reasons).toEqual(["testnet requires 1d in staging; cccccccccccc has been there 10h (since 2026-11-24T00:00:00Z)."]);
     expect(decide({ history, now: new Date("2026-11-25T00:00:00Z") })).toMatchObject({ decision: "promote", environment: "testnet" });
   });
@@ -189,7 +189,7 @@ environments:
     expect(decide({ history, now: new Date("2026-11-15T23:59:00Z") })).toMatchObject({
       decision: "wait",
       environment: "canary",
-      waitUntil: "2026-11-16T00:00:00.000Z",
+      waitUntil: "2026-11-16T00:00:00Z",
     });
     expect(decide({ history, now: new Date("2026-11-16T00:00:00Z") })).toMatchObject({ decision: "promote", environment: "canary", trafficPercent: 5 });
   });
@@ -236,7 +236,7 @@ environments:
     expect(decide({ history: atFive, target: "mainnet", now: tuesday })).toMatchObject({
       decision: "wait",
       trafficPercent: 25,
-      waitUntil: "2026-11-25T00:00:00.000Z",
+      waitUntil: "2026-11-25T00:00:00Z",
     });
     expect(decide({ history: atFive, target: "mainnet", now: new Date("2026-11-25T00:00:00Z") })).toMatchObject({ decision: "promote", trafficPercent: 25 });
     const done = [...atFive, entry("mainnet", "2026-11-25T00:00:00Z", { traffic: 100 })];
@@ -247,12 +247,12 @@ environments:
     const history = [entry("canary", "2026-11-16T00:00:00Z", { traffic: 5 })];
     // Friday 27 November 2026, 10:00 in Berlin (09:00 UTC).
     const friday = decide({ history, target: "mainnet", now: new Date("2026-11-27T09:00:00Z") });
-    expect(friday).toMatchObject({ decision: "wait", waitUntil: "2026-11-27T23:00:00.000Z" });
-    expect(friday.reasons.at(-1)).toBe("mainnet is frozen now (no mainnet promotions on Fridays); the next window opens at 2026-11-27T23:00:00.000Z.");
+    expect(friday).toMatchObject({ decision: "wait", waitUntil: "2026-11-27T23:00:00Z" });
+    expect(friday.reasons.at(-1)).toBe("mainnet is frozen now (no mainnet promotions on Fridays); the next window opens at 2026-11-27T23:00:00Z.");
     // In the holiday freeze the next window is 6 January, Berlin time.
     expect(decide({ history, target: "mainnet", now: new Date("2026-12-22T12:00:00Z") })).toMatchObject({
       decision: "wait",
-      waitUntil: "2027-01-05T23:00:00.000Z",
+      waitUntil: "2027-01-05T23:00:00Z",
     });
   });
 
@@ -262,7 +262,7 @@ environments:
     const forced = decide({ history, reports: [], override });
     expect(forced).toMatchObject({ decision: "promote", environment: "staging" });
     expect(forced.bypassed).toEqual([
-      "staging at 2026-11-24T10:00:00.000Z: requested by alice, approved by bob: hotfix for an outage (until 2026-11-25T00:00:00Z)",
+      "staging at 2026-11-24T10:00:00Z: requested by alice, approved by bob: hotfix for an outage (until 2026-11-25T00:00:00Z)",
     ]);
     expect(() => decide({ history, reports: [], override: { ...override, approvedBy: "Alice" } })).toThrow(/expected approval by a second person/);
     expect(() => decide({ history, reports: [], override: { ...override, expires: "2026-11-01T00:00:00Z" } })).toThrow(/expected an expiry in the future/);
@@ -333,10 +333,23 @@ environments:
       ["canary", "hold"],
       ["mainnet", "hold"],
     ]);
+    expect(plan.map((step) => step.reached)).toEqual([true, true, false, false, false]);
+    const text = renderPlanText(plan);
+    expect(text).toMatch(/^development {2}deployed\nstaging {6}deployed\ntestnet {6}wait {6}2026-11-25T00:00:00Z\n {13}- testnet requires 1d in staging;/);
+    // Every reason of an environment that is not reached, not only its first.
+    expect(text).toContain("             - cccccccccccc was never deployed to testnet, and canary requires 14d there first.");
+    expect(renderPlanMarkdown(plan)).toContain("| development | ✅ deployed |");
     const chart = renderPromotionMermaid(policy, history, C, plan[2] as (typeof plan)[number]);
     expect(chart).toContain('staging["staging"]:::done');
     expect(chart).toContain('testnet["testnet"]:::wait');
     expect(chart).toContain("staging --> testnet");
+  });
+
+  it("the canary being rolled back is drawn as the rollback", () => {
+    const history = [entry("mainnet", "2026-11-01T00:00:00Z", { commit: D }), entry("canary", "2026-11-24T00:00:00Z", { traffic: 5 })];
+    const rollback = decide({ history, analysis: { environment: "canary", status: "fail", metrics: ["error-rate failed"] } });
+    expect(rollback.decision).toBe("rollback");
+    expect(renderPromotionMermaid(policy, history, C, rollback)).toContain('canary["canary 5 %"]:::rollback');
   });
 
   it("an unknown target is a configuration error listing the environments", () => {

@@ -50,10 +50,24 @@ describe("Markdown job summary", () => {
     expect(markdown).toContain("commit 4845f59612dc");
   });
 
+  it("reads like a product: the failing checks' reasons as a list, no empty metric rows, long lists folded, files linked to the commit", () => {
+    const many = Array.from({ length: 12 }, (_, index) => ({ ...finding("warning", index + 1, index + 1), message: `finding ${index + 1}` }));
+    const { report } = klasterReport(many);
+    const links = { blobUrl: (path: string, line?: number) => `https://github.example/acme/app/blob/4845f59/${path}${line ? `#L${line}` : ""}` };
+    const markdown = renderMarkdown(report, coverageMarkdownSections(report, links), links);
+    expect(markdown).toMatch(/^coverage-gate failed 1 of 3 checks: global\.branches\.\n\n- Branches of all files: 13\.51 % /m);
+    // lcov has no statements: no "statements | 0 / 0 | n/a" row.
+    expect(markdown).not.toMatch(/\| statements \|/);
+    expect(markdown).toContain("<details><summary><strong>Findings (12)</strong></summary>");
+    expect(markdown).toMatch(/\[`src\/[\w./-]+:1`\]\(https:\/\/github\.example\/acme\/app\/blob\/4845f59\/src\/[\w./-]+#L1\)/);
+    expect(markdown).toMatch(/\| \[`src\/[\w./-]+`\]\(https:\/\/github\.example\/acme\/app\/blob\/4845f59\/src\/[\w./-]+\) \|/);
+    expect(markdown).not.toContain(">=");
+  });
+
   it("stays under GitHub's 1 MiB step summary limit however many findings there are", () => {
     const many = Array.from({ length: 40_000 }, (_, index) => ({ ...finding("warning", index + 1, index + 1), message: "x".repeat(60) }));
     const { report } = klasterReport(many);
-    const markdown = renderMarkdown(report, [], 40_000);
+    const markdown = renderMarkdown(report, [], undefined, 40_000);
     expect(Buffer.byteLength(markdown)).toBeLessThanOrEqual(MAX_SUMMARY_BYTES);
     expect(markdown).toMatch(/… and \d+ more in the report file\./);
   });
@@ -92,7 +106,7 @@ describe("plain renderings", () => {
   it("the terminal table has one row per check and no Markdown", () => {
     const text = renderText(klasterReport().report);
     expect(text).toMatch(/^coverage-gate: FAIL\n\nRESULT +CHECK +MEASURED +THRESHOLD\n/);
-    expect(text).toMatch(/FAIL +global\.branches +13\.51 % +>= 20 %/);
+    expect(text).toMatch(/FAIL +global\.branches +13\.51 % +≥ 20 %/);
     expect(text).not.toContain("|");
   });
 

@@ -8,6 +8,7 @@
 export { type ClassifiedError, classifyError, debugRequested, type ErrorKind } from "./errors.js";
 export { loadGateRunner } from "./gates/index.js";
 export { ApiError, httpTimeoutMs, RestClient, type RestClientOptions, ServiceUnavailableError } from "./http/rest.js";
+export { platformLinks } from "./kit/links.js";
 export { shieldWorkflowCommands } from "./kit/log.js";
 export { writeGateDocuments, writeOutputFile, writeReportFile } from "./kit/outputs.js";
 export {

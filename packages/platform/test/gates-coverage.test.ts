@@ -78,7 +78,7 @@ describe("the coverage gate from files to report", () => {
     repo.commit("no coverage");
     const { report } = await runCoverageGate({ cwd: repo.dir });
     expect(report.predicate.status).toBe("fail");
-    expect(report.predicate.summary).toMatch(/No coverage report matched coverage\/lcov\.info/);
+    expect(report.predicate.checks[0]?.message).toMatch(/No coverage report matched coverage\/lcov\.info/);
     // No commit digest is lost: the subject is still the commit.
     expect(report.subject[0]?.digest.gitCommit).toMatch(/^[0-9a-f]{40}$/);
   });

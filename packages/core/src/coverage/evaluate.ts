@@ -305,15 +305,19 @@ function dataCheck(input: CoverageEvaluationInput): Check {
       `None of the ${unmatched.length} files in the coverage report${plural} is in this repository (for example ${quoted(unmatched[0])}): set stripPrefixes to the path the report was written under.`,
     );
   }
+  // Measured: the reported files found in this repository, against all the reports list.
+  const reported = coverage.size + unmatched.length;
+  const read = `Read ${reports.length} report${reports.length > 1 ? "s" : ""} (${[...new Set(reports.map((report) => report.format))].join(", ")})`;
   return {
     id: "reports",
     status: unmatched.length > 0 && settings.onUnmatchedFiles === "fail" ? "fail" : unmatched.length > 0 ? "warn" : "pass",
     measured: coverage.size,
-    threshold: "all files in the repository",
+    unit: "files",
+    threshold: `all ${reported} reported`,
     message:
       unmatched.length > 0
-        ? `${unmatched.length} of ${coverage.size + unmatched.length} files in the coverage reports are not in this repository and were left out (for example ${quoted(unmatched[0])}).`
-        : `Read ${reports.length} report${reports.length > 1 ? "s" : ""} (${[...new Set(reports.map((report) => report.format))].join(", ")}) covering ${coverage.size} files of this repository.`,
+        ? `${read}: ${coverage.size} of the ${reported} files they cover are in this repository; ${unmatched.length} are not and were left out (for example ${quoted(unmatched[0])}).`
+        : `${read} covering ${coverage.size} files, all in this repository.`,
   };
 }
 

@@ -1,4 +1,4 @@
-import { escapeCell } from "../render/markdown.js";
+import { escapeCell, fileReference, type RenderLinks, section, table } from "../render/markdown.js";
 import type { GateReport } from "../report/schema.js";
 import type { CoverageDetails, MetricTotal } from "./evaluate.js";
 import { type CoverageMap, fileCounts, METRICS, percentage } from "./model.js";
@@ -12,16 +12,16 @@ function delta(now: MetricTotal, base: MetricTotal | undefined): string {
 }
 
 /** Coverage sections of the job summary: a table per metric, patch coverage, the worst files. */
-export function coverageMarkdownSections(report: GateReport): string[] {
+export function coverageMarkdownSections(report: GateReport, links?: RenderLinks): string[] {
   const details = report.predicate.details as unknown as CoverageDetails;
   if (!details.totals) return [];
-  const metricRows = METRICS.map((metric) => {
+  // A metric the format does not have (lcov has no statements) is left out, not shown as 0 / 0.
+  const measured = METRICS.filter((metric) => details.totals[metric].total > 0 || (details.base?.[metric]?.total ?? 0) > 0);
+  const metricRows = measured.map((metric) => {
     const total = details.totals[metric];
     return `| ${metric} | ${total.covered} / ${total.total} | ${pct(total)} | ${pct(details.base?.[metric])} | ${delta(total, details.base?.[metric])} |`;
   });
-  const sections = [
-    ["### Coverage by metric", "", "| Metric | Covered / total | Coverage | Base | Change |", "| --- | --- | --- | --- | --- |", ...metricRows].join("\n"),
-  ];
+  const sections = [section("Coverage by metric", table(["Metric", "Covered / total", "Coverage", "Base", "Change"], metricRows), metricRows.length)];
   if (details.patch) {
     sections.push(
       `### Patch coverage\n\n${details.patch.total === 0 ? "The change touches no coverable line." : `${details.patch.pct} % of the ${details.patch.total} changed coverable lines in ${details.patch.changedFiles} files are tested${details.patch.base ? ` (against \`${details.patch.base}\`)` : ""}.`}`,
@@ -29,9 +29,10 @@ export function coverageMarkdownSections(report: GateReport): string[] {
   }
   if (details.worstFiles.length > 0) {
     const rows = details.worstFiles.map(
-      (file) => `| \`${escapeCell(file.path)}\` | ${pct(file.lines)} | ${file.lines.total - file.lines.covered} | ${pct(file.branches)} |`,
+      (file) =>
+        `| ${fileReference(escapeCell(file.path), undefined, links)} | ${pct(file.lines)} | ${file.lines.total - file.lines.covered} | ${pct(file.branches)} |`,
     );
-    sections.push(["### Least covered files", "", "| File | Lines | Uncovered lines | Branches |", "| --- | --- | --- | --- |", ...rows].join("\n"));
+    sections.push(section("Least covered files", table(["File", "Lines", "Uncovered lines", "Branches"], rows), rows.length));
   }
   return sections;
 }

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { RenderLinks } from "../render/markdown.js";
 import type { GateReport } from "../report/schema.js";
 
 /** The places a gate is run from: a GitHub action, the CLI (laptops, other CI), a GitLab component (which runs the CLI). */
@@ -86,8 +87,8 @@ export interface GateDocument {
 
 /** What a gate renders from its report and the run: loaded only by the gate that runs, so other gates' code stays out of a bundle's startup. */
 export interface GateRenderers<E = unknown> {
-  /** Sections of the job summary between the checks and the findings. */
-  markdownSections(report: GateReport): string[];
+  /** Sections of the job summary between the checks and the findings; file references link to the commit when `links` are given. */
+  markdownSections(report: GateReport, links?: RenderLinks): string[];
   /** Lines after the terminal table (a headline of key figures, the blocking findings). */
   terminal?(report: GateReport): string;
   /** A line for the CI log in every output format (GitLab's `coverage:` regex reads it). */

@@ -1,4 +1,4 @@
-import { escapeCell } from "../render/markdown.js";
+import { escapeCell, section, table } from "../render/markdown.js";
 import type { GateReport } from "../report/schema.js";
 import type { PerfDetails, PerfRun } from "./evaluate.js";
 import type { MetricSamples } from "./samples.js";
@@ -26,20 +26,18 @@ export function perfMarkdownSections(report: GateReport): string[] {
         (row) =>
           `| ${row.status === "pass" ? "✅" : row.status === "fail" ? "❌" : row.status === "warn" ? "⚠️" : "❔"} | \`${escapeCell(row.metric)}\` | \`${escapeCell(row.expression)}\` | ${row.measured === null ? "no data" : show(row.measured, row.unit)} | ${row.baseline === undefined ? "" : show(row.baseline, row.unit)} | ${row.measured === null ? "" : change(row.measured, row.baseline)} |`,
       );
-    sections.push(
-      ["### Thresholds", "", "| | Metric | Threshold | Measured | Baseline | Change |", "| --- | --- | --- | --- | --- | --- |", ...rows].join("\n"),
-    );
+    sections.push(section("Thresholds", table(["", "Metric", "Threshold", "Measured", "Baseline", "Change"], rows), rows.length));
   }
   if (details.rows.length > 0) {
     const rows = details.rows.map(
       (row) =>
         `| ${row.metric} | ${row.stat} | ${show(row.value, row.unit)} | ${row.baseline === undefined ? "" : show(row.baseline, row.unit)} | ${change(row.value, row.baseline)} |`,
     );
-    sections.push(["### Key metrics", "", "| Metric | Stat | This run | Baseline | Change |", "| --- | --- | --- | --- | --- |", ...rows].join("\n"));
+    sections.push(section("Key metrics", table(["Metric", "Stat", "This run", "Baseline", "Change"], rows), rows.length));
   }
   if (details.breakdowns.length > 0) {
     const rows = details.breakdowns.map((entry) => `| ${entry.tag} | \`${escapeCell(entry.value)}\` | ${entry.count} | ${entry.p95} ms |`);
-    sections.push(["### Slowest by tag (http_req_duration)", "", "| Tag | Value | Requests | p(95) |", "| --- | --- | --- | --- |", ...rows].join("\n"));
+    sections.push(section("Slowest by tag (http_req_duration)", table(["Tag", "Value", "Requests", "p(95)"], rows), rows.length));
   }
   return sections;
 }

@@ -1,4 +1,4 @@
-import { formatDuration, parseDuration } from "../durations.js";
+import { formatDuration, formatInstant, parseDuration } from "../durations.js";
 import { ConfigurationError, quoted } from "../errors.js";
 import type { Environment, Policy } from "../gates.js";
 import { deriveGateStatus, effectiveStatus } from "../report/build.js";
@@ -70,6 +70,8 @@ export interface Promotion {
   evidence: GateEvidence[];
   /** The gates `environment` requires: what a pipeline must run before promoting there. */
   requires: string[];
+  /** The commit already runs in `environment` at its full traffic: a plan shows it as deployed. */
+  reached: boolean;
 }
 
 const short = (commit: string) => commit.slice(0, 12);
@@ -157,7 +159,7 @@ function checkGates(input: PromotionInput, environment: Environment): GateCheck 
     const later = judged.filter((entry) => !mine.includes(entry));
     if (mine.length === 0 && later.length > 0) {
       blocked.push(
-        `No ${gate} report for ${short(input.commit)} as of ${input.now.toISOString()}: ${later[0]?.source} finished at ${later[0]?.report.predicate.finishedAt}, after it.`,
+        `No ${gate} report for ${short(input.commit)} as of ${formatInstant(input.now)}: ${later[0]?.source} finished at ${formatInstant(later[0]?.report.predicate.finishedAt ?? "")}, after it.`,
       );
       continue;
     }
@@ -220,7 +222,7 @@ function bypassesOf(history: readonly LedgerEntry[], commit: string): string[] {
     .filter((entry) => entry.commit === commit && entry.bypass)
     .map((entry) => {
       const bypass = entry.bypass as NonNullable<LedgerEntry["bypass"]>;
-      return `${entry.environment} at ${entry.time}: requested by ${bypass.requestedBy}, approved by ${bypass.approvedBy}: ${bypass.reason}`;
+      return `${entry.environment} at ${formatInstant(entry.time)}: requested by ${bypass.requestedBy}, approved by ${bypass.approvedBy}: ${bypass.reason}`;
     });
 }
 
@@ -257,6 +259,7 @@ export function decidePromotion(input: PromotionInput): Promotion {
     breakGlass: false,
     evidence,
     requires: environment?.requires ?? [],
+    reached: environment ? isComplete(history, commit, environment) : false,
     ...fields,
   });
   if (!environment) return result("hold", { reasons: [`${short(commit)} has reached every environment: there is nowhere further to promote it.`] });
@@ -316,7 +319,7 @@ export function decidePromotion(input: PromotionInput): Promotion {
     }
   }
   if (current?.event === "rolled-back")
-    holds.push(`${short(commit)} was rolled back from ${environment.name} at ${current.time}: fix it and promote a new commit.`);
+    holds.push(`${short(commit)} was rolled back from ${environment.name} at ${formatInstant(current.time)}: fix it and promote a new commit.`);
   const gateCheck = checkGates(input, environment);
   holds.push(...gateCheck.blocked);
   evidence = gateCheck.evidence;
@@ -327,14 +330,16 @@ export function decidePromotion(input: PromotionInput): Promotion {
     const last = standing(history, commit, previous);
     if (!deployed) holds.push(`${short(commit)} was never deployed to ${previous}, and ${environment.name} requires ${duration} there first.`);
     else if (last?.event !== "deployed")
-      holds.push(`${short(commit)} is no longer running in ${previous} (${last?.event} at ${last?.time}): the ${duration} soak there does not count.`);
+      holds.push(
+        `${short(commit)} is no longer running in ${previous} (${last?.event} at ${formatInstant(last?.time ?? "")}): the ${duration} soak there does not count.`,
+      );
     else {
       holds.push(...soakHealthProblems(input, previous, duration));
       const until = Date.parse(deployed.time) + soak;
       if (until > now.getTime())
         waits.push({
           until,
-          reason: `${environment.name} requires ${duration} in ${previous}; ${short(commit)} has been there ${formatDuration(now.getTime() - Date.parse(deployed.time))} (since ${deployed.time}).`,
+          reason: `${environment.name} requires ${duration} in ${previous}; ${short(commit)} has been there ${formatDuration(now.getTime() - Date.parse(deployed.time))} (since ${formatInstant(deployed.time)}).`,
         });
     }
   }
@@ -350,7 +355,7 @@ export function decidePromotion(input: PromotionInput): Promotion {
       if (until > now.getTime())
         waits.push({
           until,
-          reason: `The rollout waits ${environment.rollout.wait} between steps; ${short(commit)} reached ${current.traffic} % at ${current.time}.`,
+          reason: `The rollout waits ${environment.rollout.wait} between steps; ${short(commit)} reached ${current.traffic} % at ${formatInstant(current.time)}.`,
         });
       traffic = next;
     } else {
@@ -373,7 +378,7 @@ export function decidePromotion(input: PromotionInput): Promotion {
     else {
       waits.push({
         until: opening.getTime(),
-        reason: `${environment.name} is frozen ${waitUntil > now.getTime() ? "when the wait ends" : "now"} (${frozen}); the next window opens at ${opening.toISOString()}.`,
+        reason: `${environment.name} is frozen ${waitUntil > now.getTime() ? "when the wait ends" : "now"} (${frozen}); the next window opens at ${formatInstant(opening)}.`,
       });
       waitUntil = opening.getTime();
     }
@@ -381,7 +386,7 @@ export function decidePromotion(input: PromotionInput): Promotion {
 
   if (input.override && (holds.length > 0 || waits.length > 0)) {
     validateOverride(input.override, now);
-    const bypass = `${environment.name} at ${now.toISOString()}: requested by ${input.override.requestedBy}, approved by ${input.override.approvedBy}: ${input.override.reason} (until ${input.override.expires})`;
+    const bypass = `${environment.name} at ${formatInstant(now)}: requested by ${input.override.requestedBy}, approved by ${input.override.approvedBy}: ${input.override.reason} (until ${input.override.expires})`;
     return result("promote", {
       trafficPercent: traffic,
       bypassed: [...earlier, bypass],
@@ -390,8 +395,7 @@ export function decidePromotion(input: PromotionInput): Promotion {
     });
   }
   if (holds.length > 0) return result("hold", { reasons: [...holds, ...waits.map((wait) => wait.reason)] });
-  if (waits.length > 0)
-    return result("wait", { waitUntil: new Date(waitUntil).toISOString(), trafficPercent: traffic, reasons: waits.map((wait) => wait.reason) });
+  if (waits.length > 0) return result("wait", { waitUntil: formatInstant(waitUntil), trafficPercent: traffic, reasons: waits.map((wait) => wait.reason) });
   const gates = environment.requires.length > 0 ? ` with ${environment.requires.join(", ")} passed for this commit` : "";
   return result("promote", { trafficPercent: traffic, reasons: [`Promote ${short(commit)} to ${environment.name} at ${traffic} %${gates}.`] });
 }

@@ -1,5 +1,6 @@
+import { formatInstant } from "../durations.js";
 import type { Policy } from "../gates.js";
-import { escapeCell } from "../render/markdown.js";
+import { escapeCell, section, table } from "../render/markdown.js";
 import { finalTraffic, type Promotion, standing } from "./decide.js";
 import type { LedgerEntry } from "./ledger.js";
 
@@ -27,17 +28,12 @@ export function renderPromotionMarkdown(policy: Policy, history: readonly Ledger
     "",
     renderPromotionMermaid(policy, history, commit, promotion),
   ];
-  if (promotion.evidence.length > 0)
-    parts.push(
-      "",
-      "### Gate reports used",
-      "",
-      "| Gate | Status | Settings | Finished | From |",
-      "| --- | --- | --- | --- | --- |",
-      ...promotion.evidence.map(
-        (used) => `| ${used.gate} | ${used.status} | ${used.environment ?? "base"} | ${used.finishedAt} | ${escapeCell(used.source)} |`,
-      ),
+  if (promotion.evidence.length > 0) {
+    const rows = promotion.evidence.map(
+      (used) => `| ${used.gate} | ${used.status} | ${used.environment ?? "base"} | ${formatInstant(used.finishedAt)} | ${escapeCell(used.source)} |`,
     );
+    parts.push("", section("Gate reports used", table(["Gate", "Status", "Settings", "Finished", "From"], rows), rows.length));
+  }
   if (promotion.bypassed.length > 0) parts.push("", "### Break-glass overrides on this commit", "", ...promotion.bypassed.map((bypass) => `- ⚠️ ${bypass}`));
   return `${parts.join("\n")}\n`;
 }
@@ -46,7 +42,7 @@ export function renderPromotionMarkdown(policy: Policy, history: readonly Ledger
 export function renderPromotionText(promotion: Promotion): string {
   const lines = [`${promotion.decision.toUpperCase()}: ${headline(promotion)}`, ...promotion.reasons.map((reason) => `- ${reason}`)];
   for (const used of promotion.evidence)
-    lines.push(`  used ${used.gate} (${used.status}, ${used.environment ?? "base"} settings, ${used.finishedAt}): ${used.source}`);
+    lines.push(`  used ${used.gate} (${used.status}, ${used.environment ?? "base"} settings, ${formatInstant(used.finishedAt)}): ${used.source}`);
   for (const bypass of promotion.bypassed) lines.push(`! bypassed: ${bypass}`);
   return `${lines.join("\n")}\n`;
 }
@@ -55,14 +51,21 @@ export function renderPromotionText(promotion: Promotion): string {
 export function renderPlanMarkdown(plan: readonly Promotion[]): string {
   const rows = plan.map(
     (step) =>
-      `| ${step.environment} | ${ICON[step.decision]} ${step.decision} | ${step.trafficPercent ?? ""} | ${step.waitUntil ?? ""} | ${escapeCell(step.reasons.join(" "))} |`,
+      `| ${step.environment} | ${step.reached ? "✅ deployed" : `${ICON[step.decision]} ${step.decision}`} | ${step.trafficPercent ?? ""} | ${step.waitUntil ?? ""} | ${escapeCell(step.reasons.join(" "))} |`,
   );
   return ["| Environment | Now | Traffic % | Earliest | Why |", "| --- | --- | --- | --- | --- |", ...rows, ""].join("\n");
 }
 
+/** One line per environment (deployed, or the decision and when), then every reason. */
 export function renderPlanText(plan: readonly Promotion[]): string {
   const width = Math.max(...plan.map((step) => step.environment.length), 11);
-  return `${plan.map((step) => `${step.environment.padEnd(width)}  ${step.decision.padEnd(8)}  ${step.waitUntil ?? ""}${step.waitUntil ? "  " : ""}${step.reasons[0] ?? ""}`).join("\n")}\n`;
+  return `${plan
+    .map((step) => {
+      const state = step.reached ? "deployed" : step.decision;
+      const reasons = step.reached ? [] : step.reasons.map((reason) => `${" ".repeat(width + 2)}- ${reason}`);
+      return [`${step.environment.padEnd(width)}  ${state.padEnd(8)}  ${step.waitUntil ?? ""}`.trimEnd(), ...reasons].join("\n");
+    })
+    .join("\n")}\n`;
 }
 
 /** The chain as a Mermaid flowchart, marking where the commit stands and where the decision points. */
@@ -80,8 +83,10 @@ export function renderPromotionMermaid(policy: Policy, history: readonly LedgerE
           : environment.name === promotion.environment
             ? promotion.decision
             : "todo";
+    // The canary being rolled back is drawn as the rollback, not as where it stands.
+    const drawn = promotion.decision === "rollback" && environment.name === promotion.environment ? "rollback" : state;
     const label = `${environment.name}${last?.event === "deployed" && last.traffic < 100 ? ` ${last.traffic} %` : ""}`;
-    lines.push(`  ${environment.name.replace(/\W/g, "_")}["${label}"]:::${state}`);
+    lines.push(`  ${environment.name.replace(/\W/g, "_")}["${label}"]:::${drawn}`);
     const previous = policy.environments[index - 1];
     if (previous) lines.push(`  ${previous.name.replace(/\W/g, "_")} --> ${environment.name.replace(/\W/g, "_")}`);
   });

@@ -1,21 +1,7 @@
-import { effectiveStatus } from "../report/build.js";
 import type { Check, Finding, GateReport } from "../report/schema.js";
+import { measuredText, statusText, thresholdText } from "./cells.js";
 
-function cell(check: Check): [string, string, string, string] {
-  const measured = check.measured === null ? "no data" : `${check.measured}${check.unit === "%" ? " %" : check.unit ? ` ${check.unit}` : ""}`;
-  const threshold =
-    check.threshold === null
-      ? ""
-      : typeof check.threshold === "string"
-        ? check.threshold
-        : check.unit === "%"
-          ? `>= ${check.threshold} %`
-          : check.unit === "uncovered"
-            ? `<= ${-check.threshold} uncovered`
-            : `<= ${check.threshold} ${check.unit ?? ""}`.trim();
-  const status = check.status === "no-data" ? `NO DATA (${effectiveStatus(check)})` : check.status.toUpperCase();
-  return [status, check.id, measured, threshold];
-}
+const cell = (check: Check): [string, string, string, string] => [statusText(check), check.id, measuredText(check), thresholdText(check)];
 
 /** A plain table for terminals and CI logs: no colour codes, no Markdown. */
 export function renderText(report: GateReport): string {

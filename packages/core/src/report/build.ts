@@ -43,13 +43,19 @@ export interface ReportParts {
   summary?: string;
 }
 
+/** "a", "a and b", "a, b and c". */
+function listed(checks: readonly Check[]): string {
+  const ids = checks.map((check) => check.id);
+  return ids.length <= 1 ? (ids[0] ?? "") : `${ids.slice(0, -1).join(", ")} and ${ids.at(-1)}`;
+}
+
 function summarise(gate: string, status: GateStatus, checks: readonly Check[]): string {
   const failing = checks.filter((check) => effectiveStatus(check) === "fail");
   const warning = checks.filter((check) => effectiveStatus(check) === "warn");
   if (checks.length === 0) return `${gate} made no checks, so nothing shows the release is safe: configure at least one threshold.`;
-  if (status === "fail") return `${gate} failed ${failing.length} of ${checks.length} checks: ${failing.map((check) => check.message).join(" ")}`;
-  if (status === "warn")
-    return `${gate} passed with ${warning.length} warning${warning.length > 1 ? "s" : ""}: ${warning.map((check) => check.message).join(" ")}`;
+  // One line that names the checks; each check's own sentence says why (the reports list them).
+  if (status === "fail") return `${gate} failed ${failing.length} of ${checks.length} checks: ${listed(failing)}.`;
+  if (status === "warn") return `${gate} passed with ${warning.length} warning${warning.length > 1 ? "s" : ""}: ${listed(warning)}.`;
   return `${gate} passed all ${checks.length} checks.`;
 }
 

@@ -1,4 +1,4 @@
-import { escapeCell } from "../render/markdown.js";
+import { escapeCell, section, table } from "../render/markdown.js";
 import type { GateReport } from "../report/schema.js";
 import type { AuditEvaluation } from "./audits.js";
 import { type DependencyDecision, dependencyFindings } from "./evaluate.js";
@@ -30,18 +30,11 @@ const ORDER: readonly DependencyDecision[] = [
 function auditsSection(report: GateReport): string[] {
   const audits = (report.predicate.details?.audits as AuditEvaluation["details"] | undefined)?.audits;
   if (!audits || audits.length === 0) return [];
-  return [
-    [
-      "### Audits",
-      "",
-      "| Firm | Date | Commit | Report | Open | Acknowledged | Fixed |",
-      "| --- | --- | --- | --- | --- | --- | --- |",
-      ...audits.map(
-        (audit) =>
-          `| ${escapeCell(audit.firm)} | ${audit.date} | \`${audit.commit.slice(0, 7)}\` | ${escapeCell(audit.report)} | ${audit.open} | ${audit.acknowledged} | ${audit.fixed} |`,
-      ),
-    ].join("\n"),
-  ];
+  const rows = audits.map(
+    (audit) =>
+      `| ${escapeCell(audit.firm)} | ${audit.date} | \`${audit.commit.slice(0, 7)}\` | ${escapeCell(audit.report)} | ${audit.open} | ${audit.acknowledged} | ${audit.fixed} |`,
+  );
+  return [section("Audits", table(["Firm", "Date", "Commit", "Report", "Open", "Acknowledged", "Fixed"], rows), rows.length)];
 }
 
 /** The static analysers' results by severity: how much was found, and how much of it blocks. */
@@ -49,15 +42,8 @@ function staticAnalysisSection(report: GateReport): string[] {
   const details = report.predicate.details?.staticAnalysis as StaticAnalysisEvaluation["details"] | undefined;
   if (!details) return [];
   const counts = (["critical", "high", "medium", "low", "info"] as const).map((severity) => details.bySeverity[severity]);
-  return [
-    [
-      "### Static analysis",
-      "",
-      "| Results | Critical | High | Medium | Low | Info | Acknowledged | Blocking |",
-      "| --- | --- | --- | --- | --- | --- | --- | --- |",
-      `| ${details.results} | ${counts.join(" | ")} | ${details.acknowledged} | ${details.blocking} |`,
-    ].join("\n"),
-  ];
+  const row = `| ${details.results} | ${counts.join(" | ")} | ${details.acknowledged} | ${details.blocking} |`;
+  return [section("Static analysis", table(["Results", "Critical", "High", "Medium", "Low", "Info", "Acknowledged", "Blocking"], [row]), 1)];
 }
 
 /** The vulnerable dependencies as a table, what must be fixed first; then the audits and static analysis. */
@@ -70,17 +56,9 @@ function dependencySection(report: GateReport, rowLimit: number): string[] {
   if (rows.length === 0) return [];
   const lines = rows.slice(0, rowLimit).map(({ finding, properties: p }) => {
     const score = p.score === undefined ? "" : ` ${p.score}`;
-    return `| ${DECISION_CELL[p.decision]} | \`${escapeCell(p.package)}\` | ${escapeCell(p.version ?? "?")} | ${escapeCell(finding.id)} | ${p.severity}${score} | ${escapeCell(p.fixedIn ?? "")} | ${p.scope} |`;
+    return `| ${DECISION_CELL[p.decision]} | \`${escapeCell(p.package)}\` | ${escapeCell(p.version ?? "?")} | [${escapeCell(finding.id)}](https://osv.dev/vulnerability/${encodeURIComponent(finding.id)}) | ${p.severity}${score} | ${escapeCell(p.fixedIn ?? "")} | ${p.scope} |`;
   });
-  const more = rows.length > rowLimit ? [`\n…and ${rows.length - rowLimit} more in the report.`] : [];
-  return [
-    [
-      "### Vulnerable dependencies",
-      "",
-      "| Decision | Package | Version | Advisory | Severity | Fixed in | Scope |",
-      "| --- | --- | --- | --- | --- | --- | --- |",
-      ...lines,
-      ...more,
-    ].join("\n"),
-  ];
+  const more = rows.length > rowLimit ? `\n\n…and ${rows.length - rowLimit} more in the report.` : "";
+  const header = ["Decision", "Package", "Version", "Advisory", "Severity", "Fixed in", "Scope"];
+  return [section(`Vulnerable dependencies (${rows.length})`, table(header, lines) + more, lines.length)];
 }

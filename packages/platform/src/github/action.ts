@@ -3,6 +3,7 @@ import * as core from "@actions/core";
 import { actionDefaultOf, defaultReportPath, type GateOption, readGateOptions, renderMarkdown } from "@release-gates/core";
 import type { z } from "zod";
 import { classifyError } from "../errors.js";
+import { platformLinks } from "../kit/links.js";
 import { shieldWorkflowCommands } from "../kit/log.js";
 import { writeGateDocuments } from "../kit/outputs.js";
 import { frontEndRequest, type GateRunner } from "../kit/run-gate.js";
@@ -54,6 +55,7 @@ export async function runGateAction<S extends z.ZodObject, E>(runner: GateRunner
     const result = await runner.run(request, { kind: "github", context, client, log: logUntrusted });
     const { cwd, values } = request;
     const renderers = await descriptor.renderers();
+    const links = platformLinks(result.report, { GITHUB_ACTIONS: "true", ...env });
     // Written before publishing: a failing gate still leaves them for the upload steps (if: always()).
     const written = await writeGateDocuments(descriptor, renderers, result, values, "action", cwd);
     const outputs: Record<string, string | number | null | undefined> = {};
@@ -63,7 +65,7 @@ export async function runGateAction<S extends z.ZodObject, E>(runner: GateRunner
       gate: descriptor.name,
       title: descriptor.title,
       report: result.report,
-      markdown: renderMarkdown(result.report, renderers.markdownSections(result.report)),
+      markdown: renderMarkdown(result.report, renderers.markdownSections(result.report, links), links),
       reportPath: resolve(cwd, (values["report-out"] as string | undefined) ?? defaultReportPath(descriptor)),
       outputs,
       context,

@@ -1,5 +1,5 @@
 import * as core from "@actions/core";
-import { type Finding, type GateReport, selectAnnotations } from "@release-gates/core";
+import { effectiveStatus, type Finding, type GateReport, selectAnnotations } from "@release-gates/core";
 import { ApiError } from "../http/rest.js";
 import { writeReportFile } from "../kit/outputs.js";
 import type { GitHubClient } from "./client.js";
@@ -76,5 +76,9 @@ export async function publishGateResult(publication: GateResultPublication): Pro
     }
   }
   await publishSummary(publication.markdown + note);
-  if (report.predicate.status === "fail") core.setFailed(report.predicate.summary);
+  if (report.predicate.status === "fail") {
+    // The headline, then each failing check's reason on its own line (the annotation shows the line breaks).
+    const failing = report.predicate.checks.filter((check) => effectiveStatus(check) === "fail").map((check) => `- ${check.message}`);
+    core.setFailed([report.predicate.summary, ...failing].join("\n"));
+  }
 }

@@ -1,5 +1,5 @@
 import { relative, resolve, sep } from "node:path";
-import { ConfigurationError, type FrontEnd, optionLabel, type Policy, parseDuration, quoted } from "@release-gates/core";
+import { ConfigurationError, type FrontEnd, formatInstant, optionLabel, type Policy, parseDuration, quoted } from "@release-gates/core";
 import {
   type AnalysisInterval,
   type AnalysisVerdict,
@@ -164,7 +164,7 @@ async function decideAndRecord(
   });
   if (request.record && (promotion.decision === "promote" || promotion.decision === "rollback")) {
     const entry = {
-      time: request.now.toISOString(),
+      time: formatInstant(request.now),
       commit: context.commit,
       environment: promotion.environment,
       event: promotion.decision === "promote" ? ("deployed" as const) : ("rolled-back" as const),
