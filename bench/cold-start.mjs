@@ -49,7 +49,7 @@ const ACTIONS = {
   "coverage-gate": { report: "coverage/lcov.info" },
   "perf-gate": { summary: "summary.json" },
   "security-gate": { sbom: "bom.cdx.json", advisories: "osv" },
-  promote: { history: "ledger", to: "staging" },
+  promote: { history: "ledger", "reports-from": "directory", to: "staging" },
 };
 
 function runnerEnv(action, dir, files) {

@@ -119,7 +119,9 @@ describe("security-gate action bundle", () => {
       // No SBOM given: one is generated from package.json and the lock file with @cyclonedx/cyclonedx-npm.
       expect(result.outputs).toMatchObject({ status: "fail", blocking: "12", vulnerable: "8", "sbom-path": join(repo.dir, "release-gates/sbom.cdx.json") });
       expect(result.summary).toMatch(/^## ❌ security-gate: fail/);
-      expect(result.summary).toContain("| ➖ out of scope | `minimist` | 0.0.8 | [GHSA-xvch-5gv4-984h](https://osv.dev/vulnerability/GHSA-xvch-5gv4-984h) | critical 9.8 | 0.2.4 | development |");
+      expect(result.summary).toContain(
+        "| ➖ out of scope | `minimist` | 0.0.8 | [GHSA-xvch-5gv4-984h](https://osv.dev/vulnerability/GHSA-xvch-5gv4-984h) | critical 9.8 | 0.2.4 | development |",
+      );
       const report = expectValidReport(JSON.parse(readFileSync(join(repo.dir, "release-gates/security-report.json"), "utf8")));
       expect(report.subject[0]?.digest.gitCommit).toMatch(/^[0-9a-f]{40}$/);
     });
@@ -157,7 +159,9 @@ describe("security-gate action bundle", () => {
   it("an expired accepted risk fails naming its owner", async () => {
     const result = await onPush({ comment: "false", environment: "staging", "risk-register": "security-risks.yml" });
     expect(result.code).toBe(1);
-    expect(result.summary).toContain("| ❌ acceptance expired | `jsonwebtoken` | 0.4.0 | [GHSA-8cf7-32gw-wr33](https://osv.dev/vulnerability/GHSA-8cf7-32gw-wr33) | medium | 9.0.0 | runtime |");
+    expect(result.summary).toContain(
+      "| ❌ acceptance expired | `jsonwebtoken` | 0.4.0 | [GHSA-8cf7-32gw-wr33](https://osv.dev/vulnerability/GHSA-8cf7-32gw-wr33) | medium | 9.0.0 | runtime |",
+    );
     expect(result.summary).toContain("its accepted risk (owner alice) expired on 2026-01-31");
   });
 });

@@ -41,7 +41,7 @@ describe("GitHub REST adapter against a local server with GitHub's response shap
     });
     const changes = await changedLinesFromApi(new GitHubClient(api.url, "t0ken"), "acme/app", 7);
     expect(Object.fromEntries([...changes].map(([path, lines]) => [path, [...lines]]))).toEqual({ "src/a.ts": [2], "src/new.ts": [1, 2] });
-    expect(api.requests.every((request) => request.authorization === "Bearer t0ken")).toBe(true);
+    expect(api.requests.every((request) => request.authorization === "token t0ken")).toBe(true);
   });
 
   it("retries a 5xx and gives up on a 4xx with GitHub's message", async () => {

@@ -25,13 +25,13 @@ async function failure(call: Promise<unknown>) {
 const fast = { retryDelayMs: 1 };
 
 describe("a service having a bad day is one sentence and exit 4", () => {
-  it("429 with Retry-After is waited for, then the call succeeds", async () => {
+  it("GitHub's secondary rate limit (429 with Retry-After) is waited for, then the call succeeds", async () => {
     const asked: number[] = [];
     server = await startMisbehavingServer((_request, response, call) => {
       asked.push(Date.now());
       if (call === 1) {
         response.writeHead(429, { "retry-after": "1", "content-type": "application/json" });
-        response.end('{"message":"API rate limit exceeded"}');
+        response.end('{"message":"You have exceeded a secondary rate limit. Please wait a few minutes before you try again."}');
         return;
       }
       response.writeHead(200, { "content-type": "application/json" });
@@ -44,14 +44,33 @@ describe("a service having a bad day is one sentence and exit 4", () => {
     expect((asked[1] ?? 0) - (asked[0] ?? 0)).toBeGreaterThanOrEqual(900);
   });
 
-  it("a Retry-After beyond a minute is not waited for: it fails at once, saying when", async () => {
+  it("a rate limit that resets beyond a minute is not waited for: it fails at once, saying when (exhausted primary limit: 403)", async () => {
     server = await startMisbehavingServer((_request, response) => {
-      response.writeHead(429, { "retry-after": "3600" });
-      response.end();
+      response.writeHead(403, {
+        "content-type": "application/json",
+        "x-ratelimit-remaining": "0",
+        "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 3600),
+      });
+      response.end('{"message":"API rate limit exceeded for installation ID 1."}');
     });
     const { kind, exitCode, sentence } = await failure(new GitHubClient(server.url, "t", fast).request("GET", "/rate"));
     expect({ kind, exitCode }).toEqual({ kind: "unavailable", exitCode: 4 });
-    expect(sentence).toBe("GitHub API GET /rate could not be used: it answered 429 and asked to retry in 3600 s (check GITHUB_API_URL, or try again later).");
+    expect(sentence).toMatch(
+      /^GitHub API GET \/rate could not be used: it is rate-limited \(403\) and asked to retry in 3[56]\d\d s \(check GITHUB_API_URL, or try again later\)\.$/,
+    );
+    expect(server.calls()).toBe(1);
+  });
+
+  it("a 429 asking for an hour is not waited for either", async () => {
+    server = await startMisbehavingServer((_request, response) => {
+      response.writeHead(429, { "retry-after": "3600", "content-type": "application/json" });
+      response.end('{"message":"You have exceeded a secondary rate limit."}');
+    });
+    const { exitCode, sentence } = await failure(new GitHubClient(server.url, "t", fast).request("GET", "/rate"));
+    expect(exitCode).toBe(4);
+    expect(sentence).toBe(
+      "GitHub API GET /rate could not be used: it is rate-limited (429) and asked to retry in 3600 s (check GITHUB_API_URL, or try again later).",
+    );
     expect(server.calls()).toBe(1);
   });
 

@@ -39,12 +39,15 @@ export class ServiceUnavailableError extends Error {
 
 const NEXT_LINK = /<([^>]+)>;\s*rel="next"/;
 
+/** The next page's URL from a `Link` header (GitHub and GitLab both paginate with `rel="next"`). */
+export const nextLink = (header: string | null | undefined): string | undefined => NEXT_LINK.exec(header ?? "")?.[1];
+
 /** What one call may take at most, body included, unless RELEASE_GATES_HTTP_TIMEOUT says otherwise. */
 export const DEFAULT_HTTP_TIMEOUT_MS = 60_000;
 /** Attempts for an answer worth retrying (429, 5xx, a dropped connection). */
-const ATTEMPTS = 3;
+export const ATTEMPTS = 3;
 /** A Retry-After longer than this is not waited for: the gate fails closed at once, saying when to retry. */
-const MAX_RETRY_AFTER_MS = 60_000;
+export const MAX_RETRY_AFTER_MS = 60_000;
 
 /** A download (an artifact of up to 512 MB) may take this long unless RELEASE_GATES_HTTP_TIMEOUT says otherwise. */
 export const DEFAULT_DOWNLOAD_TIMEOUT_MS = 600_000;
@@ -78,8 +81,14 @@ function retryAfterMs(response: Response, now: number): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/** The sentence for a service that could not be used, naming the setting that points at it. */
+export function unavailableError(service: string, method: string, path: string, why: string, addressSource?: string): ServiceUnavailableError {
+  const hint = addressSource ? ` (check ${addressSource}, or try again later)` : ": try again later";
+  return new ServiceUnavailableError(service, `${service} API ${method} ${path.split("?")[0]} could not be used: ${why}${hint}.`);
+}
+
 /** Why fetch failed, in words: fetch says "fetch failed" and hides the reason in `cause`. */
-function networkReason(error: unknown): string {
+export function networkReason(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   if ((error as Error).name === "TimeoutError" || (error as Error).name === "AbortError") return "it did not finish answering in time";
   switch (cause?.code) {
@@ -140,8 +149,7 @@ export class RestClient {
   }
 
   private unavailable(method: string, path: string, why: string): ServiceUnavailableError {
-    const hint = this.addressSource ? ` (check ${this.addressSource}, or try again later)` : ": try again later";
-    return new ServiceUnavailableError(this.service, `${this.service} API ${method} ${path.split("?")[0]} could not be used: ${why}${hint}.`);
+    return unavailableError(this.service, method, path, why, this.addressSource);
   }
 
   /** One call with retries; the body is read within the same deadline. */
@@ -219,7 +227,7 @@ export class RestClient {
         );
       }
     });
-    return { data: value as T, next: NEXT_LINK.exec(response.headers.get("link") ?? "")?.[1] };
+    return { data: value as T, next: nextLink(response.headers.get("link")) };
   }
 
   /** Follows `Link: rel="next"` until the last page. */
