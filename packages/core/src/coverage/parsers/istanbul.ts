@@ -1,3 +1,4 @@
+import libCoverage from "istanbul-lib-coverage";
 import * as z from "zod";
 import { ConfigurationError } from "../../errors.js";
 import { parseJsonText, validateAs } from "../../validation.js";
@@ -34,15 +35,22 @@ const summaryReport = z.record(z.string(), summaryEntry);
 /** A map's own entry: an id such as `toString` must not find a function on the prototype. */
 const own = <T>(map: Record<string, T>, id: string): T | undefined => (Object.hasOwn(map, id) ? map[id] : undefined);
 
-/** istanbul-lib-coverage's getLineCoverage: a statement counts on its start line, the highest count wins. */
+/**
+ * One file of coverage-final.json, validated first (so a damaged file is one
+ * sentence), then read with istanbul-lib-coverage, istanbul's own model: its
+ * line coverage (a statement counts on its start line, the highest count
+ * wins) is the one nyc, jest and vitest report.
+ */
 function fromFinalEntry(entry: z.infer<typeof fileEntry>): FileCoverage {
   const file = emptyFileCoverage(entry.path);
   file.statements = new Map();
   for (const [id, location] of Object.entries(entry.statementMap)) {
-    const hits = own(entry.s, id) ?? 0;
-    file.statements.set(`${location.start.line}:${location.start.column ?? 0}`, hits);
-    file.lines.max(location.start.line, hits);
+    file.statements.set(`${location.start.line}:${location.start.column ?? 0}`, own(entry.s, id) ?? 0);
   }
+  // Every statement's count as an own entry: istanbul-lib-coverage looks ids up plainly, and `toString` would find a function.
+  const counts = Object.fromEntries(Object.keys(entry.statementMap).map((id) => [id, own(entry.s, id) ?? 0]));
+  const istanbul = libCoverage.createFileCoverage({ ...entry, s: counts } as unknown as libCoverage.FileCoverageData);
+  for (const [line, hits] of Object.entries(istanbul.getLineCoverage())) file.lines.max(Number(line), hits);
   for (const [id, fn] of Object.entries(entry.fnMap)) {
     const line = fn.decl?.start.line ?? fn.loc?.start.line ?? fn.line ?? 0;
     file.functions.set(`${fn.name}@${line}`, own(entry.f, id) ?? 0);
