@@ -141,17 +141,10 @@ export const ${id}Runner: GateRunner<typeof ${id}Gate.settings, ${Pascal}Extra> 
 import { join } from "node:path";
 import { createTestRepo, type TestRepo } from "@release-gates/test-helpers/git-repo";
 import { expectValidReport } from "@release-gates/test-helpers/report-contract";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cleanEnv, node24, releaseTree, requireReleaseTree, requireTestTools, runBundledAction, runProcess } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { cleanEnv, node24, releaseTree, runBundledAction, runProcess, useTestRepos } from "./support.js";
 
-const repos: TestRepo[] = [];
-beforeAll(() => {
-  requireReleaseTree();
-  requireTestTools();
-});
-afterAll(() => {
-  for (const repo of repos) repo.remove();
-});
+const repos = useTestRepos();
 
 function project(): TestRepo {
   const repo = createTestRepo({ "README.md": "a project\\n" });

@@ -4,7 +4,7 @@ import { createTestRepo, type TestRepo } from "@release-gates/test-helpers/git-r
 import { startFileServer } from "@release-gates/test-helpers/http-server";
 import { skipWithout } from "@release-gates/test-helpers/machine-tools";
 import { expectValidReport } from "@release-gates/test-helpers/report-contract";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import {
   asGitLabProject,
@@ -13,10 +13,9 @@ import {
   cleanEnv,
   jobLog as readJobLog,
   repoRoot,
-  requireReleaseTree,
-  requireTestTools,
   runGitLabPipeline,
   runProcess,
+  useTestRepos,
 } from "./support.js";
 
 /**
@@ -28,16 +27,7 @@ import {
  * release tree's bundled package, packed to a tarball, as `npm exec` would
  * fetch it from the registry.
  */
-const repos: TestRepo[] = [];
-
-beforeAll(async () => {
-  requireReleaseTree();
-  requireTestTools();
-}, 120_000);
-
-afterAll(() => {
-  for (const repo of repos) repo.remove();
-});
+const repos = useTestRepos();
 
 async function project(inputs: Record<string, string>): Promise<TestRepo> {
   const repo = createTestRepo({}, join(repoRoot, "examples/sample-service"));

@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { createTestRepo, type TestRepo } from "@release-gates/test-helpers/git-repo";
 import { skipWithout } from "@release-gates/test-helpers/machine-tools";
 import { expectValidReport } from "@release-gates/test-helpers/report-contract";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { asGitLabProject, COMPONENT_PROJECT, COMPONENT_VERSION, jobLog, repoRoot, requireReleaseTree, requireTestTools, runGitLabPipeline } from "./support.js";
+import { asGitLabProject, COMPONENT_PROJECT, COMPONENT_VERSION, jobLog, repoRoot, runGitLabPipeline, useTestRepos } from "./support.js";
 
 /**
  * The composed release-gates component as the GitLab example sets it up for
@@ -13,14 +13,7 @@ import { asGitLabProject, COMPONENT_PROJECT, COMPONENT_VERSION, jobLog, repoRoot
  * requires, and promote, run by gitlab-ci-local's shell executor from the
  * release tree's templates and CLI.
  */
-const repos: TestRepo[] = [];
-beforeAll(() => {
-  requireReleaseTree();
-  requireTestTools();
-});
-afterAll(() => {
-  for (const repo of repos) repo.remove();
-});
+const repos = useTestRepos();
 
 async function sampleService(inputs: Record<string, unknown> = {}): Promise<TestRepo> {
   const repo = createTestRepo({}, join(repoRoot, "examples/sample-service"));

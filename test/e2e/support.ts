@@ -3,6 +3,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { TestRepo } from "@release-gates/test-helpers/git-repo";
+import { afterAll, beforeAll } from "vitest";
 import { parse } from "yaml";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
@@ -21,6 +23,22 @@ export function requireTestTools(): void {
   if (!existsSync(node24) || !existsSync(gitlabCiLocal)) {
     throw new Error("the end-to-end tools are missing: run `npm ci --prefix test/tools` (npm test does)");
   }
+}
+
+/**
+ * The temp repositories a test file creates, removed after its last test;
+ * the release tree and the end-to-end tools are required before the first.
+ */
+export function useTestRepos(): TestRepo[] {
+  const repos: TestRepo[] = [];
+  beforeAll(() => {
+    requireReleaseTree();
+    requireTestTools();
+  });
+  afterAll(() => {
+    for (const repo of repos.splice(0)) repo.remove();
+  });
+  return repos;
 }
 
 export interface ProcessResult {
