@@ -110,18 +110,18 @@ describe("the ${id} gate", () => {
   });
 });
 `,
-  [`packages/platform/src/gates/${id}.ts`]: `import { resolve } from "node:path";
-import { type ${Pascal}Extra, type ${Pascal}Settings, ${id}Gate, evaluate${Pascal} } from "@release-gates/core/${id}";
+  [`packages/platform/src/gates/${id}.ts`]: `import { type ${Pascal}Extra, type ${Pascal}Settings, ${id}Gate, evaluate${Pascal} } from "@release-gates/core/${id}";
 import { type GateRequest, type GateRunner, runGate } from "../kit/run-gate.js";
-import { displayPath, expandGlobs, readTextFile } from "../local/files.js";
+import { expandGlobs, projectInput, readTextFile } from "../local/files.js";
 
 /** The ${id} gate from files to report: reads the evidence the settings name, lets core decide. */
 export async function run${Pascal}Gate(request: GateRequest<${Pascal}Settings>) {
   return runGate(${id}Gate, request, async ({ cwd, settings }) => {
     const inputs = [];
     for (const path of await expandGlobs(settings.inputs, cwd)) {
-      const shown = displayPath(cwd, path);
-      inputs.push({ path: shown, ...(await readTextFile(resolve(cwd, path), shown, "…")) });
+      // projectInput refuses a symbolic link out of the project (a pull request can add one).
+      const input = projectInput(cwd, path);
+      inputs.push({ path: input.shown, ...(await readTextFile(input.path, input.shown, "…")) });
     }
     const evaluation = evaluate${Pascal}(settings, inputs);
     return {

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { coverageGate } from "./coverage/gate.js";
 import type { AnyGateDescriptor } from "./kit/descriptor.js";
+import { observabilityGate } from "./observability/gate.js";
 import { perfGate } from "./perf/gate.js";
 import { composePolicySchema } from "./policy/schema.js";
 import { securityGate } from "./security/gate.js";
@@ -10,7 +11,7 @@ import { securityGate } from "./security/gate.js";
  * `gates:` sections, promote's known gates, the CLI's commands and the
  * generated front ends all derive from this list: adding a gate is adding it here.
  */
-export const GATES = [coverageGate, perfGate, securityGate] as const;
+export const GATES = [coverageGate, perfGate, securityGate, observabilityGate] as const;
 
 /** The id of a gate that ships (`coverage`), as the policy names it. */
 export type GateId = (typeof GATES)[number]["id"];

@@ -1,4 +1,4 @@
-import { isMap, isScalar, LineCounter, parseDocument, visit } from "yaml";
+import { type Document, isMap, isScalar, LineCounter, parseAllDocuments, parseDocument, visit } from "yaml";
 import type { z } from "zod";
 import { ConfigurationError } from "./errors.js";
 import { describeZodError, FORBIDDEN_KEYS, forbiddenKeyError, isStackOverflow } from "./validation.js";
@@ -12,59 +12,113 @@ export interface ParsedYaml<T> {
   raw: unknown;
 }
 
-/**
- * Parses a YAML mapping and validates it. Errors name the file, the line
- * and the key path: `release-gates.yml, line 4: gates.coverage.patch.threshold: expected number, found string "high"`.
- */
-export function parseYamlMapping<S extends z.ZodType>(text: string, schema: S, source: string): ParsedYaml<z.infer<S>> {
+/** Parsing, checking keys, building and validating all walk the document recursively: deep nesting is refused in one sentence. */
+function guardDepth<T>(source: string, read: () => T): T {
   try {
-    return readYamlMapping(text, schema, source);
+    return read();
   } catch (error) {
-    // Parsing, checking keys, building and validating all walk the document recursively.
     if (isStackOverflow(error)) throw new ConfigurationError("expected YAML of ordinary depth, found a document nested too deeply to read", source);
     throw error;
   }
 }
 
-function readYamlMapping<S extends z.ZodType>(text: string, schema: S, source: string): ParsedYaml<z.infer<S>> {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const [yamlError] = document.errors;
-  if (yamlError) {
-    const line = lineCounter.linePos(yamlError.pos[0]).line;
-    throw new ConfigurationError(`expected valid YAML, found a syntax error: ${yamlError.message.split("\n")[0]}`, source, line);
-  }
-  // Keys that reach the prototype are refused before any object is built: `after: { __proto__: 14d }` made a soak vanish.
-  visit(document, {
-    Pair(_key, pair) {
-      const key = isScalar(pair.key) ? pair.key.value : undefined;
-      if (typeof key === "string" && FORBIDDEN_KEYS.has(key)) {
-        const range = (pair.key as { range?: [number, number, number] }).range;
-        throw forbiddenKeyError(key, source, range ? lineCounter.linePos(range[0]).line : undefined);
-      }
-    },
+/**
+ * Parses a YAML mapping and validates it. Errors name the file, the line
+ * and the key path: `release-gates.yml, line 4: gates.coverage.patch.threshold: expected number, found string "high"`.
+ */
+export function parseYamlMapping<S extends z.ZodType>(text: string, schema: S, source: string): ParsedYaml<z.infer<S>> {
+  return guardDepth(source, () => {
+    const lineCounter = new LineCounter();
+    const document = new YamlDocument(parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true }), lineCounter, source);
+    const data = document.value;
+    if (data === undefined || data === null) return { value: document.validate(schema, {}), raw: {} };
+    if (typeof data !== "object" || Array.isArray(data))
+      throw new ConfigurationError(`expected a mapping at the top level, found ${Array.isArray(data) ? "a list" : typeof data}`, source, 1);
+    return { value: document.validate(schema, data), raw: data };
   });
-  let data: unknown;
-  try {
-    data = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
-  } catch (error) {
-    if (error instanceof ReferenceError && /alias/i.test(error.message))
-      throw new ConfigurationError(`expected YAML whose aliases expand to a reasonable size, found more than ${MAX_ALIAS_COUNT} alias expansions`, source);
-    throw error;
-  }
-  if (typeof data !== "object" || Array.isArray(data)) {
-    throw new ConfigurationError(`expected a mapping at the top level, found ${Array.isArray(data) ? "a list" : typeof data}`, source, 1);
-  }
-  const result = schema.safeParse(data) as z.ZodSafeParseResult<z.infer<S>>;
-  if (result.success) return { value: result.data, raw: data };
-  const { path, sentence } = describeZodError(result.error, data);
-  // The deepest node that exists along the path is where the mistake is.
-  for (let depth = path.length; depth >= 0; depth -= 1) {
-    const node = document.getIn(path.slice(0, depth) as (string | number)[], true);
-    if (node && (isScalar(node) || isMap(node) || typeof node === "object") && "range" in (node as object)) {
-      const range = (node as { range?: [number, number, number] }).range;
-      if (range) throw new ConfigurationError(sentence, source, lineCounter.linePos(range[0]).line);
+}
+
+/**
+ * Every document of a YAML stream (`---`-separated, as Kubernetes manifests
+ * are), each checked as `parseYamlMapping` checks one: syntax, forbidden
+ * keys, alias expansion, depth. Empty documents are left out.
+ */
+export function parseYamlDocuments(text: string, source: string): YamlDocument[] {
+  return guardDepth(source, () => {
+    const lineCounter = new LineCounter();
+    const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    // A stream with no document (only comments, or nothing) may still carry errors.
+    if ("empty" in documents) {
+      const [error] = documents.errors;
+      if (error) throw syntaxError(error, lineCounter, source);
+      return [];
+    }
+    return documents
+      .map((document) => new YamlDocument(document, lineCounter, source))
+      .filter((document) => document.value !== undefined && document.value !== null);
+  });
+}
+
+function syntaxError(error: { pos: [number, number]; message: string }, lineCounter: LineCounter, source: string): ConfigurationError {
+  const line = lineCounter.linePos(error.pos[0]).line;
+  return new ConfigurationError(`expected valid YAML, found a syntax error: ${error.message.split("\n")[0]}`, source, line);
+}
+
+/** One parsed YAML document: its plain value, the line of any key path, and validation whose errors name that line. */
+export class YamlDocument {
+  readonly value: unknown;
+
+  constructor(
+    private readonly document: Document,
+    private readonly lineCounter: LineCounter,
+    readonly source: string,
+  ) {
+    const [yamlError] = document.errors;
+    if (yamlError) throw syntaxError(yamlError, lineCounter, source);
+    // Keys that reach the prototype are refused before any object is built: `after: { __proto__: 14d }` made a soak vanish.
+    visit(document, {
+      Pair(_key, pair) {
+        const key = isScalar(pair.key) ? pair.key.value : undefined;
+        if (typeof key === "string" && FORBIDDEN_KEYS.has(key)) {
+          const range = (pair.key as { range?: [number, number, number] }).range;
+          throw forbiddenKeyError(key, source, range ? lineCounter.linePos(range[0]).line : undefined);
+        }
+      },
+    });
+    try {
+      this.value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (error) {
+      if (error instanceof ReferenceError && /alias/i.test(error.message))
+        throw new ConfigurationError(`expected YAML whose aliases expand to a reasonable size, found more than ${MAX_ALIAS_COUNT} alias expansions`, source);
+      throw error;
     }
   }
-  throw new ConfigurationError(sentence, source);
+
+  /** The line of the deepest node that exists along `path` (the document's first line for the empty path). */
+  lineOf(path: readonly PropertyKey[]): number | undefined {
+    for (let depth = path.length; depth >= 0; depth -= 1) {
+      const node = this.document.getIn(path.slice(0, depth) as (string | number)[], true);
+      if (node && (isScalar(node) || isMap(node) || typeof node === "object") && "range" in (node as object)) {
+        const range = (node as { range?: [number, number, number] }).range;
+        if (range) return this.lineCounter.linePos(range[0]).line;
+      }
+    }
+    return undefined;
+  }
+
+  /** Where a scalar's text starts: the line after the indicator for `|` and `>` blocks. */
+  textLineOf(path: readonly PropertyKey[]): number | undefined {
+    const node = this.document.getIn(path as (string | number)[], true);
+    const line = this.lineOf(path);
+    if (line === undefined || !isScalar(node)) return line;
+    return node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED" ? line + 1 : line;
+  }
+
+  /** The value validated; the first problem becomes one sentence naming the file, the line and the key path. */
+  validate<S extends z.ZodType>(schema: S, data: unknown = this.value, prefix: readonly PropertyKey[] = []): z.infer<S> {
+    const result = schema.safeParse(data) as z.ZodSafeParseResult<z.infer<S>>;
+    if (result.success) return result.data;
+    const { path, sentence } = describeZodError(result.error, data);
+    throw new ConfigurationError(sentence, this.source, this.lineOf([...prefix, ...path]));
+  }
 }

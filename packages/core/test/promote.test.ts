@@ -376,7 +376,7 @@ describe("policy lint", () => {
     ],
     [
       "environments:\n  - name: a\n    requires: [coverag]\n",
-      'environments[0].requires[0]: expected a known gate (coverage, perf, security; add your own to customGates), found "coverag"',
+      'environments[0].requires[0]: expected a known gate (coverage, perf, security, observability; add your own to customGates), found "coverag"',
     ],
     ["environments:\n  - name: a\n  - name: a\n", 'environments[1].name: expected each environment once, found "a" again'],
     [

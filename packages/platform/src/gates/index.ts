@@ -11,6 +11,7 @@ const RUNNERS = {
   coverage: async () => (await import("./coverage.js")).coverageRunner,
   perf: async () => (await import("./perf.js")).perfRunner,
   security: async () => (await import("./security.js")).securityRunner,
+  observability: async () => (await import("./observability.js")).observabilityRunner,
 } satisfies Record<GateId, () => Promise<{ descriptor: { id: string } }>>;
 
 export async function loadGateRunner(id: string): Promise<GateRunner> {

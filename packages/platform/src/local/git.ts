@@ -101,3 +101,30 @@ export async function changedFilesSince(commit: string, cwd: string): Promise<Se
   const output = await git(["-c", "core.quotePath=false", "diff", "--name-only", "--no-renames", "--relative", "-z", commit, "--"], cwd);
   return new Set(output.split("\0").filter(Boolean));
 }
+
+/** Whether the clone is shallow: its oldest commits stand in for all history, so file dates read from it are wrong. */
+export async function isShallowClone(cwd: string): Promise<boolean> {
+  try {
+    return (await git(["rev-parse", "--is-shallow-repository"], cwd)).trim() === "true";
+  } catch {
+    return false;
+  }
+}
+
+/** Paths per git call: far below any command-line limit. */
+const PATHS_PER_CALL = 500;
+
+/** The last commit that changed any of `paths` (relative to `cwd`): when (ms) and which of them; undefined when none is in the history. */
+export async function lastChange(paths: readonly string[], cwd: string): Promise<{ changedMs: number; path: string } | undefined> {
+  let latest: { changedMs: number; path: string } | undefined;
+  for (let start = 0; start < paths.length; start += PATHS_PER_CALL) {
+    const chunk = paths.slice(start, start + PATHS_PER_CALL);
+    const output = await git(["-c", "core.quotePath=false", "log", "-1", "--format=%ct", "--name-only", "--relative", "--", ...chunk], cwd).catch(() => "");
+    const [stamp, ...names] = output.split("\n").filter(Boolean);
+    if (!stamp) continue;
+    const changedMs = Number(stamp) * 1000;
+    const path = names.find((name) => chunk.includes(name)) ?? (chunk[0] as string);
+    if (!latest || changedMs > latest.changedMs) latest = { changedMs, path };
+  }
+  return latest;
+}

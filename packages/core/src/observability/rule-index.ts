@@ -1,0 +1,109 @@
+import type { PromqlQuery, Selector } from "./promql.js";
+import { promDurationMs } from "./promql.js";
+import type { Rule, RuleFile } from "./rules.js";
+
+/** How deep recorded series are followed: recording rules of recording rules are common, chains of ten are not. */
+const MAX_RECORDING_DEPTH = 10;
+
+function labelMatches(selector: Selector, labels: Record<string, string>): boolean {
+  return selector.matchers.every((matcher) => {
+    const value = labels[matcher.label];
+    if (value === undefined) return true; // the rule's series may carry it from its expression: it cannot be ruled out
+    switch (matcher.op) {
+      case "=":
+        return value === matcher.value;
+      case "!=":
+        return value !== matcher.value;
+      default:
+        try {
+          const matches = new RegExp(`^(?:${matcher.value})$`).test(value);
+          return matcher.op === "=~" ? matches : !matches;
+        } catch {
+          return true;
+        }
+    }
+  });
+}
+
+/** The window a metric name says it covers, as recording rules name them: `…_rate5m`, `…:burnrate1h`. */
+function windowFromName(metric: string | undefined): number | undefined {
+  const match = metric ? /(\d+(?:ms|s|m|h|d|w|y))$/.exec(metric) : null;
+  return match ? promDurationMs(match[1] as string) : undefined;
+}
+
+/**
+ * The rules of every file read, indexed so a series can be traced to the
+ * recording rules that produce it: which alerts and which panels read a
+ * metric through recorded series, and over which window a recorded ratio is.
+ */
+export class RuleIndex {
+  readonly alerts: Rule[] = [];
+  readonly records: Rule[] = [];
+  private readonly byRecord = new Map<string, Rule[]>();
+  private readonly baseCache = new Map<Rule, Selector[]>();
+
+  constructor(files: readonly RuleFile[]) {
+    for (const file of files)
+      for (const rule of file.rules) {
+        if (rule.kind === "alert") this.alerts.push(rule);
+        else {
+          this.records.push(rule);
+          const list = this.byRecord.get(rule.name) ?? [];
+          list.push(rule);
+          this.byRecord.set(rule.name, list);
+        }
+      }
+  }
+
+  /** Whether a metric is produced by a recording rule read. */
+  isRecorded(metric: string): boolean {
+    return this.byRecord.has(metric);
+  }
+
+  /** The recording rules whose series a selector can match: by name, narrowed by the rules' own labels. */
+  resolve(selector: Selector): Rule[] {
+    const rules = selector.metric ? this.byRecord.get(selector.metric) : undefined;
+    return rules ? rules.filter((rule) => labelMatches(selector, rule.labels)) : [];
+  }
+
+  private baseOfRule(rule: Rule, depth: number): Selector[] {
+    const cached = this.baseCache.get(rule);
+    if (cached) return cached;
+    // Marked before descending, so a rule that (wrongly) reads itself ends the walk.
+    this.baseCache.set(rule, []);
+    const base = this.baseOf(rule.query.selectors(), depth + 1);
+    this.baseCache.set(rule, base);
+    return base;
+  }
+
+  private baseOf(selectors: readonly Selector[], depth: number): Selector[] {
+    if (depth > MAX_RECORDING_DEPTH) return [...selectors];
+    return selectors.flatMap((selector) => {
+      const rules = this.resolve(selector);
+      return rules.length ? rules.flatMap((rule) => this.baseOfRule(rule, depth)) : [selector];
+    });
+  }
+
+  /** The scraped series behind a query: recorded series replaced by what their rules read, all the way down. */
+  baseSelectors(query: PromqlQuery): Selector[] {
+    return this.baseOf(query.selectors(), 0);
+  }
+
+  /** The window a selector's value covers: its range, its recording rules' common range, or the window its name states. */
+  windowOf(selector: Selector, depth = 0): number | undefined {
+    if (selector.rangeMs !== undefined) return selector.rangeMs;
+    const rules = depth < MAX_RECORDING_DEPTH ? this.resolve(selector) : [];
+    const fromRules = new Set(rules.map((rule) => this.windowOfSelectors(rule.query.selectors(), depth + 1)));
+    if (fromRules.size === 1) {
+      const [window] = fromRules;
+      if (window !== undefined) return window;
+    }
+    return windowFromName(selector.metric);
+  }
+
+  /** The one window a set of selectors covers, when they agree. */
+  windowOfSelectors(selectors: readonly Selector[], depth = 0): number | undefined {
+    const windows = new Set(selectors.map((selector) => this.windowOf(selector, depth)).filter((window) => window !== undefined));
+    return windows.size === 1 ? [...windows][0] : undefined;
+  }
+}
