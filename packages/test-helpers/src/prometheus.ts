@@ -19,14 +19,16 @@ export async function startExporter(exposition: () => string): Promise<{ port: n
 
 /**
  * A real Prometheus (Debian's package) on loopback, scraping `targets` every
- * second, with its data in a temp dir. Stopped and removed by `stop()`.
+ * second (job `sample`) and evaluating `ruleFiles` every second, with its
+ * data in a temp dir. Stopped and removed by `stop()`.
  */
-export async function startPrometheus(targets: string[]): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startPrometheus(targets: string[], ruleFiles: string[] = []): Promise<{ url: string; stop(): Promise<void> }> {
   if (!existsSync(PROMETHEUS)) throw new Error("no Prometheus server: apt-get install -y prometheus (.ci/run does)");
   const dir = mkdtempSync(join(tmpdir(), "rg-prometheus-"));
+  const rules = ruleFiles.length ? `rule_files: [${ruleFiles.map((file) => JSON.stringify(file)).join(", ")}]\n` : "";
   writeFileSync(
     join(dir, "prometheus.yml"),
-    `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: sample\n    static_configs:\n      - targets: [${targets.map((target) => `"${target}"`).join(", ")}]\n`,
+    `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n${rules}scrape_configs:\n  - job_name: sample\n    static_configs:\n      - targets: [${targets.map((target) => `"${target}"`).join(", ")}]\n`,
   );
   const port = await freePort();
   const child: ChildProcess = spawn(

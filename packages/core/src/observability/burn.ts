@@ -79,13 +79,14 @@ export function burnConditions(alert: Rule, index: RuleIndex): BurnCondition[] {
 
 const BURN_METRIC = /burn_?rate|sli_error|error_budget|^slo:/i;
 
-/** Whether an alert is about an error budget: paired windows, the labels burn alerts carry, or the metrics they read. */
-export function isBurnAlert(alert: Rule, conditions: readonly BurnCondition[]): boolean {
+/** Whether an alert is about an error budget: the labels burn alerts carry, the metrics they read, or two windows joined by `and`. */
+export function isBurnAlert(alert: Rule, conditions: () => readonly BurnCondition[]): boolean {
   return (
-    conditions.some((condition) => condition.shortMs !== undefined) ||
     ("long" in alert.labels && "short" in alert.labels) ||
     "sloth_severity" in alert.labels ||
-    alert.query.metrics().some((metric) => BURN_METRIC.test(metric))
+    alert.query.metrics().some((metric) => BURN_METRIC.test(metric)) ||
+    // Only a conjunction can pair windows: most alerts have none, and their conditions are never computed.
+    (alert.query.conjunctions().length > 0 && conditions().some((condition) => condition.shortMs !== undefined))
   );
 }
 
@@ -100,7 +101,13 @@ function sameSeries(wanted: Selector, found: Selector): boolean {
 /** How an alert is tied to an SLO, for the summary: Sloth's labels, the spec's alert name, or the series both read. */
 export type SloLink = "labels" | "name" | "series";
 
-function linkOf(slo: SloSpec, alert: Rule, burnShaped: boolean, index: RuleIndex): SloLink | undefined {
+function linkOf(
+  slo: SloSpec,
+  sli: { series: readonly Selector[]; metrics: ReadonlySet<string> },
+  alert: Rule,
+  burnShaped: boolean,
+  index: RuleIndex,
+): SloLink | undefined {
   const sloth = alert.query
     .selectors()
     .some((selector) =>
@@ -114,9 +121,11 @@ function linkOf(slo: SloSpec, alert: Rule, burnShaped: boolean, index: RuleIndex
   if (sloth || [alert.labels.slo, alert.labels.sloth_slo, alert.labels.slo_name].includes(slo.name)) return "labels";
   if (!burnShaped) return undefined;
   if (slo.alerting?.name && slo.alerting.name === alert.name) return "name";
-  const wanted = slo.queries.flatMap((query) => index.baseSelectors(query));
+  // The metrics first: only an alert reading the SLI's metrics can read its series.
+  const metrics = index.baseMetrics(alert.query);
+  if (![...sli.metrics].some((metric) => metrics.has(metric))) return undefined;
   const found = index.baseSelectors(alert.query);
-  return wanted.some((selector) => found.some((candidate) => sameSeries(selector, candidate))) ? "series" : undefined;
+  return sli.series.some((selector) => found.some((candidate) => sameSeries(selector, candidate))) ? "series" : undefined;
 }
 
 /** How one expected window pair of an SLO fared against its alerts. */
@@ -188,14 +197,20 @@ export function checkSloAlerts(
 ): SloAlertsResult {
   const tolerance = settings.slo.tolerance;
   const findings: Finding[] = [];
-  const conditionsOf = new Map(index.alerts.map((alert) => [alert, burnConditions(alert, index)]));
-  const burnAlerts = new Set(index.alerts.filter((alert) => isBurnAlert(alert, conditionsOf.get(alert) ?? [])));
+  const computed = new Map<Rule, BurnCondition[]>();
+  const conditionsOf = (alert: Rule) => {
+    if (!computed.has(alert)) computed.set(alert, burnConditions(alert, index));
+    return computed.get(alert) as BurnCondition[];
+  };
+  const burnAlerts = new Set(index.alerts.filter((alert) => isBurnAlert(alert, () => conditionsOf(alert))));
   const linked = new Set<Rule>();
   const verdicts: SloVerdict[] = [];
   for (const slo of slos) {
     const budget = 1 - slo.objective;
+    const series = slo.queries.flatMap((query) => index.baseSelectors(query));
+    const sli = { series, metrics: new Set(series.flatMap((selector) => (selector.metric ? [selector.metric] : []))) };
     const alerts = index.alerts.flatMap((alert) => {
-      const link = linkOf(slo, alert, burnAlerts.has(alert), index);
+      const link = linkOf(slo, sli, alert, burnAlerts.has(alert), index);
       return link ? [{ alert, link }] : [];
     });
     for (const { alert } of alerts) {
@@ -216,7 +231,7 @@ export function checkSloAlerts(
     for (const window of expectedWindows(slo, declared, settings)) {
       const expected = window.factor * budget;
       const verdict: WindowVerdict = { severity: window.severity, longMs: window.longMs, shortMs: window.shortMs, factor: window.factor, status: "missing" };
-      const candidates = alerts.flatMap(({ alert }) => (conditionsOf.get(alert) ?? []).map((condition) => ({ alert, condition })));
+      const candidates = alerts.flatMap(({ alert }) => conditionsOf(alert).map((condition) => ({ alert, condition })));
       const sameWindows = candidates.filter(({ condition }) => condition.longMs === window.longMs && condition.shortMs === window.shortMs);
       const longOnly = candidates.filter(({ condition }) => condition.longMs === window.longMs && condition.shortMs === undefined);
       const accepts = (threshold: number) => close(threshold, expected, tolerance) || close(threshold, window.factor, tolerance);

@@ -1,4 +1,5 @@
 import { parseDuration } from "../durations.js";
+import { quoted } from "../errors.js";
 import type { Check, Finding } from "../report/schema.js";
 import { checkSloAlerts, type SloVerdict } from "./burn.js";
 import { lintDashboards } from "./dashboard-lint.js";
@@ -63,6 +64,12 @@ export interface ObservabilityEvaluation {
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
 
+/** What promtool said, without its "Checking" and "FAILED:" lines. */
+function promtoolReason(output: string): string {
+  const lines = output.split("\n").filter((line) => line.trim() && !/^Checking |^\s*(FAILED|SUCCESS)\b/.test(line));
+  return lines.join(" ").trim() || "see promtool check rules";
+}
+
 /** A check from its findings: an error fails it, a warning warns, none passes. */
 function decided(
   id: ObservabilityCheckId,
@@ -122,12 +129,7 @@ export function evaluateObservability(settings: ObservabilitySettings, inputs: O
         ruleFindings.push({
           id: "promtool-rejects",
           severity: "error",
-          message: `promtool ${inputs.promtool.version} rejects this file, which the PromQL grammar accepts: ${
-            verdict.output
-              .split("\n")
-              .find((line) => /FAILED|error/i.test(line))
-              ?.trim() ?? "see promtool check rules"
-          }`,
+          message: `promtool ${inputs.promtool.version} rejects this file, which the PromQL grammar accepts: ${quoted(promtoolReason(verdict.output), 300)}`,
           location: { path: verdict.path },
         });
       else if (verdict.ok && ours)

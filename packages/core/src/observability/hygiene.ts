@@ -50,7 +50,12 @@ function at(rule: Rule): Finding["location"] {
 }
 
 /** The runbook link: in the repository (the file, and the anchor among its headings) or under an allowed prefix. */
-function runbookFinding(alert: Rule, context: HygieneContext, severity: Finding["severity"]): Finding | undefined {
+function runbookFinding(
+  alert: Rule,
+  context: HygieneContext,
+  severity: Finding["severity"],
+  anchorsOf: (path: string, text: string) => Set<string>,
+): Finding | undefined {
   const name = context.settings.runbookAnnotation;
   const link = alert.annotations[name]?.trim();
   const label = `alert ${quoted(alert.name)}`;
@@ -85,12 +90,8 @@ function runbookFinding(alert: Rule, context: HygieneContext, severity: Finding[
       message: `${label}: ${name} points at ${target.path}, which is not in the repository`,
       location: at(alert),
     };
-  if (
-    target.anchor &&
-    /\.(md|markdown)$/i.test(target.path) &&
-    !markdownAnchors(text).has(decodeURIComponent(target.anchor).toLowerCase()) &&
-    !markdownAnchors(text).has(target.anchor)
-  )
+  const anchors = target.anchor && /\.(md|markdown)$/i.test(target.path) ? anchorsOf(target.path, text) : undefined;
+  if (anchors && target.anchor && !anchors.has(target.anchor) && !anchors.has(decodeURIComponent(target.anchor).toLowerCase()))
     return {
       id: "alert-runbook-anchor",
       severity,
@@ -111,9 +112,15 @@ export function checkAlertHygiene(index: RuleIndex, context: HygieneContext): Fi
   if (settings.severity === "off") return [];
   const severity: Finding["severity"] = settings.severity === "warn" ? "warning" : "error";
   const findings: Finding[] = [];
+  // Many alerts link sections of the same runbook: its headings are read once.
+  const anchors = new Map<string, Set<string>>();
+  const anchorsOf = (path: string, text: string) => {
+    if (!anchors.has(path)) anchors.set(path, markdownAnchors(text));
+    return anchors.get(path) as Set<string>;
+  };
   for (const alert of index.alerts) {
     const label = `alert ${quoted(alert.name)}`;
-    const runbook = runbookFinding(alert, context, severity);
+    const runbook = runbookFinding(alert, context, severity, anchorsOf);
     if (runbook) findings.push(runbook);
     const missing = settings.annotations.filter((name) => !alert.annotations[name]?.trim());
     if (missing.length)

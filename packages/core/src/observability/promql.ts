@@ -114,44 +114,29 @@ interface Substituted {
 function substitute(text: string, dialect: PromqlDialect): Substituted {
   const placeholders = new Map<string, string>();
   if (dialect === "prometheus") return { text, placeholders };
-  const pattern = dialect === "grafana" ? /\$\{[^}\n]*\}|\$\w+|\[\[\w+(?::\w+)?\]\]/y : /\{\{\s*\.window\s*\}\}/y;
+  const variable = dialect === "grafana" ? "\\$\\{[^}\\n]*\\}|\\$\\w+|\\[\\[\\w+(?::\\w+)?\\]\\]" : "\\{\\{\\s*\\.window\\s*\\}\\}";
+  // Quotes and variables in one scan: a variable inside a string literal (a label value) stays as it is.
+  const tokens = new RegExp(`["'\`]|${variable}`, "g");
   let out = "";
-  let index = 0;
-  let quote: string | undefined;
-  while (index < text.length) {
-    const char = text[index] as string;
-    if (quote) {
-      out += char;
-      if (char === "\\" && quote !== "`") {
-        out += text[index + 1] ?? "";
-        index += 2;
-        continue;
-      }
-      if (char === quote) quote = undefined;
-      index += 1;
+  let last = 0;
+  for (let match = tokens.exec(text); match; match = tokens.exec(text)) {
+    const token = match[0];
+    if (token.length === 1) {
+      // Skip to the closing quote (backslash escapes, except in raw backtick strings).
+      let end = match.index + 1;
+      while (end < text.length && text[end] !== token) end += token !== "`" && text[end] === "\\" ? 2 : 1;
+      tokens.lastIndex = end + 1;
       continue;
     }
-    if (char === '"' || char === "'" || char === "`") {
-      quote = char;
-      out += char;
-      index += 1;
-      continue;
-    }
-    pattern.lastIndex = index;
-    const match = pattern.exec(text);
     // `[[var]]` only counts where a name stands, not as a range's brackets.
-    if (match && !(match[0].startsWith("[[") && inDurationPosition(text, index))) {
-      const duration = inDurationPosition(text, index) || dialect === "sloth";
-      const placeholder = duration ? `${1_000_000 + placeholders.size}ms` : `grafana_variable_${placeholders.size}`;
-      placeholders.set(placeholder, match[0]);
-      out += placeholder;
-      index += match[0].length;
-      continue;
-    }
-    out += char;
-    index += 1;
+    if (token.startsWith("[[") && inDurationPosition(text, match.index)) continue;
+    const duration = dialect === "sloth" || inDurationPosition(text, match.index);
+    const placeholder = duration ? `${1_000_000 + placeholders.size}ms` : `grafana_variable_${placeholders.size}`;
+    placeholders.set(placeholder, token);
+    out += text.slice(last, match.index) + placeholder;
+    last = match.index + token.length;
   }
-  return { text: out, placeholders };
+  return { text: out + text.slice(last), placeholders };
 }
 
 /** A syntax error: where (0-based offset in the query) and one sentence. */
@@ -170,6 +155,9 @@ export class PromqlQuery {
   private readonly top: SyntaxNode;
   private readonly text: string;
   private readonly placeholders: Map<string, string>;
+  private readonly vectorSelectors: SyntaxNode[] = [];
+  private readonly binaryExprs: SyntaxNode[] = [];
+  private readonly functionNames: string[] = [];
   private selectorCache?: Selector[];
 
   constructor(
@@ -180,17 +168,20 @@ export class PromqlQuery {
     this.text = substituted.text;
     this.placeholders = substituted.placeholders;
     this.top = parser.parse(this.text).topNode;
-    this.error = this.findError();
+    // One walk of the tree collects every node the questions below ask about.
+    let errorAt: number | undefined;
+    this.top.cursor().iterate((node) => {
+      if (node.type.isError) errorAt ??= node.from;
+      else if (node.type.name === "VectorSelector") this.vectorSelectors.push(node.node);
+      else if (node.type.name === "BinaryExpr") this.binaryExprs.push(node.node);
+      else if (node.type.name === "FunctionIdentifier") this.functionNames.push(this.slice(node.node));
+    });
+    this.error = this.describeError(errorAt);
   }
 
-  private findError(): PromqlError | undefined {
+  private describeError(errorAt: number | undefined): PromqlError | undefined {
     if (this.text.trim() === "") return { offset: 0, message: "expected a PromQL expression, found an empty one" };
-    let offset: number | undefined;
-    this.top.cursor().iterate((node) => {
-      if (offset !== undefined) return false;
-      if (node.type.isError) offset = node.from;
-      return undefined;
-    });
+    let offset = errorAt;
     if (offset === undefined) return undefined;
     // An error at the very end is where the text ends, not after its trailing newline.
     offset = Math.min(offset, this.text.trimEnd().length);
@@ -220,13 +211,9 @@ export class PromqlQuery {
     return { range: text, rangeMs: promDurationMs(text) };
   }
 
-  private nodesOf(...names: string[]): SyntaxNode[] {
-    const found: SyntaxNode[] = [];
-    const wanted = new Set(names);
-    this.top.cursor().iterate((node) => {
-      if (wanted.has(node.type.name)) found.push(node.node);
-    });
-    return found;
+  /** The collected nodes that lie within `node`. */
+  private within(nodes: readonly SyntaxNode[], node: SyntaxNode): SyntaxNode[] {
+    return nodes.filter((inner) => inner.from >= node.from && inner.to <= node.to);
   }
 
   private selectorAt(node: SyntaxNode): Selector {
@@ -263,7 +250,7 @@ export class PromqlQuery {
 
   /** Every selector of the query, in order. */
   selectors(): Selector[] {
-    this.selectorCache ??= this.nodesOf("VectorSelector").map((node) => this.selectorAt(node));
+    this.selectorCache ??= this.vectorSelectors.map((node) => this.selectorAt(node));
     return this.selectorCache;
   }
 
@@ -274,11 +261,7 @@ export class PromqlQuery {
 
   /** Selectors within a part of the tree. */
   private selectorsIn(node: SyntaxNode): Selector[] {
-    const found: Selector[] = [];
-    node.cursor().iterate((inner) => {
-      if (inner.type.name === "VectorSelector") found.push(this.selectorAt(inner.node));
-    });
-    return found;
+    return this.within(this.vectorSelectors, node).map((inner) => this.selectorAt(inner));
   }
 
   /** The value of a constant expression (`14.4 * 0.001`, `(1 - 0.999)`); undefined when it reads series. */
@@ -345,30 +328,23 @@ export class PromqlQuery {
 
   /** Every comparison of series with a constant, in order. */
   comparisons(): Comparison[] {
-    return this.nodesOf("BinaryExpr").flatMap((node) => this.comparisonAt(node) ?? []);
+    return this.binaryExprs.flatMap((node) => this.comparisonAt(node) ?? []);
   }
 
   private comparisonsIn(node: SyntaxNode): Comparison[] {
-    const found: Comparison[] = [];
-    node.cursor().iterate((inner) => {
-      if (inner.type.name === "BinaryExpr") {
-        const comparison = this.comparisonAt(inner.node);
-        if (comparison) found.push(comparison);
-      }
-    });
-    return found;
+    return this.within(this.binaryExprs, node).flatMap((inner) => this.comparisonAt(inner) ?? []);
   }
 
   /** Every `a and b` with the comparisons on each side. */
   conjunctions(): Conjunction[] {
-    return this.nodesOf("BinaryExpr")
+    return this.binaryExprs
       .filter((node) => node.firstChild?.nextSibling?.type.name === "And")
       .map((node) => ({ left: this.comparisonsIn(node.firstChild as SyntaxNode), right: this.comparisonsIn(node.lastChild as SyntaxNode) }));
   }
 
   /** Whether the query divides one series by another (a ratio, whose unit is not its operands'). */
   dividesSeries(): boolean {
-    return this.nodesOf("BinaryExpr").some(
+    return this.binaryExprs.some(
       (node) =>
         node.firstChild?.nextSibling?.type.name === "Div" &&
         node.firstChild &&
@@ -380,6 +356,6 @@ export class PromqlQuery {
 
   /** Names of the functions the query calls (`histogram_quantile`, `rate`…), each once. */
   functions(): string[] {
-    return [...new Set(this.nodesOf("FunctionIdentifier").map((node) => this.slice(node)))];
+    return [...new Set(this.functionNames)];
   }
 }

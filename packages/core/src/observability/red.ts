@@ -132,13 +132,16 @@ export function checkRed(requestMetrics: readonly string[], slos: readonly SloSp
   for (const metric of requestMetrics) consider(metric, true);
   // Without a list in the policy: what the SLOs read, and whatever the rules and dashboards read that is named like a request metric.
   if (requestMetrics.length === 0) {
-    for (const slo of slos) for (const query of slo.queries) for (const selector of index.baseSelectors(query)) consider(selector.metric, true);
-    for (const rule of [...index.records, ...index.alerts]) for (const selector of index.baseSelectors(rule.query)) consider(selector.metric);
+    for (const slo of slos) for (const query of slo.queries) for (const metric of index.baseMetrics(query)) consider(metric, true);
+    for (const rule of [...index.records, ...index.alerts]) for (const metric of index.baseMetrics(rule.query)) consider(metric);
     for (const dashboard of dashboards)
       for (const panel of dashboard.panels) for (const target of panel.targets) for (const selector of target.query.selectors()) consider(selector.metric);
   }
-  const keysOf = (queries: readonly PromqlQuery[]) =>
-    new Set(queries.flatMap((query) => index.baseSelectors(query).flatMap((selector) => (selector.metric ? [familyKey(selector.metric)] : []))));
+  const keysOf = (queries: readonly PromqlQuery[]) => {
+    const keys = new Set<string>();
+    for (const query of queries) for (const metric of index.baseMetrics(query)) keys.add(familyKey(metric));
+    return keys;
+  };
   const recorded = keysOf(index.records.map((rule) => rule.query));
   const alerted = keysOf(index.alerts.map((rule) => rule.query));
   const measured = keysOf(slos.flatMap((slo) => slo.queries));

@@ -25,6 +25,11 @@ function labelMatches(selector: Selector, labels: Record<string, string>): boole
   });
 }
 
+/** A selector's identity: its metric, its matchers and its range. */
+function selectorKey(selector: Selector): string {
+  return `${selector.metric ?? ""}{${selector.matchers.map((matcher) => `${matcher.label}${matcher.op}${JSON.stringify(matcher.value)}`).join(",")}}[${selector.range ?? ""}]${selector.call ?? ""}`;
+}
+
 /** The window a metric name says it covers, as recording rules name them: `…_rate5m`, `…:burnrate1h`. */
 function windowFromName(metric: string | undefined): number | undefined {
   const match = metric ? /(\d+(?:ms|s|m|h|d|w|y))$/.exec(metric) : null;
@@ -41,6 +46,11 @@ export class RuleIndex {
   readonly records: Rule[] = [];
   private readonly byRecord = new Map<string, Rule[]>();
   private readonly baseCache = new Map<Rule, Selector[]>();
+  private readonly queryBaseCache = new WeakMap<PromqlQuery, Selector[]>();
+  private readonly selectorBaseCache = new Map<string, Selector[]>();
+  private readonly windowCache = new Map<Rule, number | undefined>();
+  private readonly ruleMetricsCache = new Map<Rule, ReadonlySet<string>>();
+  private readonly queryMetricsCache = new WeakMap<PromqlQuery, ReadonlySet<string>>();
 
   constructor(files: readonly RuleFile[]) {
     for (const file of files)
@@ -76,29 +86,94 @@ export class RuleIndex {
     return base;
   }
 
+  /** Each distinct selector once: a recorded series defined in many files must not multiply what it reads. */
   private baseOf(selectors: readonly Selector[], depth: number): Selector[] {
     if (depth > MAX_RECORDING_DEPTH) return [...selectors];
-    return selectors.flatMap((selector) => {
-      const rules = this.resolve(selector);
-      return rules.length ? rules.flatMap((rule) => this.baseOfRule(rule, depth)) : [selector];
-    });
+    const distinct = new Map<string, Selector>();
+    for (const selector of selectors) for (const base of this.baseOfSelector(selector, depth)) distinct.set(selectorKey(base), base);
+    return [...distinct.values()];
+  }
+
+  /** What one selector reads, once per distinct selector (the same recorded series is read by many rules and panels). */
+  private baseOfSelector(selector: Selector, depth: number): Selector[] {
+    const key = selectorKey(selector);
+    const cached = this.selectorBaseCache.get(key);
+    if (cached) return cached;
+    const rules = this.resolve(selector);
+    if (rules.length === 0) return [selector];
+    const distinct = new Map<string, Selector>();
+    for (const rule of rules) for (const base of this.baseOfRule(rule, depth)) distinct.set(selectorKey(base), base);
+    const base = [...distinct.values()];
+    this.selectorBaseCache.set(key, base);
+    return base;
   }
 
   /** The scraped series behind a query: recorded series replaced by what their rules read, all the way down. */
   baseSelectors(query: PromqlQuery): Selector[] {
-    return this.baseOf(query.selectors(), 0);
+    let base = this.queryBaseCache.get(query);
+    if (!base) {
+      base = this.baseOf(query.selectors(), 0);
+      this.queryBaseCache.set(query, base);
+    }
+    return base;
+  }
+
+  /**
+   * The scraped metrics behind a query, by name only: what the RED matrix
+   * and the SLO links need first, far cheaper than the selectors when a
+   * recorded series is defined in many files.
+   */
+  baseMetrics(query: PromqlQuery): ReadonlySet<string> {
+    let metrics = this.queryMetricsCache.get(query);
+    if (!metrics) {
+      metrics = this.metricsOf(query.selectors(), 0);
+      this.queryMetricsCache.set(query, metrics);
+    }
+    return metrics;
+  }
+
+  private metricsOf(selectors: readonly Selector[], depth: number): Set<string> {
+    const metrics = new Set<string>();
+    for (const selector of selectors) {
+      const rules = depth <= MAX_RECORDING_DEPTH ? this.resolve(selector) : [];
+      if (rules.length === 0) {
+        if (selector.metric) metrics.add(selector.metric);
+        continue;
+      }
+      for (const rule of rules) for (const metric of this.metricsOfRule(rule, depth + 1)) metrics.add(metric);
+    }
+    return metrics;
+  }
+
+  private metricsOfRule(rule: Rule, depth: number): ReadonlySet<string> {
+    const cached = this.ruleMetricsCache.get(rule);
+    if (cached) return cached;
+    // Marked before descending, so a rule that (wrongly) reads itself ends the walk.
+    this.ruleMetricsCache.set(rule, new Set());
+    const metrics = this.metricsOf(rule.query.selectors(), depth);
+    this.ruleMetricsCache.set(rule, metrics);
+    return metrics;
   }
 
   /** The window a selector's value covers: its range, its recording rules' common range, or the window its name states. */
   windowOf(selector: Selector, depth = 0): number | undefined {
     if (selector.rangeMs !== undefined) return selector.rangeMs;
     const rules = depth < MAX_RECORDING_DEPTH ? this.resolve(selector) : [];
-    const fromRules = new Set(rules.map((rule) => this.windowOfSelectors(rule.query.selectors(), depth + 1)));
+    const fromRules = new Set(rules.map((rule) => this.windowOfRule(rule, depth + 1)));
     if (fromRules.size === 1) {
       const [window] = fromRules;
       if (window !== undefined) return window;
     }
     return windowFromName(selector.metric);
+  }
+
+  private windowOfRule(rule: Rule, depth: number): number | undefined {
+    if (!this.windowCache.has(rule)) {
+      // Marked before descending, so a rule that (wrongly) reads itself ends the walk.
+      this.windowCache.set(rule, undefined);
+      this.windowCache.set(rule, this.windowOfSelectors(rule.query.selectors(), depth));
+    }
+    return this.windowCache.get(rule);
   }
 
   /** The one window a set of selectors covers, when they agree. */

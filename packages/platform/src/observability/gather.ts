@@ -1,5 +1,4 @@
 import { readFileSync, statSync } from "node:fs";
-import { stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { ConfigurationError } from "@release-gates/core";
 import {
@@ -16,7 +15,7 @@ import {
   type SdkEnvironment,
 } from "@release-gates/core/observability";
 import type { ReportInput } from "../kit/run-gate.js";
-import { displayPath, expandGlobs, listFiles, projectInput, readTextFile } from "../local/files.js";
+import { displayPath, expandGlobs, listFiles, projectInput, readSmallTextFile } from "../local/files.js";
 import { isShallowClone, lastChange } from "../local/git.js";
 
 /** A monitoring file larger than this is refused: a dashboard is kilobytes, a rule file rarely a megabyte. */
@@ -24,15 +23,15 @@ const MAX_EVIDENCE_BYTES = 64 * 1024 * 1024;
 /** Runbook targets are read to check their anchors; a larger "runbook" is not one. */
 const MAX_LINKED_BYTES = 4 * 1024 * 1024;
 
-async function readEvidenceFile(cwd: string, path: string, expected: string): Promise<{ shown: string; text: string; sha256: string }> {
+function readEvidenceFile(cwd: string, path: string, expected: string): { shown: string; text: string; sha256: string } {
   const { path: absolute, shown } = projectInput(cwd, path);
-  const info = await stat(absolute).catch(() => undefined);
+  const info = statSync(absolute, { throwIfNoEntry: false });
   if (info && info.size > MAX_EVIDENCE_BYTES)
     throw new ConfigurationError(
       `expected ${expected} under ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB, found ${Math.round(info.size / 1024 / 1024)} MB: narrow the globs`,
       shown,
     );
-  return { shown, ...(await readTextFile(absolute, shown, expected)) };
+  return { shown, ...readSmallTextFile(absolute, shown, expected) };
 }
 
 /**
@@ -51,7 +50,7 @@ export async function readEvidence(
     const shown = displayPath(cwd, path);
     if (read.has(shown)) return;
     read.add(shown);
-    const file = await readEvidenceFile(cwd, path, "a monitoring file (rules, SLOs, dashboards)");
+    const file = readEvidenceFile(cwd, path, "a monitoring file (rules, SLOs, dashboards)");
     reader.add(file.shown, file.text);
     inputs.push({ path: file.shown, format: "observability", sha256: file.sha256 });
   };
@@ -82,7 +81,7 @@ export async function readEvidence(
       const shown = displayPath(cwd, join(folder, name));
       if (read.has(shown)) continue;
       read.add(shown);
-      const file = await readEvidenceFile(cwd, shown, "a Grafana dashboard (JSON)");
+      const file = readEvidenceFile(cwd, shown, "a Grafana dashboard (JSON)");
       extra.add(file.shown, file.text);
       inputs.push({ path: file.shown, format: "observability", sha256: file.sha256 });
     }
@@ -114,7 +113,7 @@ export async function readDocuments(
     if (documentSettings.severity === "off") continue;
     const [path] = await expandGlobs(documentSettings.paths, cwd);
     if (!path) continue;
-    const file = await readEvidenceFile(cwd, path, "a Markdown document");
+    const file = readEvidenceFile(cwd, path, "a Markdown document");
     inputs.push({ path: file.shown, format: `${kind}-document`, sha256: file.sha256 });
     const history = inGit && !shallow ? await lastChange([file.shown], cwd) : undefined;
     documents[kind] = {
@@ -154,7 +153,7 @@ export async function readTelemetry(
     return expandGlobs(globs, cwd);
   };
   const attempt = async (check: "telemetry.traces" | "telemetry.logs", path: string, expected: string, use: (shown: string, text: string) => void) => {
-    const file = await readEvidenceFile(cwd, path, expected);
+    const file = readEvidenceFile(cwd, path, expected);
     inputs.push({ path: file.shown, format: check, sha256: file.sha256 });
     try {
       use(file.shown, file.text);
