@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { join } from "node:path";
+import { GATES } from "@release-gates/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { releaseTree, repoRoot, requireReleaseTree } from "./support.js";
@@ -36,7 +37,7 @@ describe("the bundles in the release tree", () => {
 
   it("every action.yml runs a bundle that exists", () => {
     const actions = readdirSync(releaseTree).filter((name) => existsSync(join(releaseTree, name, "action.yml")));
-    expect(actions).toEqual(expect.arrayContaining(["coverage-gate", "perf-gate", "security-gate", "promote"]));
+    expect(actions).toEqual(expect.arrayContaining(["promote", ...GATES.map((gate) => `${gate.id}-gate`)]));
     for (const action of actions) {
       const { runs } = parse(readFileSync(join(releaseTree, action, "action.yml"), "utf8"));
       expect(existsSync(join(releaseTree, action, runs.main)), `${action}: ${runs.main}`).toBe(true);
@@ -63,16 +64,12 @@ describe("the reusable workflow in the release tree", () => {
       const match = /^[\w.-]+\/release-gates\/([\w-]+)@v(.+)$/.exec(step.uses ?? "");
       return match ? [{ step, action: match[1] as string, version: match[2] }] : [];
     });
-    expect(new Set(ours.map((entry) => entry.action))).toEqual(new Set(["promote", "coverage-gate", "perf-gate", "security-gate"]));
+    expect(new Set(ours.map((entry) => entry.action))).toEqual(new Set(["promote", ...GATES.map((gate) => `${gate.id}-gate`)]));
     for (const { step, action, version: used } of ours) {
       expect(used).toBe(version);
       const declared = Object.keys(parse(readFileSync(join(releaseTree, action, "action.yml"), "utf8")).inputs);
       for (const input of Object.keys(step.with ?? {})) expect(declared, `${action} input`).toContain(input);
     }
-    expect(ours.filter((entry) => entry.action.endsWith("-gate")).map((entry) => entry.step.if)).toEqual([
-      "matrix.gate == 'coverage'",
-      "matrix.gate == 'perf'",
-      "matrix.gate == 'security'",
-    ]);
+    expect(ours.filter((entry) => entry.action.endsWith("-gate")).map((entry) => entry.step.if)).toEqual(GATES.map((gate) => `matrix.gate == '${gate.id}'`));
   });
 });

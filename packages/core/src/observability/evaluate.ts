@@ -152,11 +152,9 @@ export function evaluateObservability(settings: ObservabilitySettings, inputs: O
     }
   }
   const ruleCount = index.alerts.length + index.records.length;
-  if (evidence.ruleFiles.length === 0 && ruleFindings.length === 0)
-    record(
-      noData("rules.valid", "No Prometheus rule file found: give gates.observability.files (rule files or PrometheusRule manifests).", settings.onNoData),
-      [],
-    );
+  // A rule file with no rules proves nothing: `groups: []` is no evidence.
+  if (ruleCount === 0 && !ruleFindings.some((finding) => finding.severity !== "notice"))
+    record(noData("rules.valid", "No Prometheus rule found: give gates.observability.files (rule files or PrometheusRule manifests).", settings.onNoData), ruleFindings);
   else
     record(
       decided(
@@ -258,9 +256,10 @@ export function evaluateObservability(settings: ObservabilitySettings, inputs: O
         redFindings,
       );
   }
-  if (settings.dashboards.lint !== "off" && evidence.dashboards.length > 0) {
+  const panels = evidence.dashboards.reduce((sum, dashboard) => sum + dashboard.panels.filter((panel) => panel.targets.length > 0).length, 0);
+  // Without a panel that queries anything there is nothing to lint: dashboards.red says what is missing.
+  if (settings.dashboards.lint !== "off" && panels > 0) {
     const lint = lintDashboards(evidence.dashboards, settings.dashboards.lint === "warn" ? "warning" : "error");
-    const panels = evidence.dashboards.reduce((sum, dashboard) => sum + dashboard.panels.length, 0);
     record(
       decided(
         "dashboards.lint",
