@@ -3,7 +3,8 @@
 // rules), 20 Sloth SLOs and 500 Grafana dashboards built from the corpus's mixins, in its own
 // process so peak RSS is that run's alone. Target: under 3 s and 300 MB on a 2-core machine.
 //   npm run bench            (generates bench/.data/observability-tree once)
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse, stringify } from "yaml";
 import { measure, RUNS } from "./measure.mjs";
@@ -84,4 +85,17 @@ if (process.argv[2] === "--run") {
   console.log(
     `| observability gate, static (read, parse, join, decide, report) | ${(median.ms / 1000).toFixed(2)} s | ${median.all.join(", ")} | ${median.maxRssMB} MB | ${median.findings} |`,
   );
+  const promtool = promtoolCheckRules();
+  if (promtool) console.log(`| promtool check rules, the same rule files (parse and lint only) | ${promtool.seconds} s | | ${promtool.maxRssMB} MB | |`);
+  else console.log("(promtool not on the PATH: apt-get install -y prometheus adds the comparison row)");
+}
+
+/** What Prometheus's own checker takes on the rule files alone, through GNU time for its peak RSS. */
+function promtoolCheckRules() {
+  const rules = resolve(tree, "monitoring/rules");
+  const files = readdirSync(rules).map((name) => resolve(rules, name));
+  const child = spawnSync("/usr/bin/time", ["-f", "%e %M", "promtool", "check", "rules", ...files], { encoding: "utf8", maxBuffer: 64 << 20 });
+  if (child.error || child.status === 127) return undefined;
+  const [seconds, kilobytes] = child.stderr.trim().split("\n").pop().split(" ");
+  return { seconds, maxRssMB: Math.round(Number(kilobytes) / 1024) };
 }

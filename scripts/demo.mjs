@@ -3,8 +3,10 @@
 // `npm run demo` builds first:
 //  1. every gate: coverage for two environments of its policy (staging passes;
 //     testnet, stricter, fails and says by how much), security (a vulnerable
-//     lodash, with the fix) and perf (k6 results against the policy's
-//     thresholds), writing their reports to examples/sample-service/out/;
+//     lodash, with the fix), perf (k6 results against the policy's
+//     thresholds) and observability for testnet (everything in the repository
+//     holds, but testnet wants the rules and dashboards seen live), writing
+//     their reports to examples/sample-service/out/;
 //  2. the promotion chain as of a fixed time, from the gate reports and the
 //     deployment ledger in examples/sample-service/release-gates: the plan of a
 //     commit (it waits for its two weeks on testnet), then a commit whose
@@ -56,6 +58,11 @@ for (const environment of ["staging", "testnet"]) {
 }
 run("security gate: dependencies against an OSV snapshot, and secrets", ["security", "--cwd", service, ...outputs("security")], GATE_OUTCOME);
 run("perf gate: k6 results against the policy's thresholds", ["perf", "--cwd", service, ...outputs("perf")], GATE_OUTCOME);
+run(
+  "observability gate for testnet: SLO alerts, dashboards, runbooks, telemetry",
+  ["observability", "--cwd", service, "--env", "testnet", ...outputs("observability")],
+  GATE_OUTCOME,
+);
 
 const chain = ["--cwd", service, "--reports", "release-gates/reports", "--ledger", "release-gates/ledger.ndjson", "--now", NOW];
 run(`plan for ${COMMIT.slice(0, 12)} as of ${NOW}`, ["plan", "--commit", COMMIT, ...chain], { 0: "where it could go, and when" });

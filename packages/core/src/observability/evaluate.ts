@@ -154,7 +154,10 @@ export function evaluateObservability(settings: ObservabilitySettings, inputs: O
   const ruleCount = index.alerts.length + index.records.length;
   // A rule file with no rules proves nothing: `groups: []` is no evidence.
   if (ruleCount === 0 && !ruleFindings.some((finding) => finding.severity !== "notice"))
-    record(noData("rules.valid", "No Prometheus rule found: give gates.observability.files (rule files or PrometheusRule manifests).", settings.onNoData), ruleFindings);
+    record(
+      noData("rules.valid", "No Prometheus rule found: give gates.observability.files (rule files or PrometheusRule manifests).", settings.onNoData),
+      ruleFindings,
+    );
   else
     record(
       decided(

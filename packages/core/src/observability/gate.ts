@@ -1,11 +1,12 @@
 import { defineGate } from "../kit/descriptor.js";
 import type { GateReport } from "../report/schema.js";
 import type { ObservabilityDetails } from "./evaluate.js";
-import { ObservabilitySettings } from "./settings.js";
+import { DEFAULT_DOCUMENT_PATHS, ObservabilitySettings } from "./settings.js";
 
 /** What an observability run keeps besides its report: nothing its documents need. */
 export type ObservabilityExtra = Record<never, never>;
 
+const shownPaths = (paths: readonly string[]) => paths.map((path) => `\`${path}\``).join(", ");
 const details = (report: GateReport) => report.predicate.details as unknown as ObservabilityDetails;
 
 /** The observability gate: SLO alerts, dashboards, runbooks and telemetry, proven in the repository and, when asked, live. */
@@ -55,7 +56,7 @@ decides against the policy and writes the gate report.`,
       kind: "list",
       setting: "docs.runbook.paths",
       placeholder: "GLOB",
-      shownDefault: "`RUNBOOK.md`, `docs/runbook*.md`, `runbooks/**/*.md`",
+      shownDefault: shownPaths(DEFAULT_DOCUMENT_PATHS.runbook),
       description: "Where the runbook is.",
     },
     {
@@ -63,7 +64,7 @@ decides against the policy and writes the gate report.`,
       kind: "list",
       setting: "docs.rollback.paths",
       placeholder: "GLOB",
-      shownDefault: "`ROLLBACK.md`, `docs/rollback*.md`",
+      shownDefault: shownPaths(DEFAULT_DOCUMENT_PATHS.rollback),
       description: "Where the rollback procedure is.",
     },
     {
@@ -71,7 +72,7 @@ decides against the policy and writes the gate report.`,
       kind: "list",
       setting: "docs.incident.paths",
       placeholder: "GLOB",
-      shownDefault: "`INCIDENT_RESPONSE.md`, `docs/incident*.md`",
+      shownDefault: shownPaths(DEFAULT_DOCUMENT_PATHS.incident),
       description: "Where the incident response plan is.",
     },
     {

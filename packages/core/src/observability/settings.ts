@@ -22,6 +22,13 @@ const BurnWindowSetting = z.strictObject({
   budgetPercent: z.number().gt(0).max(100),
 });
 
+/** Where the documents are by convention, when the policy does not say. */
+export const DEFAULT_DOCUMENT_PATHS = {
+  runbook: ["RUNBOOK.md", "docs/runbook*.md", "docs/runbooks/**/*.md", "runbooks/**/*.md"],
+  rollback: ["ROLLBACK.md", "docs/rollback*.md", "docs/runbooks/rollback*.md"],
+  incident: ["INCIDENT_RESPONSE.md", "INCIDENT.md", "docs/incident*.md"],
+};
+
 const DocumentSettings = (paths: string[], sections: string[], covers: string[]) =>
   z
     .strictObject({
@@ -87,10 +94,10 @@ export const ObservabilitySettings = z.strictObject({
     .prefault({}),
   docs: z
     .strictObject({
-      runbook: DocumentSettings(["RUNBOOK.md", "docs/runbook*.md", "docs/runbooks/**/*.md", "runbooks/**/*.md"], ["Detection", "Mitigation", "Escalation"], []),
-      rollback: DocumentSettings(["ROLLBACK.md", "docs/rollback*.md", "docs/runbooks/rollback*.md"], ["Rollback|Procedure|Steps", "Verification|Verify"], []),
+      runbook: DocumentSettings(DEFAULT_DOCUMENT_PATHS.runbook, ["Detection", "Mitigation", "Escalation"], []),
+      rollback: DocumentSettings(DEFAULT_DOCUMENT_PATHS.rollback, ["Rollback|Procedure|Steps", "Verification|Verify"], []),
       incident: DocumentSettings(
-        ["INCIDENT_RESPONSE.md", "INCIDENT.md", "docs/incident*.md", "docs/incident-response*.md"],
+        DEFAULT_DOCUMENT_PATHS.incident,
         ["Severity|Severities", "Roles|Responsibilities", "Communication", "Escalation", "Postmortem|Post-incident review|Retrospective"],
         [],
       ),

@@ -20,7 +20,7 @@ const RULES = folder("prometheus-rules").map((text) => text.slice(0, 20_000));
 const SLOS = folder("slo");
 const DASHBOARDS = folder("grafana-dashboards").map((text) => text.slice(0, 20_000));
 const EXPRESSIONS = [
-  'sum by (cluster) (apiserver_request:burnrate1h) > (14.40 * 0.01000) and on(cluster) sum by(cluster) (apiserver_request:burnrate5m) > (14.40 * 0.01000)',
+  "sum by (cluster) (apiserver_request:burnrate1h) > (14.40 * 0.01000) and on(cluster) sum by(cluster) (apiserver_request:burnrate5m) > (14.40 * 0.01000)",
   'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{job=~"$job"}[$__rate_interval])))',
   'max(slo:sli_error:ratio_rate5m{sloth_id="x"} > (14.4 * 0.001)) without (sloth_window)',
   '{"http.server.request.duration", code=~"5.."} offset 5m @ 100',
@@ -47,7 +47,8 @@ function readAndDecide(path: string, text: string) {
   if (passed.has("alerts.slo")) expect(evidence.slos.length, "alerts.slo passed without an SLO").toBeGreaterThan(0);
   if (passed.has("alerts.hygiene")) expect(evidence.ruleFiles.some((file) => file.rules.some((rule) => rule.kind === "alert"))).toBe(true);
   if (passed.has("dashboards.red")) expect(evidence.dashboards.length, "dashboards.red passed without a dashboard").toBeGreaterThan(0);
-  for (const id of ["docs.runbook", "docs.rollback", "docs.incident", "telemetry.logs", "telemetry.traces"]) expect(passed.has(id), `${id} passed with no document`).toBe(false);
+  for (const id of ["docs.runbook", "docs.rollback", "docs.incident", "telemetry.logs", "telemetry.traces"])
+    expect(passed.has(id), `${id} passed with no document`).toBe(false);
   return evaluation;
 }
 
@@ -67,29 +68,34 @@ describe("observability inputs, fuzzed: only our own errors, never a pass withou
 
   it("PromQL: any text parses to a query or a syntax error, and every question about it is answered", () => {
     fc.assert(
-      fc.property(fc.oneof(anyText, mutationsOf(...EXPRESSIONS)), fc.constantFrom("prometheus", "grafana", "sloth") as fc.Arbitrary<"prometheus" | "grafana" | "sloth">, (text, dialect) => {
-        onlyOwnErrors(
-          "PromQL",
-          nothingThrows,
-          () => {
-            const query = new PromqlQuery(text, dialect);
-            if (query.error) expect(query.error.message).toMatch(/^expected /);
-            query.selectors();
-            query.comparisons();
-            query.conjunctions();
-            query.functions();
-            query.dividesSeries();
-            for (const comparison of query.comparisons()) expect(typeof comparison.threshold).toBe("number");
-          },
-          text.length,
-        );
-      }),
+      fc.property(
+        fc.oneof(anyText, mutationsOf(...EXPRESSIONS)),
+        fc.constantFrom("prometheus", "grafana", "sloth") as fc.Arbitrary<"prometheus" | "grafana" | "sloth">,
+        (text, dialect) => {
+          onlyOwnErrors(
+            "PromQL",
+            nothingThrows,
+            () => {
+              const query = new PromqlQuery(text, dialect);
+              if (query.error) expect(query.error.message).toMatch(/^expected /);
+              query.selectors();
+              query.comparisons();
+              query.conjunctions();
+              query.functions();
+              query.dividesSeries();
+              for (const comparison of query.comparisons()) expect(typeof comparison.threshold).toBe("number");
+            },
+            text.length,
+          );
+        },
+      ),
       fuzzParameters(),
     );
   });
 
   it("a Collector config and an SDK environment: only our own errors", () => {
-    const collector = "receivers:\n  otlp: {}\nexporters:\n  otlphttp: {endpoint: x}\nservice:\n  pipelines:\n    traces: {receivers: [otlp], exporters: [otlphttp]}\n";
+    const collector =
+      "receivers:\n  otlp: {}\nexporters:\n  otlphttp: {endpoint: x}\nservice:\n  pipelines:\n    traces: {receivers: [otlp], exporters: [otlphttp]}\n";
     fc.assert(
       fc.property(fc.oneof(anyBytesAsText, mutationsOf(collector)), (text) => {
         onlyOwnErrors("collector", isOwnError, () => parseCollectorConfig(text, "collector.yaml"), text.length);

@@ -93,7 +93,7 @@ describe("docs checks", () => {
   it("a missing document says where it was looked for and what it needs", () => {
     const verdict = checkDocument("incident", settings.incident, undefined, undefined, NOW);
     expect(verdict.findings[0]?.message).toBe(
-      "no incident response plan found at INCIDENT_RESPONSE.md, INCIDENT.md, docs/incident*.md, docs/incident-response*.md: write one with the sections Severity, Roles, Communication, Escalation, Postmortem and an owner (or set docs.incident.paths)",
+      "no incident response plan found at INCIDENT_RESPONSE.md, INCIDENT.md, docs/incident*.md: write one with the sections Severity, Roles, Communication, Escalation, Postmortem and an owner (or set docs.incident.paths)",
     );
   });
 });
