@@ -1,5 +1,6 @@
 import { parseDuration } from "../durations.js";
 import { quoted } from "../errors.js";
+import { checkFromFindings, noDataCheck, plural, softened } from "../report/checks.js";
 import type { Check, Finding } from "../report/schema.js";
 import { checkSloAlerts, type SloVerdict } from "./burn.js";
 import { lintDashboards } from "./dashboard-lint.js";
@@ -62,40 +63,11 @@ export interface ObservabilityEvaluation {
   details: ObservabilityDetails;
 }
 
-const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
-
 /** What promtool said, without its "Checking" and "FAILED:" lines. */
 function promtoolReason(output: string): string {
   const lines = output.split("\n").filter((line) => line.trim() && !/^Checking |^\s*(FAILED|SUCCESS)\b/.test(line));
   return lines.join(" ").trim() || "see promtool check rules";
 }
-
-/** A check from its findings: an error fails it, a warning warns, none passes. */
-function decided(
-  id: ObservabilityCheckId,
-  findings: readonly Finding[],
-  passed: string,
-  measured: Check["measured"],
-  threshold: Check["threshold"],
-  unit?: string,
-): Check {
-  const errors = findings.filter((finding) => finding.severity === "error").length;
-  const warnings = findings.filter((finding) => finding.severity === "warning").length;
-  const status = errors ? "fail" : warnings ? "warn" : "pass";
-  const message =
-    status === "pass"
-      ? passed
-      : `${plural(errors || warnings, errors ? "problem" : "warning")}${errors && warnings ? ` and ${plural(warnings, "warning")}` : ""}: ${(findings.find((finding) => finding.severity === (errors ? "error" : "warning")) as Finding).message}`;
-  return { id, status, measured, threshold, ...(unit ? { unit } : {}), message };
-}
-
-function noData(id: ObservabilityCheckId, message: string, onNoData: ObservabilitySettings["onNoData"]): Check {
-  return { id, status: "no-data", measured: null, threshold: null, onNoData, message };
-}
-
-/** Findings of a check set to warn become warnings. */
-const softened = (findings: readonly Finding[], severity: "fail" | "warn" | "off") =>
-  severity === "warn" ? findings.map((finding) => (finding.severity === "error" ? { ...finding, severity: "warning" as const } : finding)) : [...findings];
 
 /**
  * Decides the observability gate: rule files valid (the PromQL grammar,
@@ -155,12 +127,12 @@ export function evaluateObservability(settings: ObservabilitySettings, inputs: O
   // A rule file with no rules proves nothing: `groups: []` is no evidence.
   if (ruleCount === 0 && !ruleFindings.some((finding) => finding.severity !== "notice"))
     record(
-      noData("rules.valid", "No Prometheus rule found: give gates.observability.files (rule files or PrometheusRule manifests).", settings.onNoData),
+      noDataCheck("rules.valid", "No Prometheus rule found: give gates.observability.files (rule files or PrometheusRule manifests).", settings.onNoData),
       ruleFindings,
     );
   else
     record(
-      decided(
+      checkFromFindings(
         "rules.valid",
         ruleFindings,
         `${plural(evidence.ruleFiles.length, "rule file")}, ${plural(index.alerts.length, "alert")} and ${plural(index.records.length, "recording rule")}: all parse with the PromQL grammar${inputs.promtool ? `, and promtool ${inputs.promtool.version} agrees` : ""}.`,
@@ -179,7 +151,7 @@ export function evaluateObservability(settings: ObservabilitySettings, inputs: O
   // Without a spec there is no objective to check alerts against: burn-rate alerts alone prove nothing.
   if (slos.length === 0)
     record(
-      noData(
+      noDataCheck(
         "alerts.slo",
         "No SLO spec found (Sloth prometheus/v1 or PrometheusServiceLevel, OpenSLO v1alpha or v1): the gate cannot tell which alerts the SLOs need.",
         settings.onNoData,
@@ -191,7 +163,7 @@ export function evaluateObservability(settings: ObservabilitySettings, inputs: O
       (slo) => slo.windows.every((window) => window.status === "ok" || window.status === "long-only") && slo.alerts.length > 0,
     ).length;
     record(
-      decided(
+      checkFromFindings(
         "alerts.slo",
         sloFindings,
         `${plural(slos.length, "SLO")}, each with burn-rate alerts for every window it needs, at thresholds that match its objective.`,
@@ -211,10 +183,10 @@ export function evaluateObservability(settings: ObservabilitySettings, inputs: O
       files: inputs.files,
     });
     if (index.alerts.length === 0)
-      record(noData("alerts.hygiene", "No alerting rule found: nothing pages anyone when the service breaks.", settings.onNoData), []);
+      record(noDataCheck("alerts.hygiene", "No alerting rule found: nothing pages anyone when the service breaks.", settings.onNoData), []);
     else
       record(
-        decided(
+        checkFromFindings(
           "alerts.hygiene",
           hygiene,
           `${plural(index.alerts.length, "alert")}: each has a runbook that resolves, ${settings.alerts.annotations.join(" and ")}, a known severity${settings.alerts.requireFor ? " and `for:` where it thresholds" : ""}.`,
@@ -238,7 +210,7 @@ export function evaluateObservability(settings: ObservabilitySettings, inputs: O
     const redFindings = softened([...dashboardProblems, ...signalFindings, ...red.findings], settings.dashboards.red);
     if (red.rows.length === 0)
       record(
-        noData(
+        noDataCheck(
           "dashboards.red",
           evidence.dashboards.length === 0
             ? "No Grafana dashboard and no request metric found: give the dashboards in gates.observability.files."
@@ -249,7 +221,7 @@ export function evaluateObservability(settings: ObservabilitySettings, inputs: O
       );
     else
       record(
-        decided(
+        checkFromFindings(
           "dashboards.red",
           redFindings,
           `Rate, errors and duration of ${red.rows.map((row) => row.metric).join(", ")} are each on a dashboard.`,
@@ -264,7 +236,7 @@ export function evaluateObservability(settings: ObservabilitySettings, inputs: O
   if (settings.dashboards.lint !== "off" && panels > 0) {
     const lint = lintDashboards(evidence.dashboards, settings.dashboards.lint === "warn" ? "warning" : "error");
     record(
-      decided(
+      checkFromFindings(
         "dashboards.lint",
         lint,
         `${plural(evidence.dashboards.length, "dashboard")}, ${plural(panels, "panel")}: titled, in fitting units, on a datasource variable, rates over $__rate_interval.`,
@@ -292,7 +264,7 @@ export function evaluateObservability(settings: ObservabilitySettings, inputs: O
     });
     const id = `docs.${kind}` as const;
     record(
-      decided(
+      checkFromFindings(
         id,
         verdict.findings,
         `${verdict.path} has every required section, an owner${verdict.owner ? ` (${verdict.owner})` : ""}, and is fresh.`,
@@ -313,7 +285,7 @@ export function evaluateObservability(settings: ObservabilitySettings, inputs: O
     telemetry.traces = verdict.satisfied;
     if (collectors.length + environments.length === 0 && found.length === 0)
       record(
-        noData(
+        noDataCheck(
           "telemetry.traces",
           "No tracing configuration named: give gates.observability.telemetry.collector (a Collector config) and/or sdkEnv (the service's OTEL_* environment).",
           settings.onNoData,
@@ -322,7 +294,7 @@ export function evaluateObservability(settings: ObservabilitySettings, inputs: O
       );
     else
       record(
-        decided(
+        checkFromFindings(
           "telemetry.traces",
           found,
           `Traces are exported: ${verdict.satisfied.join("; ")}.`,
@@ -338,7 +310,7 @@ export function evaluateObservability(settings: ObservabilitySettings, inputs: O
     telemetry.logs = verdict.satisfied;
     if (verdict.satisfied.length === 0 && found.length === 0)
       record(
-        noData(
+        noDataCheck(
           "telemetry.logs",
           "No logging configuration named: give gates.observability.telemetry.logging (log4j2.xml, logback.xml, logging.yaml…), or an OpenTelemetry logs pipeline.",
           settings.onNoData,
@@ -347,7 +319,7 @@ export function evaluateObservability(settings: ObservabilitySettings, inputs: O
       );
     else
       record(
-        decided(
+        checkFromFindings(
           "telemetry.logs",
           found,
           `Logs are structured: ${verdict.satisfied.join("; ")}.`,
@@ -363,7 +335,7 @@ export function evaluateObservability(settings: ObservabilitySettings, inputs: O
   if (live?.prometheus) {
     const loaded = checkLoadedRules(index, live.prometheus.rules, live.prometheus.url);
     record(
-      decided(
+      checkFromFindings(
         "live.rules",
         loaded,
         `All ${plural(ruleCount, "committed rule")} are loaded and healthy in the Prometheus at ${live.prometheus.url}.`,
@@ -377,7 +349,7 @@ export function evaluateObservability(settings: ObservabilitySettings, inputs: O
     const severity = settings.live.series === "warn" ? "warning" : "error";
     const series = settings.live.series === "off" ? [] : checkSeries(live.prometheus.series, live.prometheus.url, severity);
     record(
-      decided(
+      checkFromFindings(
         "live.series",
         series,
         `Each of the ${plural(live.prometheus.series.size, "series selector")} the alerts and panels read matches series in the Prometheus at ${live.prometheus.url}.`,
@@ -396,7 +368,7 @@ export function evaluateObservability(settings: ObservabilitySettings, inputs: O
   if (live?.grafana) {
     const deployed = checkDeployedDashboards(live.grafana.dashboards, live.grafana.url);
     record(
-      decided(
+      checkFromFindings(
         "live.dashboards",
         deployed,
         `All ${plural(live.grafana.dashboards.length, "committed dashboard")} are deployed unchanged in the Grafana at ${live.grafana.url}.`,

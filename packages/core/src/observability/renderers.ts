@@ -1,10 +1,9 @@
 import type { GateRenderers } from "../kit/descriptor.js";
 import { renderBlockingFindings } from "../render/text.js";
+import { plural } from "../report/checks.js";
 import type { ObservabilityDetails } from "./evaluate.js";
 import type { ObservabilityExtra } from "./gate.js";
 import { observabilityMarkdownSections } from "./render.js";
-
-const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
 
 export const observabilityRenderers: GateRenderers<ObservabilityExtra> = {
   markdownSections: observabilityMarkdownSections,

@@ -12,6 +12,7 @@ const RUNNERS = {
   perf: async () => (await import("./perf.js")).perfRunner,
   security: async () => (await import("./security.js")).securityRunner,
   observability: async () => (await import("./observability.js")).observabilityRunner,
+  signoff: async () => (await import("./signoff.js")).signoffRunner,
 } satisfies Record<GateId, () => Promise<{ descriptor: { id: string } }>>;
 
 export async function loadGateRunner(id: string): Promise<GateRunner> {

@@ -128,3 +128,50 @@ export async function lastChange(paths: readonly string[], cwd: string): Promise
   }
   return latest;
 }
+
+/** Paths a change touches between the merge base of `baseRef` and `headRef`, deletions and both sides of renames included. */
+export async function changedPathsBetween(baseRef: string, headRef: string, cwd: string): Promise<string[]> {
+  for (const ref of [baseRef, headRef]) {
+    if (ref.startsWith("-")) throw new ConfigurationError(`expected a branch, tag or commit, found ${quoted(ref)}, which starts with "-"`, "base-ref");
+  }
+  const output = await git(["-c", "core.quotePath=false", "diff", "--name-only", "--no-renames", "--relative", "-z", `${baseRef}...${headRef}`, "--"], cwd);
+  return output.split("\0").filter(Boolean);
+}
+
+/** The change as of `commit`: its diff from the merge base with `baseRef` (undefined when either is not in the clone). */
+export async function changeDiffAt(baseRef: string, commit: string, cwd: string): Promise<string | undefined> {
+  if (!(await hasCommit(baseRef, cwd)) || !(await hasCommit(commit, cwd))) return undefined;
+  return git(["-c", "core.quotePath=false", "diff", "--no-color", "--no-ext-diff", "--unified=0", "--no-renames", `${baseRef}...${commit}`], cwd);
+}
+
+/** The commit git blame gives lines that are not committed yet. */
+export const UNCOMMITTED = "0".repeat(40);
+
+/** Who last touched each line of a file in the work tree: line number → commit (UNCOMMITTED for edits not committed), author e-mail and name. */
+export async function blameLines(path: string, cwd: string): Promise<Map<number, { commit: string; email: string; name: string }>> {
+  const output = await git(["blame", "--porcelain", "--", path], cwd);
+  const commits = new Map<string, { email: string; name: string }>();
+  const lines = new Map<number, { commit: string; email: string; name: string }>();
+  let current: { commit: string; line: number } | undefined;
+  for (const row of output.split("\n")) {
+    const header = /^([0-9a-f]{40}) \d+ (\d+)/.exec(row);
+    if (header) {
+      current = { commit: header[1] as string, line: Number(header[2]) };
+      if (!commits.has(current.commit)) commits.set(current.commit, { email: "", name: "" });
+      continue;
+    }
+    if (!current) continue;
+    const author = commits.get(current.commit) as { email: string; name: string };
+    if (row.startsWith("author ")) author.name = row.slice(7);
+    else if (row.startsWith("author-mail ")) author.email = row.slice(12).replace(/^<|>$/g, "");
+    else if (row.startsWith("\t")) lines.set(current.line, { commit: current.commit, ...author });
+  }
+  // Author fields come once per commit, possibly after a line was recorded: read them at the end.
+  for (const [line, entry] of lines) lines.set(line, { commit: entry.commit, ...(commits.get(entry.commit) as { email: string; name: string }) });
+  return lines;
+}
+
+/** git's verdict on a commit's signature (`%G?`): G good; B bad; U, X, Y, R good but untrusted, expired or revoked; E cannot check; N none. */
+export async function signatureStatus(commit: string, cwd: string): Promise<string> {
+  return (await git(["log", "-1", "--format=%G?", commit, "--"], cwd).catch(() => "E")).trim() || "N";
+}
