@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { formatDuration, parseDuration } from "../src/durations.js";
 import { ConfigurationError } from "../src/errors.js";
-import { parsePolicy } from "../src/policy/load.js";
+import { GATES } from "../src/gates.js";
+import { parsePolicy, resolveGateSettings } from "../src/policy/load.js";
 import { inWindow, nextOpening } from "../src/promote/calendar.js";
 import { decidePromotion, type PromotionInput, planPromotions } from "../src/promote/decide.js";
 import { type LedgerEntry, ledgerLine, parseLedger } from "../src/promote/ledger.js";
@@ -9,6 +10,7 @@ import { assertPolicyValid, lintPolicy } from "../src/promote/lint.js";
 import { renderPlanMarkdown, renderPlanText, renderPromotionMermaid } from "../src/promote/render.js";
 import { buildReport } from "../src/report/build.js";
 import type { Check } from "../src/report/schema.js";
+import { signoffGate } from "../src/signoff/gate.js";
 
 const C = "c".repeat(40);
 const D = "d".repeat(40);
@@ -376,7 +378,7 @@ describe("policy lint", () => {
     ],
     [
       "environments:\n  - name: a\n    requires: [coverag]\n",
-      'environments[0].requires[0]: expected a known gate (coverage, perf, security, observability; add your own to customGates), found "coverag"',
+      `environments[0].requires[0]: expected a known gate (${GATES.map((gate) => gate.id).join(", ")}; add your own to customGates), found "coverag"`,
     ],
     ["environments:\n  - name: a\n  - name: a\n", 'environments[1].name: expected each environment once, found "a" again'],
     [
@@ -528,7 +530,8 @@ describe("canary analysis verdicts", () => {
 describe("the shipped release-process template", () => {
   it("parses and lints clean", async () => {
     const { RELEASE_PROCESS_TEMPLATE } = await import("../src/promote/template.js");
-    const { policy: template } = parsePolicy(RELEASE_PROCESS_TEMPLATE);
+    const loaded = parsePolicy(RELEASE_PROCESS_TEMPLATE);
+    const { policy: template } = loaded;
     expect(lintPolicy(template)).toEqual([]);
     expect(template.environments.map((environment) => environment.name)).toEqual(["development", "staging", "testnet", "canary", "mainnet"]);
     // The security gate guards every environment past development, with secrets scanned and medium findings needing acceptance.
@@ -539,5 +542,18 @@ describe("the shipped release-process template", () => {
       "mainnet",
     ]);
     expect(template.gates.security).toMatchObject({ failOn: "high", requireAcceptanceFrom: "medium", secrets: { scan: true } });
+    // Every sign-off the release process names, on the environment where it belongs.
+    const roles = (name: string) => resolveGateSettings(loaded, signoffGate, name).signoffs.required.map((required) => [required.role, required.items]);
+    expect(roles("staging")).toEqual([["architecture", []]]);
+    expect(roles("testnet")).toEqual([
+      ["architecture", []],
+      ["qa", ["user-flows", "edge-cases"]],
+    ]);
+    expect(roles("canary").map(([role]) => role)).toEqual(["qa", "product", "support"]);
+    expect(roles("mainnet")).toEqual([
+      ["stakeholder", []],
+      ["legal", ["terms-of-service", "privacy-policy", "regulatory", "geo-restrictions"]],
+    ]);
+    expect(template.gates.signoff).toMatchObject({ reviews: { approvals: 2 }, paths: [{ name: "security review", approvals: 2 }] });
   });
 });

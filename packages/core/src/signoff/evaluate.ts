@@ -352,7 +352,7 @@ export function evaluateSignoff(settings: SignoffSettings, inputs: SignoffInputs
         approvalFindings,
         `${review.reference}: ${plural(approvers.length, "counted approval")} (${approvers.join(", ") || "none needed"}), ${needed} required${why ? `; not counted: ${why}` : ""}.`,
         approvers.length,
-        needed,
+        `≥ ${plural(needed, "approval")}`,
         "approvals",
       ),
       approvalFindings,
@@ -408,9 +408,8 @@ export function evaluateSignoff(settings: SignoffSettings, inputs: SignoffInputs
           owned.requirements.length
             ? `Every owned path of the change has its owners' approval (${plural(owned.requirements.length, "rule")} of ${inputs.codeowners.path}).`
             : `No path of the change has an owner in ${inputs.codeowners.path}.`,
-          met,
-          owned.requirements.length,
-          "rules met",
+          `${met} of ${plural(owned.requirements.length, "rule")}`,
+          "every owned path approved",
         ),
         found,
       );
@@ -438,9 +437,8 @@ export function evaluateSignoff(settings: SignoffSettings, inputs: SignoffInputs
           rules.requirements.length
             ? `Each path rule the change touches has its approvals (${rules.requirements.map((rule) => rule.name).join(", ")}).`
             : `The change touches no path with a rule (${settings.paths.map((rule) => rule.pattern).join(", ")}).`,
-          rules.requirements.filter((requirement) => requirement.met).length,
-          rules.requirements.length,
-          "rules met",
+          `${rules.requirements.filter((requirement) => requirement.met).length} of ${plural(rules.requirements.length, "rule")}`,
+          "every rule the change touches",
         ),
         rules.findings,
       );
@@ -466,8 +464,8 @@ export function evaluateSignoff(settings: SignoffSettings, inputs: SignoffInputs
         "gitlab.approval-rules",
         ruleFindings,
         `Every GitLab approval rule has its approvals (${plural(inputs.gitlabRules.length, "rule")}).`,
-        null,
-        null,
+        `${inputs.gitlabRules.length - ruleFindings.length} of ${plural(inputs.gitlabRules.length, "rule")}`,
+        "every rule approved",
       ),
       ruleFindings,
     );
@@ -485,9 +483,8 @@ export function evaluateSignoff(settings: SignoffSettings, inputs: SignoffInputs
         applicable
           ? `Every required sign-off is recorded for this release by its signer (${signoffs.requirements.map((requirement) => `${requirement.name}: ${requirement.by.join(", ")}`).join("; ")}).`
           : "No required sign-off applies to this change.",
-        signoffs.requirements.filter((requirement) => requirement.met).length,
-        applicable,
-        "sign-offs met",
+        `${signoffs.requirements.filter((requirement) => requirement.met).length} of ${plural(applicable, "sign-off")}`,
+        "every required sign-off",
       ),
       signoffs.findings,
     );
@@ -525,9 +522,8 @@ export function evaluateSignoff(settings: SignoffSettings, inputs: SignoffInputs
           "checklist",
           listFindings,
           `Every required checklist item is ticked (${settings.checklist.required.map((rule) => rule.id).join(", ")}).`,
-          checklist.filter((item) => item.ticked).length,
-          checklist.length,
-          "items",
+          `${checklist.filter((item) => item.ticked).length} of ${plural(checklist.length, "item")} ticked`,
+          "every required item",
         ),
         listFindings,
       );

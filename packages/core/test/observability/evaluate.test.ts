@@ -7,6 +7,7 @@ import { observabilityGate } from "../../src/observability/gate.js";
 import { ObservabilitySettings } from "../../src/observability/settings.js";
 import { parseCollectorConfig, parseSdkEnvironment } from "../../src/observability/telemetry.js";
 import { parsePolicy, resolveGateSettings } from "../../src/policy/load.js";
+import { buildReport } from "../../src/report/build.js";
 import { corpus, evidenceOf } from "./support.js";
 
 const NOW = new Date("2026-11-29T12:00:00Z");
@@ -173,5 +174,34 @@ describe("the observability gate", () => {
     const evaluation = evaluateObservability(sampleSettings({ telemetry: { logs: "warn", traces: "off" } }), inputs);
     expect(statuses(evaluation)["telemetry.logs"]).toBe("warn");
     expect(statuses(evaluation)["telemetry.traces"]).toBeUndefined();
+  });
+});
+
+describe("the observability gate's report, as the front ends render it", () => {
+  it("the summary shows the SLOs with their windows, the RED matrix, the documents and how each check was verified; outputs and terminal lines read the same", async () => {
+    const evaluation = evaluateObservability(sampleSettings(), sampleInputs());
+    const report = buildReport({
+      gate: observabilityGate.name,
+      subject: [{ name: "acme/sample-service", digest: { gitCommit: "b7e2d94c1a3f5068e2d4c6b8a0f1e3d5c7b9a2e4" } }],
+      checks: evaluation.checks,
+      findings: evaluation.findings,
+      details: evaluation.details as unknown as Record<string, unknown>,
+      inputs: [],
+      policy: {},
+      startedAt: NOW,
+      finishedAt: NOW,
+    });
+    const renderers = await observabilityGate.renderers();
+    const summary = renderers
+      .markdownSections(report, { blobUrl: (path, line) => `https://github.com/acme/sample-service/blob/b7e2d94c/${path}${line ? `#L${line}` : ""}` })
+      .join("\n\n");
+    expect(summary).toContain("### SLOs and their burn-rate alerts (1)");
+    expect(summary).toMatch(/✅ page 1h\/5m ×14\.4/);
+    expect(summary).toContain("### RED matrix");
+    expect(summary).toContain("`http_requests_total`");
+    expect(summary).toContain("docs/runbook.md");
+    expect(renderers.terminal?.(report)).toBe("2 rule files, 4 alerts, 1 SLO, 1 dashboard\n");
+    const outputs = Object.fromEntries(observabilityGate.outputs.map((output) => [output.name, output.value(report, {})]));
+    expect(outputs).toEqual({ slos: 1, alerts: 4, missing: "" });
   });
 });

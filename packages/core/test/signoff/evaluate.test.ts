@@ -1,7 +1,9 @@
 import { fixture } from "@release-gates/test-helpers/fixtures";
 import { describe, expect, it } from "vitest";
+import { buildReport } from "../../src/report/build.js";
 import { parseCodeowners } from "../../src/signoff/codeowners.js";
 import { type EntryAuthorship, evaluateSignoff, type SignoffInputs } from "../../src/signoff/evaluate.js";
+import { signoffGate } from "../../src/signoff/gate.js";
 import { parseChecklist, parseSignoffFile } from "../../src/signoff/records.js";
 import { parseGitLabApprovalState } from "../../src/signoff/responses.js";
 import type { ReviewFacts } from "../../src/signoff/reviews.js";
@@ -20,7 +22,7 @@ const review = (overrides: Partial<ReviewFacts> = {}): ReviewFacts => ({
   headSha: HEAD,
   commits: [{ sha: HEAD, at: "2026-11-24T09:00:00.000Z", contentId: "A" }],
   reviews: [approval("alice"), approval("bob")],
-  permissions: { alice: "write", bob: "write", carol: "write", sam: "write", sue: "admin" },
+  permissions: { alice: "write", bob: "write", carol: "write", sam: "write", sue: "admin", octocat: "admin" },
   ...overrides,
 });
 
@@ -309,5 +311,37 @@ describe("the description's checklist", () => {
 
   it("no description to read is no-data", () => {
     expect(statuses(evaluateSignoff(policy, inputs({ description: undefined }))).checklist).toBe("no-data");
+  });
+});
+
+describe("the sign-off gate's report, as the front ends render it", () => {
+  it("the summary lists each reviewer and why they count or not, each requirement and who met it; outputs name what is missing", async () => {
+    const evaluation = evaluateSignoff(
+      settings({ paths: [{ name: "security review", pattern: "contracts/", approvals: 2, from: ["@acme/security"] }] }),
+      inputs({
+        changedFiles: ["contracts/Token.sol", "README.md"],
+        teams: { "@acme/code-reviewers": { members: ["alice", "bob"], source: "platform" }, "@acme/security": { members: ["sam"], source: "platform" } },
+        review: review({ reviews: [approval("alice"), approval("sam"), approval("octocat")] }),
+      }),
+    );
+    const report = buildReport({
+      gate: signoffGate.name,
+      subject: [{ name: "acme/app", digest: { gitCommit: HEAD } }],
+      checks: evaluation.checks,
+      findings: evaluation.findings,
+      details: evaluation.details as unknown as Record<string, unknown>,
+      inputs: [],
+      policy: {},
+      startedAt: NOW,
+      finishedAt: NOW,
+    });
+    const renderers = await signoffGate.renderers();
+    const summary = renderers.markdownSections(report).join("\n\n");
+    expect(summary).toContain("### Reviewers of acme/app#12");
+    expect(summary).toContain("| octocat | approved | 2026-11-24 10:00 | admin | ❌ author: nobody approves their own change |");
+    expect(summary).toContain("| ❌ | path | security review | 1 of 2 | sam | contracts/Token.sol |");
+    expect(renderers.terminal?.(report)).toMatch(/^acme\/app#12: 2 of 2 approvals counted, 1 of 2 requirements met\n/);
+    const outputs = Object.fromEntries(signoffGate.outputs.map((output) => [output.name, output.value(report, {})]));
+    expect(outputs).toEqual({ approvals: 2, missing: "security review" });
   });
 });
