@@ -1,6 +1,6 @@
 import * as core from "@actions/core";
-import { readOptions } from "@release-gates/core";
-import { breakGlass, promoteView, renderPromotionMarkdown, renderPromotionText } from "@release-gates/core/promote";
+import { breakGlass, readOptions } from "@release-gates/core";
+import { promoteView, renderPromotionMarkdown, renderPromotionText } from "@release-gates/core/promote";
 import { actionInput, logUntrusted, publishSummary, readGitHubContext, reportingErrors } from "@release-gates/platform/github";
 import { promoteRequest, runPromote } from "@release-gates/platform/promote";
 

@@ -1,14 +1,6 @@
 import { resolve } from "node:path";
-import { type CommandView, ConfigurationError, renderCommandHelp } from "@release-gates/core";
-import {
-  breakGlass,
-  planView,
-  promoteView,
-  renderPlanMarkdown,
-  renderPlanText,
-  renderPromotionMarkdown,
-  renderPromotionText,
-} from "@release-gates/core/promote";
+import { breakGlass, type CommandView, ConfigurationError, renderCommandHelp } from "@release-gates/core";
+import { planView, promoteView, renderPlanMarkdown, renderPlanText, renderPromotionMarkdown, renderPromotionText } from "@release-gates/core/promote";
 import { writeOutputFile } from "@release-gates/platform";
 import { type PromoteRequest, promoteRequest, runPlan, runPromote } from "@release-gates/platform/promote";
 import { readCommandLine } from "./args.js";

@@ -4,6 +4,7 @@
  * /security), promote under /promote, the front-end generators under /frontends.
  */
 
+export { BREAK_GLASS_OPTIONS, type BreakGlass, breakGlass, validateBreakGlass } from "./break-glass.js";
 export { type ChangedLines, parseUnifiedDiff } from "./diff.js";
 export { CalendarDate, Duration, formatDuration, formatInstant, isCalendarDate, parseDuration } from "./durations.js";
 export { ConfigurationError, describeInternalError, quoted } from "./errors.js";

@@ -286,3 +286,58 @@ describe("sign-offs proven from git history", () => {
     expect(accepted.report.predicate.inputs.map((input) => input.format)).toEqual(["signoffs"]);
   });
 });
+
+describe("who ticked the description's checklist, from the platform's history", () => {
+  const policyText =
+    "version: 1\ngates:\n  signoff:\n    codeowners: { required: false }\n    reviews: { approvals: 0 }\n    checklist:\n      required: [{ id: terms, from: [dan] }]\n";
+
+  it("GitHub: GraphQL's edit history names the editor who ticked it", async () => {
+    const { repo, c1, m1, c2 } = history();
+    policy(repo.dir, policyText);
+    const ticked = "- [x] Terms of service updated <!-- id: terms -->\n";
+    const { api, client } = await github({
+      ...scenario([{ sha: c1, at: T(10) }], c2, m1, []),
+      description: ticked,
+      descriptionEdits: [
+        { at: T(9), editor: "octocat", body: "- [ ] Terms of service updated <!-- id: terms -->\n" },
+        { at: T(12), editor: "dan", body: ticked },
+      ],
+    });
+    const { report } = await runSignoffGate({ cwd: repo.dir, source: new GitHubReviewSource(client, "acme/app", 12, repo.dir, undefined), platform: "github" });
+    expect(report.predicate.checks.find((check) => check.id === "checklist")?.status).toBe("pass");
+    expect(report.predicate.details.checklist).toEqual([{ id: "terms", ticked: true, found: true, tickedBy: "dan" }]);
+    expect(api.requests.find((request) => request.path === "/graphql")?.body).toMatchObject({ variables: { owner: "acme", name: "app", number: 12 } });
+  });
+
+  it("GitLab: the system note of the tick names who did it", async () => {
+    const repo = createTestRepo({ "README.md": "x\n" });
+    repos.push(repo);
+    repo.commit("base");
+    policy(repo.dir, policyText);
+    const api = await startFakeApi(
+      gitlabMergeRequestApi({
+        projectId: "42",
+        iid: 5,
+        author: "root",
+        headSha: "c".repeat(40),
+        description: "- [x] Terms of service updated <!-- id: terms -->\n",
+        commits: [{ sha: "c".repeat(40), at: T(10) }],
+        approvals: [],
+        members: {},
+        notes: [{ at: T(12), user: "mallory", body: "marked the checklist item **Terms of service updated** as completed" }],
+      }),
+    );
+    servers.push(api);
+    const source = new GitLabReviewSource(
+      new GitLabClient(`${api.url}/api/v4`, "glpat-token", "private-token", { retryDelayMs: 1 }),
+      "42",
+      5,
+      repo.dir,
+      undefined,
+    );
+    const { report } = await runSignoffGate({ cwd: repo.dir, source, platform: "gitlab" });
+    expect(report.predicate.findings.map((finding) => finding.message)).toContain(
+      'checklist item "Terms of service updated" must be ticked by dan; mallory ticked it',
+    );
+  });
+});

@@ -29,6 +29,8 @@ export interface PullRequestScenario {
   teams?: Record<string, string[]>;
   /** Pull requests associated with a commit (`GET /commits/{sha}/pulls`), for push events. */
   pullsOfCommit?: Record<string, number>;
+  /** The description's versions (GraphQL userContentEdits), oldest first; the last is the current description. */
+  descriptionEdits?: { at: string; editor: string; body: string }[];
 }
 
 /**
@@ -49,6 +51,10 @@ export function githubPullRequestApi(scenario: PullRequestScenario): Route {
   return ({ method, path }: RecordedRequest) => {
     const url = path.split("?")[0] as string;
     if (method === "POST" && url.startsWith(`${repo}/statuses/`)) return { status: 201, body: { state: "success" } };
+    if (method === "POST" && url === "/graphql") {
+      const nodes = [...(scenario.descriptionEdits ?? [])].reverse().map((edit) => ({ editedAt: edit.at, editor: { login: edit.editor }, diff: edit.body }));
+      return { status: 200, body: { data: { repository: { pullRequest: { userContentEdits: { nodes } } } } } };
+    }
     if (method !== "GET") return undefined;
     if (url === pull)
       return {
@@ -118,6 +124,8 @@ export interface MergeRequestScenario {
   approvals: { user: string; id: number; at?: string }[];
   /** Access levels by user id; absent: not a member (404). */
   members: Record<number, number>;
+  /** System notes, e.g. "marked the checklist item **…** as completed". */
+  notes?: { at: string; user: string; body: string }[];
   /** Premium's approval rules; absent: the Free tier (approval_state answers 403). */
   rules?: { name: string; required: number; approvedBy: string[] }[];
 }
@@ -162,6 +170,17 @@ export function gitlabMergeRequestApi(scenario: MergeRequestScenario): Route {
             },
           }
         : { status: 403, body: { message: "403 Forbidden" } };
+    if (url === `${base}/notes`)
+      return {
+        status: 200,
+        body: (scenario.notes ?? []).map((note, index) => ({
+          id: index + 1,
+          body: note.body,
+          system: true,
+          created_at: note.at,
+          author: person(note.user, 200 + index),
+        })),
+      };
     if (url === `${base}/diffs`) return { status: 200, body: (scenario.changed ?? []).map((path) => ({ old_path: path, new_path: path, diff: "" })) };
     if (url === `${base}/commits`)
       return { status: 200, body: [...scenario.commits].reverse().map((commit) => ({ id: commit.sha, committed_date: commit.at, created_at: commit.at })) };

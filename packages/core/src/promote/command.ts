@@ -1,9 +1,9 @@
+import { BREAK_GLASS_OPTIONS } from "../break-glass.js";
 import { ConfigurationError, quoted } from "../errors.js";
 import type { FrontEnd, GateOption } from "../kit/descriptor.js";
 import { UNAVAILABLE_EXIT_CODE } from "../kit/help.js";
 import { optionLabel, WORKING_DIRECTORY_OPTION } from "../kit/options.js";
 import type { CommandView } from "../kit/view.js";
-import type { BreakGlass } from "./decide.js";
 
 /** Where the ledger lives unless an option names another file. */
 export const DEFAULT_LEDGER = "release-gates/ledger.ndjson";
@@ -129,9 +129,6 @@ const DECISION_OPTIONS: GateOption[] = [
   },
 ];
 
-/** The break-glass options: all four or none. */
-export const BREAK_GLASS_OPTIONS = ["override-reason", "requested-by", "approved-by", "override-expires"] as const;
-
 /** promote's options in every front end, in the order users read them. */
 export const PROMOTE_OPTIONS: readonly GateOption[] = [
   {
@@ -165,15 +162,7 @@ export const PROMOTE_OPTIONS: readonly GateOption[] = [
     frontEnds: ["cli"],
     description: "Also write DECISION, ENVIRONMENT, TRAFFIC_PERCENT, WAIT_UNTIL, ROLLBACK_TO and REQUIRES (GitLab's dotenv report).",
   },
-  {
-    name: "override-reason",
-    kind: "string",
-    placeholder: "TEXT",
-    description: "Break-glass: why the policy is bypassed (needs requested-by, approved-by and override-expires).",
-  },
-  { name: "requested-by", kind: "string", placeholder: "NAME", description: "Break-glass: who asks." },
-  { name: "approved-by", kind: "string", placeholder: "NAME", description: "Break-glass: who approves; must not be the requester." },
-  { name: "override-expires", kind: "string", placeholder: "ISO-8601", description: "Break-glass: until when." },
+  ...BREAK_GLASS_OPTIONS,
   {
     name: "github-token",
     kind: "string",
@@ -244,22 +233,4 @@ export function decisionTime(text: string | undefined, frontEnd: FrontEnd, clock
   if (Number.isNaN(time) || !/^\d{4}-\d{2}-\d{2}T/.test(text))
     throw new ConfigurationError(`expected an ISO-8601 time such as 2026-11-26T09:00:00Z, found ${quoted(text)}`, optionLabel({ name: "now" }, frontEnd));
   return new Date(time);
-}
-
-/** A break-glass override from the four options, or none; some but not all of them is a mistake that names the missing ones. */
-export function breakGlass(values: Record<string, unknown>, frontEnd: FrontEnd): BreakGlass | undefined {
-  const given = BREAK_GLASS_OPTIONS.filter((name) => typeof values[name] === "string");
-  if (given.length === 0) return undefined;
-  const name = (option: string) => optionLabel({ name: option }, frontEnd).replace(/^input /, "");
-  if (given.length < BREAK_GLASS_OPTIONS.length)
-    throw new ConfigurationError(
-      `expected all of ${BREAK_GLASS_OPTIONS.map(name).join(", ")} for a break-glass override, found only ${given.map(name).join(", ")}`,
-      frontEnd === "action" ? "inputs" : "break-glass",
-    );
-  return {
-    reason: values["override-reason"] as string,
-    requestedBy: values["requested-by"] as string,
-    approvedBy: values["approved-by"] as string,
-    expires: values["override-expires"] as string,
-  };
 }

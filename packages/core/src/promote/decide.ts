@@ -1,3 +1,4 @@
+import { type BreakGlass, validateBreakGlass } from "../break-glass.js";
 import { formatDuration, formatInstant, parseDuration } from "../durations.js";
 import { ConfigurationError, quoted } from "../errors.js";
 import type { Environment, Policy } from "../gates.js";
@@ -16,13 +17,6 @@ export interface CanaryAnalysis {
   status: "pass" | "fail" | "inconclusive" | "running";
   /** One sentence per comparison that decided the status. */
   metrics: string[];
-}
-
-export interface BreakGlass {
-  requestedBy: string;
-  approvedBy: string;
-  reason: string;
-  expires: string;
 }
 
 export interface PromotionInput {
@@ -226,19 +220,6 @@ function bypassesOf(history: readonly LedgerEntry[], commit: string): string[] {
     });
 }
 
-function validateOverride(override: BreakGlass, now: Date): void {
-  if (!override.reason.trim()) throw new ConfigurationError("expected a reason for the break-glass override, found none", "override.reason");
-  if (override.approvedBy.trim().toLowerCase() === override.requestedBy.trim().toLowerCase()) {
-    throw new ConfigurationError(
-      `expected approval by a second person, found ${quoted(override.approvedBy)} approving their own request`,
-      "override.approvedBy",
-    );
-  }
-  const expires = Date.parse(override.expires);
-  if (Number.isNaN(expires) || expires <= now.getTime())
-    throw new ConfigurationError(`expected an expiry in the future, found ${quoted(override.expires)}`, "override.expires");
-}
-
 /**
  * Decides whether `commit` may move to its target environment now: promote
  * (at which traffic), wait (until when), hold (what is missing) or roll back
@@ -385,7 +366,7 @@ export function decidePromotion(input: PromotionInput): Promotion {
   }
 
   if (input.override && (holds.length > 0 || waits.length > 0)) {
-    validateOverride(input.override, now);
+    validateBreakGlass(input.override, now);
     const bypass = `${environment.name} at ${formatInstant(now)}: requested by ${input.override.requestedBy}, approved by ${input.override.approvedBy}: ${input.override.reason} (until ${input.override.expires})`;
     return result("promote", {
       trafficPercent: traffic,

@@ -2,9 +2,8 @@
 
 export { type AnalysisInterval, type AnalysisVerdict, judgeAnalysis, type MetricVerdict, parseRecordedAnalysis, RecordedAnalysis } from "./analysis.js";
 export { closingRule, describeWindow, type FreezeRules, inWindow, nextOpening, wallClock } from "./calendar.js";
-export { BREAK_GLASS_OPTIONS, breakGlass, DEFAULT_LEDGER, decisionTime, PROMOTE_OPTIONS, planView, promoteView } from "./command.js";
+export { DEFAULT_LEDGER, decisionTime, PROMOTE_OPTIONS, planView, promoteView } from "./command.js";
 export {
-  type BreakGlass,
   type CanaryAnalysis,
   decidePromotion,
   finalTraffic,

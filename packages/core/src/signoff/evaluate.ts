@@ -1,9 +1,10 @@
+import { type BreakGlass, validateBreakGlass } from "../break-glass.js";
 import { parseDuration } from "../durations.js";
 import { quoted } from "../errors.js";
 import { checkFromFindings, noDataCheck, plural } from "../report/checks.js";
 import type { Check, Finding } from "../report/schema.js";
 import { type Codeowners, ownershipMatcher, ownersOf } from "./codeowners.js";
-import type { ChecklistItem, SignoffRecord } from "./records.js";
+import { type ChecklistHistory, type ChecklistItem, type SignoffRecord, whoTicked } from "./records.js";
 import type { GitLabApprovalRule } from "./responses.js";
 import { countedApprovers, type Permission, type ReviewerVerdict, type ReviewFacts, reduceReviews, vetoes } from "./reviews.js";
 import type { PathRule, RequiredSignoff, SignoffSettings } from "./settings.js";
@@ -43,6 +44,10 @@ export interface SignoffInputs {
   /** The pull or merge request's description, for its checklist. */
   description: string | undefined;
   checklist: ChecklistItem[];
+  /** How the description came to be, to tell who ticked each item. */
+  checklistHistory?: ChecklistHistory;
+  /** A break-glass override: what fails is reported, as warnings, with who bypassed it and why. */
+  override?: BreakGlass;
 }
 
 /** One required approval group and how it fared: a CODEOWNERS rule, a path rule, a role's item. */
@@ -70,10 +75,11 @@ export interface SignoffDetails {
   approvals: { counted: number; required: number };
   requirements: RequirementVerdict[];
   rejectedSignoffs: RejectedSignoff[];
-  checklist: { id: string; ticked: boolean; found: boolean }[];
+  checklist: { id: string; ticked: boolean; found: boolean; tickedBy?: string }[];
   teams: Record<string, "platform" | "policy" | "unresolved">;
   changedFiles: number | undefined;
   codeowners: string | undefined;
+  breakGlass?: BreakGlass;
 }
 
 export interface SignoffEvaluation {
@@ -316,6 +322,7 @@ function signoffRequirements(settings: SignoffSettings, inputs: SignoffInputs, d
  * required checklist ticked.
  */
 export function evaluateSignoff(settings: SignoffSettings, inputs: SignoffInputs): SignoffEvaluation {
+  if (inputs.override) validateBreakGlass(inputs.override, inputs.now);
   const checks: Check[] = [];
   const findings: Finding[] = [];
   const record = (check: Check, found: readonly Finding[]) => {
@@ -497,13 +504,15 @@ export function evaluateSignoff(settings: SignoffSettings, inputs: SignoffInputs
       record(noDataCheck("checklist", "No pull or merge request description to read the checklist from.", settings.onNoData), []);
     } else {
       const listFindings: Finding[] = [];
+      const tickers = inputs.checklistHistory ? whoTicked(inputs.checklist, inputs.checklistHistory) : undefined;
       for (const rule of settings.checklist.required) {
         const item =
           inputs.checklist.find((candidate) => candidate.id === rule.id) ??
           (rule.text
             ? inputs.checklist.find((candidate) => candidate.id === undefined && candidate.text.toLowerCase().includes((rule.text as string).toLowerCase()))
             : undefined);
-        checklist.push({ id: rule.id, ticked: item?.ticked === true, found: item !== undefined });
+        const tickedBy = item?.ticked ? tickers?.get(item.line) : undefined;
+        checklist.push({ id: rule.id, ticked: item?.ticked === true, found: item !== undefined, ...(tickedBy ? { tickedBy } : {}) });
         if (!item)
           listFindings.push({
             id: "checklist-item-missing",
@@ -515,6 +524,12 @@ export function evaluateSignoff(settings: SignoffSettings, inputs: SignoffInputs
             id: "checklist-item-unticked",
             severity: "error",
             message: `checklist item ${quoted(item.text, 120)} (line ${item.line}) is not ticked`,
+          });
+        else if (rule.from.length && !(tickedBy && directory.allows(rule.from, tickedBy)))
+          listFindings.push({
+            id: "checklist-item-ticked-by",
+            severity: "error",
+            message: `checklist item ${quoted(item.text, 120)} must be ticked by ${rule.from.join(", ")}; ${tickedBy ? `${tickedBy} ticked it` : tickers ? "the description's history does not show who ticked it" : "who ticked it is unknown here (no description history)"}`,
           });
       }
       record(
@@ -539,19 +554,33 @@ export function evaluateSignoff(settings: SignoffSettings, inputs: SignoffInputs
       severity: "notice",
       message: `${policyTeams.map(([team]) => team).join(", ")}: members taken from the policy's gates.signoff.teams (the token could not read them), not from the platform`,
     });
+  const details: SignoffDetails = {
+    reference: review?.reference,
+    reviewers: verdicts,
+    approvals: { counted: approvers.length, required: needed },
+    requirements,
+    rejectedSignoffs: signoffs.rejected,
+    checklist,
+    teams,
+    changedFiles: inputs.changedFiles?.length,
+    codeowners: inputs.codeowners?.path,
+    ...(inputs.override ? { breakGlass: inputs.override } : {}),
+  };
+  if (!inputs.override || !checks.some((check) => check.status === "fail" || (check.status === "no-data" && check.onNoData === "fail")))
+    return { checks, findings, details };
+  const { override } = inputs;
+  findings.push({
+    id: "break-glass",
+    severity: "warning",
+    message: `Break-glass: what fails here is bypassed until ${override.expires}, requested by ${override.requestedBy}, approved by ${override.approvedBy}: ${override.reason}`,
+  });
   return {
-    checks,
-    findings,
-    details: {
-      reference: review?.reference,
-      reviewers: verdicts,
-      approvals: { counted: approvers.length, required: needed },
-      requirements,
-      rejectedSignoffs: signoffs.rejected,
-      checklist,
-      teams,
-      changedFiles: inputs.changedFiles?.length,
-      codeowners: inputs.codeowners?.path,
-    },
+    checks: checks.map(({ onNoData: _, ...check }) =>
+      check.status === "fail" || check.status === "no-data"
+        ? { ...check, status: "warn" as const, message: `${check.message} (bypassed: break-glass)` }
+        : check,
+    ),
+    findings: findings.map((finding) => (finding.severity === "error" ? { ...finding, severity: "warning" as const } : finding)),
+    details,
   };
 }

@@ -1,3 +1,4 @@
+import { BREAK_GLASS_OPTIONS } from "../break-glass.js";
 import { defineGate } from "../kit/descriptor.js";
 import type { GateReport } from "../report/schema.js";
 import type { SignoffDetails } from "./evaluate.js";
@@ -73,6 +74,7 @@ author from git; decides against the policy and writes the gate report.`,
       shownDefault: "the pull request's base; in GitLab merge request pipelines the MR's diff base",
       description: "The change's files are those changed since this ref's merge base (needs the history, e.g. fetch-depth 0).",
     },
+    ...BREAK_GLASS_OPTIONS,
   ],
   documents: [],
   outputs: [

@@ -2,10 +2,11 @@
 export { CODEOWNERS_LOCATIONS, type Codeowners, type CodeownersSyntax, ownersOf, parseCodeowners, platformCodeownersFindings } from "./codeowners.js";
 export { type EntryAuthorship, evaluateSignoff, type SignoffDetails, type SignoffEvaluation, type SignoffInputs, type TeamMembers } from "./evaluate.js";
 export { type SignoffExtra, signoffGate } from "./gate.js";
-export { type ChecklistItem, parseChecklist, parseSignoffFile, type SignoffRecord } from "./records.js";
+export { type ChecklistHistory, type ChecklistItem, parseChecklist, parseSignoffFile, type SignoffRecord, whoTicked } from "./records.js";
 export {
   type GitLabApprovalRule,
   parseGitHubCodeownersErrors,
+  parseGitHubDescriptionEdits,
   parseGitHubPermission,
   parseGitHubPullCommits,
   parseGitHubPullRequest,
@@ -13,6 +14,7 @@ export {
   parseGitHubTeamMembers,
   parseGitLabApprovalState,
   parseGitLabApprovals,
+  parseGitLabChecklistNotes,
   parseGitLabMemberPermission,
   parseGitLabMergeRequest,
 } from "./responses.js";

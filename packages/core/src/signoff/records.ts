@@ -106,3 +106,46 @@ export function parseChecklist(markdown: string): ChecklistItem[] {
   });
   return items;
 }
+
+/** How a description came to be: its versions (GitHub's edit history) or its tick events (GitLab's system notes). */
+export type ChecklistHistory =
+  | { kind: "versions"; author: string; versions: { at: string; editor: string | undefined; body: string | undefined }[] }
+  | { kind: "events"; author: string; events: { at: string; user: string; text: string; ticked: boolean }[] };
+
+/** The same item in another version: by its id marker, else by its text. */
+const sameItem = (a: ChecklistItem, b: ChecklistItem) => (a.id !== undefined && b.id !== undefined ? a.id === b.id : a.text === b.text);
+
+/**
+ * Who ticked each ticked item of the current description, by its line: the
+ * editor of the version where it became ticked and stayed so (GitHub), or
+ * the person whose "marked the checklist item … as completed" note came
+ * last (GitLab); ticked from the start, the author. Unknown (undefined)
+ * where the history has a hole (a deleted revision).
+ */
+export function whoTicked(current: readonly ChecklistItem[], history: ChecklistHistory): Map<number, string | undefined> {
+  const tickers = new Map<number, string | undefined>();
+  for (const item of current.filter((candidate) => candidate.ticked)) {
+    if (history.kind === "events") {
+      const last = history.events
+        .filter((event) => event.text.trim() === item.text)
+        .sort((a, b) => a.at.localeCompare(b.at))
+        .at(-1);
+      tickers.set(item.line, last ? (last.ticked ? last.user : undefined) : history.author);
+      continue;
+    }
+    const versions = [...history.versions].sort((a, b) => a.at.localeCompare(b.at));
+    let ticker: string | undefined = history.author;
+    for (let index = versions.length - 1; index >= 0; index -= 1) {
+      const version = versions[index] as (typeof versions)[number];
+      if (version.body === undefined) {
+        ticker = undefined;
+        break;
+      }
+      const then = parseChecklist(version.body).find((candidate) => sameItem(candidate, item));
+      if (!then?.ticked) break;
+      ticker = version.editor;
+    }
+    tickers.set(item.line, ticker);
+  }
+  return tickers;
+}

@@ -164,3 +164,45 @@ export function parseGitLabMemberPermission(body: unknown, source: string): Perm
   const level = validateAs(z.object({ access_level: z.number().int() }).loose(), body, "member", source).access_level;
   return level >= 50 ? "admin" : level >= 40 ? "maintain" : level >= 30 ? "write" : level >= 10 ? "read" : "none";
 }
+
+/** GraphQL's `pullRequest.userContentEdits`: each version of the description, its editor and time (`diff` holds the text; null where a revision was deleted). */
+export function parseGitHubDescriptionEdits(body: unknown, source: string): { at: string; editor: string | undefined; body: string | undefined }[] {
+  const answer = validateAs(
+    z.object({
+      repository: z.object({
+        pullRequest: z.object({
+          userContentEdits: z.object({
+            nodes: z.array(
+              z
+                .object({ editedAt: Instant, editor: z.object({ login: z.string() }).nullable(), diff: z.string().nullable() })
+                .loose()
+                .nullable(),
+            ),
+          }),
+        }),
+      }),
+    }),
+    body,
+    "description history",
+    source,
+  );
+  return answer.repository.pullRequest.userContentEdits.nodes.flatMap((node) =>
+    node ? [{ at: node.editedAt, editor: node.editor?.login, body: node.diff ?? undefined }] : [],
+  );
+}
+
+const TICK_NOTE = /^marked the (?:checklist|task) item \*\*(.+)\*\* as (completed|incomplete)$/;
+
+/** GitLab's system notes on a merge request: "marked the checklist item **…** as completed" (older versions say "task item"). */
+export function parseGitLabChecklistNotes(body: unknown, source: string): { at: string; user: string; text: string; ticked: boolean }[] {
+  const notes = validateAs(
+    z.array(z.object({ body: z.string(), system: z.boolean().default(false), created_at: Instant, author: GitLabUser }).loose()),
+    body,
+    "notes",
+    source,
+  );
+  return notes.flatMap((note) => {
+    const tick = note.system ? TICK_NOTE.exec(note.body.trim()) : null;
+    return tick ? [{ at: note.created_at, user: note.author.username, text: tick[1] as string, ticked: tick[2] === "completed" }] : [];
+  });
+}

@@ -33,6 +33,8 @@ const ChecklistRule = z.strictObject({
   /** The item's stable id (`<!-- id: terms -->` on its line), and the text that finds it where the marker is missing. */
   id: z.string().min(1),
   text: z.string().min(1).optional(),
+  /** Who may tick it (people, teams); empty: anyone. Read from the description's history. */
+  from: z.array(Who).default([]),
 });
 
 /** `gates.signoff` in release-gates.yml; every key has a documented default. */

@@ -22,6 +22,10 @@ import { parseRiskRegister } from "../../src/security/risks.js";
 import { parseSbom } from "../../src/security/sbom.js";
 import { parseGitleaksReport, parseSecretsAllowlist, parseSecretsBaseline, scanForSecrets } from "../../src/security/secrets.js";
 import { parseSarifResults } from "../../src/security/static-analysis.js";
+import { isOwner, ownersOf, parseCodeowners } from "../../src/signoff/codeowners.js";
+import { parseChecklist as parseDescriptionChecklist, parseSignoffFile } from "../../src/signoff/records.js";
+import { parseGitHubReviews, parseGitLabApprovalState, parseGitLabApprovals } from "../../src/signoff/responses.js";
+import { parseJsonText } from "../../src/validation.js";
 
 const example = (path: string) => readFileSync(new URL(`../../../../examples/sample-service/${path}`, import.meta.url), "utf8");
 const folder = (path: string) =>
@@ -30,6 +34,13 @@ const folder = (path: string) =>
     .map((entry) => fixture(`${path}/${entry.name}`));
 
 const isOwnError = (error: unknown) => error instanceof ConfigurationError;
+
+/** A CODEOWNERS rule only ever names owners the platform understands, and asking who owns a path always answers. */
+function checkCodeowners(value: unknown): void {
+  const codeowners = value as ReturnType<typeof parseCodeowners>;
+  for (const section of codeowners.sections) for (const rule of section.rules) for (const owner of rule.owners) expect(isOwner(owner), owner).toBe(true);
+  for (const path of ["README.md", "src/a/b.ts", "contracts/Token.sol", ".github/CODEOWNERS"]) ownersOf(codeowners, path);
+}
 afterAll(printFuzzStats);
 
 interface Loader {
@@ -137,6 +148,52 @@ const LOADERS: Loader[] = [
     corpus: [example("release-gates/canary-analysis.json")],
   },
   { name: "the promote ledger", load: (text) => parseLedger(text), corpus: [example("release-gates/ledger.ndjson")] },
+  {
+    name: "a GitHub CODEOWNERS file",
+    load: (text) => parseCodeowners(text, ".github/CODEOWNERS", "github"),
+    corpus: folder("signoff").filter((text) => !text.trimStart().startsWith("{") && !text.includes("- [ ]")),
+    check: checkCodeowners,
+  },
+  {
+    name: "a GitLab CODEOWNERS file",
+    load: (text) => parseCodeowners(text, ".gitlab/CODEOWNERS", "gitlab"),
+    corpus: folder("signoff").filter((text) => !text.trimStart().startsWith("{") && !text.includes("- [ ]")),
+    check: checkCodeowners,
+  },
+  {
+    name: "the sign-off file",
+    load: (text) => parseSignoffFile(text, "release/signoffs.yml"),
+    corpus: [
+      "signoffs:\n  - role: qa\n    item: user-flows\n    person: carol@acme.example\n    date: 2026-11-20\n    commit: b7e2d94c\n  - role: legal\n    item: geo\n    person: dan\n    date: 2026-11-21\n    version: 1.4.0\n    notApplicable: No new markets.\n",
+    ],
+    check: (value) => {
+      for (const record of value as ReturnType<typeof parseSignoffFile>) expect(record.line).toBeLessThanOrEqual(record.endLine);
+    },
+  },
+  {
+    name: "a pull request description's checklist",
+    load: (text) => parseDescriptionChecklist(text),
+    corpus: [
+      fixture("signoff/pr-template-docs-checklist.grafana-k6.pull_request_template.md"),
+      fixture("signoff/pr-template-legal-licence-checkbox.maven-surefire.pull_request_template.md"),
+      fixture("signoff/pr-template-security-checklist.awslabs-sdps.pull_request_template.md"),
+    ],
+  },
+  {
+    name: "GitHub's pull request reviews",
+    load: (text) => parseGitHubReviews(parseJsonText(text, "reviews (JSON)"), "reviews"),
+    corpus: [fixture("signoff/api-github-pulls-list-reviews.openapi-example.pull-request-review-items.json")],
+  },
+  {
+    name: "GitLab's merge request approvals",
+    load: (text) => parseGitLabApprovals(parseJsonText(text, "approvals (JSON)"), "approvals"),
+    corpus: [fixture("signoff/api-gitlab-mr-approvals.docs-example.json")],
+  },
+  {
+    name: "GitLab's approval state",
+    load: (text) => parseGitLabApprovalState(parseJsonText(text, "approval state (JSON)"), "approval state"),
+    corpus: [fixture("signoff/api-gitlab-mr-approval-state.docs-example.json")],
+  },
   {
     name: "a coverage report (any format)",
     load: (text) => parseCoverageReport(text),

@@ -345,3 +345,42 @@ describe("the sign-off gate's report, as the front ends render it", () => {
     expect(outputs).toEqual({ approvals: 2, missing: "security review" });
   });
 });
+
+describe("break-glass", () => {
+  const override = { reason: "Hotfix for the outage INC-42; reviews follow", requestedBy: "alice", approvedBy: "sue", expires: "2026-11-26T00:00:00Z" };
+
+  it("what fails is reported as warnings with who bypassed it and why; the gate warns, it does not pass silently", () => {
+    const evaluation = evaluateSignoff(settings(), inputs({ review: review({ reviews: [approval("alice")] }), override }));
+    expect(statuses(evaluation)["reviews.approvals"]).toBe("warn");
+    expect(evaluation.checks.find((check) => check.id === "reviews.approvals")?.message).toMatch(/\(bypassed: break-glass\)$/);
+    expect(evaluation.findings.every((finding) => finding.severity !== "error")).toBe(true);
+    expect(evaluation.findings.find((finding) => finding.id === "break-glass")?.message).toBe(
+      "Break-glass: what fails here is bypassed until 2026-11-26T00:00:00Z, requested by alice, approved by sue: Hotfix for the outage INC-42; reviews follow",
+    );
+  });
+
+  it("one person approving their own request, or an expiry already past, is refused", () => {
+    expect(() => evaluateSignoff(settings(), inputs({ override: { ...override, approvedBy: "Alice" } }))).toThrow(/approval by a second person/);
+    expect(() => evaluateSignoff(settings(), inputs({ override: { ...override, expires: "2026-11-01T00:00:00Z" } }))).toThrow(/expiry in the future/);
+  });
+});
+
+describe("who may tick a checklist item", () => {
+  it("an item that legal must tick, ticked by someone else, fails naming who did", () => {
+    const policy = settings({ codeowners: { required: false }, checklist: { required: [{ id: "terms", from: ["dan"] }] } });
+    const description = "- [x] Terms of service updated <!-- id: terms -->\n";
+    const history = (editor: string) => ({
+      kind: "versions" as const,
+      author: "octocat",
+      versions: [
+        { at: "2026-11-20T10:00:00.000Z", editor: "octocat", body: "- [ ] Terms of service updated <!-- id: terms -->\n" },
+        { at: "2026-11-21T10:00:00.000Z", editor, body: description },
+      ],
+    });
+    const byDan = evaluateSignoff(policy, inputs({ description, checklist: parseChecklist(description), checklistHistory: history("dan") }));
+    expect(statuses(byDan).checklist).toBe("pass");
+    expect(byDan.details.checklist).toEqual([{ id: "terms", ticked: true, found: true, tickedBy: "dan" }]);
+    const byAuthor = evaluateSignoff(policy, inputs({ description, checklist: parseChecklist(description), checklistHistory: history("octocat") }));
+    expect(byAuthor.findings.map((finding) => finding.message)).toContain('checklist item "Terms of service updated" must be ticked by dan; octocat ticked it');
+  });
+});

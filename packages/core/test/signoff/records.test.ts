@@ -1,6 +1,7 @@
 import { fixture } from "@release-gates/test-helpers/fixtures";
 import { describe, expect, it } from "vitest";
-import { parseChecklist, parseSignoffFile } from "../../src/signoff/records.js";
+import { parseChecklist, parseSignoffFile, whoTicked } from "../../src/signoff/records.js";
+import { parseGitLabChecklistNotes } from "../../src/signoff/responses.js";
 
 const template = (name: string) => fixture(`signoff/${name}`);
 
@@ -81,5 +82,77 @@ describe("the sign-off file", () => {
     expect(() => parseSignoffFile(file("    date: 2026-02-30\n    commit: abcdef1\n"), "release/signoffs.yml")).toThrow(/line 4.*date/);
     expect(() => parseSignoffFile(file("    date: 2026-11-20\n    commit: abcdef1\n    approved: yes\n"), "release/signoffs.yml")).toThrow(/approved/);
     expect(() => parseSignoffFile(file("    date: 2026-11-20\n    commit: main\n"), "release/signoffs.yml")).toThrow(/hex/);
+  });
+});
+
+describe("who ticked each checklist item", () => {
+  const v1 = "- [ ] Terms of service updated <!-- id: terms -->\n- [ ] Privacy policy reviewed\n";
+  const v2 = "- [x] Terms of service updated <!-- id: terms -->\n- [ ] Privacy policy reviewed\n";
+  const v3 = "- [x] Terms of service updated <!-- id: terms -->\n- [x] Privacy policy reviewed\n";
+
+  it("GitHub: the editor of the version where an item became ticked and stayed so; ticked from the start, the author", () => {
+    const history = {
+      kind: "versions" as const,
+      author: "octocat",
+      versions: [
+        { at: "2026-11-22T10:00:00.000Z", editor: "lee", body: v3 },
+        { at: "2026-11-21T10:00:00.000Z", editor: "dan", body: v2 },
+        { at: "2026-11-20T10:00:00.000Z", editor: "octocat", body: v1 },
+      ],
+    };
+    expect([...whoTicked(parseChecklist(v3), history)]).toEqual([
+      [1, "dan"],
+      [2, "lee"],
+    ]);
+    expect([...whoTicked(parseChecklist(v2), { kind: "versions", author: "octocat", versions: [] })]).toEqual([[1, "octocat"]]);
+  });
+
+  it("an untick and a re-tick credit the re-ticker; a deleted revision in the way leaves it unknown", () => {
+    const retick = {
+      kind: "versions" as const,
+      author: "octocat",
+      versions: [
+        { at: "2026-11-20T10:00:00.000Z", editor: "octocat", body: v1 },
+        { at: "2026-11-21T10:00:00.000Z", editor: "dan", body: v2 },
+        { at: "2026-11-22T10:00:00.000Z", editor: "mallory", body: v1 },
+        { at: "2026-11-23T10:00:00.000Z", editor: "sue", body: v2 },
+      ],
+    };
+    expect(whoTicked(parseChecklist(v2), retick).get(1)).toBe("sue");
+    const hole = { ...retick, versions: [...retick.versions.slice(0, 3), { at: "2026-11-23T10:00:00.000Z", editor: "sue", body: undefined }] };
+    expect(whoTicked(parseChecklist(v2), hole).get(1)).toBeUndefined();
+  });
+
+  it("GitLab: the last 'marked the checklist item … as completed' note, its author", () => {
+    const notes = parseGitLabChecklistNotes(
+      [
+        {
+          body: "marked the checklist item **Terms of service updated** as completed",
+          system: true,
+          created_at: "2026-11-21T10:00:00Z",
+          author: { username: "dan" },
+        },
+        {
+          body: "marked the checklist item **Terms of service updated** as completed",
+          system: false,
+          created_at: "2026-11-22T10:00:00Z",
+          author: { username: "mallory" },
+        },
+        {
+          body: "marked the task item **Privacy policy reviewed** as incomplete",
+          system: true,
+          created_at: "2026-11-22T10:00:00Z",
+          author: { username: "lee" },
+        },
+      ],
+      "notes",
+    );
+    const current = parseChecklist("- [x] Terms of service updated\n- [x] Privacy policy reviewed\n- [x] Geo checked\n");
+    expect([...whoTicked(current, { kind: "events", author: "root", events: notes })]).toEqual([
+      [1, "dan"],
+      // Its last note unticks it: whoever ticked it again left no note.
+      [2, undefined],
+      [3, "root"],
+    ]);
   });
 });

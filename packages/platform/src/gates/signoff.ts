@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { ConfigurationError, type GateReport } from "@release-gates/core";
+import { type BreakGlass, breakGlass, ConfigurationError, type GateReport } from "@release-gates/core";
 import {
   CODEOWNERS_LOCATIONS,
   type Codeowners,
@@ -32,6 +32,7 @@ export interface SignoffRunRequest extends GateRequest<SignoffSettings> {
   /** Without a review source, the change's files are those changed since this ref's merge base. */
   baseRef?: string;
   version?: string;
+  override?: BreakGlass;
   /** The platform the run is on, for CODEOWNERS' location and syntax. */
   platform?: CodeownersSyntax;
   log?: (message: string) => void;
@@ -148,6 +149,9 @@ export async function runSignoffGate(request: SignoffRunRequest) {
       signoffs,
       description: read?.description,
       checklist: read ? parseChecklist(read.description) : [],
+      // Who ticked what is read only when an item says who may tick it.
+      ...(source && read && settings.checklist.required.some((rule) => rule.from.length) ? { checklistHistory: await source.checklistHistory() } : {}),
+      ...(request.override ? { override: request.override } : {}),
     });
     return { ...evaluation, inputs, extra: {} satisfies SignoffExtra };
   });
@@ -244,11 +248,13 @@ async function publishCommitStatus(platform: RunPlatform, report: GateReport, so
 export const signoffRunner: GateRunner<typeof signoffGate.settings, SignoffExtra> = {
   descriptor: signoffGate,
   run: async (request, platform) => {
+    const override = breakGlass(request.values, request.frontEnd ?? "cli");
     const found = await platformSource(request, platform, process.env);
     const result = await runSignoffGate({
       ...request,
       ...found,
       ...(request.values["release-version"] ? { version: request.values["release-version"] as string } : {}),
+      ...(override ? { override } : {}),
       log: platform.log,
     });
     await publishCommitStatus(platform, result.report, found.source);

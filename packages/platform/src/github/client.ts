@@ -135,6 +135,19 @@ export class GitHubClient {
     return { data: response.data as T, next: nextLink(response.headers.link) };
   }
 
+  /**
+   * A GraphQL query. GitHub serves GraphQL beside REST: /graphql on
+   * api.github.com, /api/graphql on GitHub Enterprise Server (whose REST is
+   * /api/v3). An answer with `errors` is GitHub refusing, as a 4xx would be.
+   */
+  async graphql<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+    const url = this.baseUrl.replace(/\/api\/v3$/, "/api").replace(/\/$/, "") + "/graphql";
+    const { data } = await this.request<{ data?: T; errors?: { message?: string }[] }>("POST", url, { query, variables });
+    if (data.errors?.length || !data.data)
+      throw new ApiError(SERVICE, 200, "POST", "/graphql", (data.errors?.map((error) => error.message).join("; ") || "no data").slice(0, 200));
+    return data.data;
+  }
+
   /** Follows `Link: rel="next"` until the last page. */
   async paginate<T>(path: string): Promise<T[]> {
     const items: T[] = [];

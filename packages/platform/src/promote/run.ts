@@ -1,10 +1,9 @@
 import { relative, resolve, sep } from "node:path";
-import { ConfigurationError, type FrontEnd, formatInstant, optionLabel, type Policy, parseDuration, quoted } from "@release-gates/core";
+import { type BreakGlass, ConfigurationError, type FrontEnd, formatInstant, optionLabel, type Policy, parseDuration, quoted } from "@release-gates/core";
 import {
   type AnalysisInterval,
   type AnalysisVerdict,
   assertPolicyValid,
-  type BreakGlass,
   type CanaryAnalysis,
   DEFAULT_LEDGER,
   decidePromotion,

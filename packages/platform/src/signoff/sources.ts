@@ -1,10 +1,12 @@
 import { ConfigurationError, quoted } from "@release-gates/core";
 import {
+  type ChecklistHistory,
   diffContentId,
   type GitLabApprovalRule,
   type Permission,
   type PullRequestCommit,
   parseGitHubCodeownersErrors,
+  parseGitHubDescriptionEdits,
   parseGitHubPermission,
   parseGitHubPullCommits,
   parseGitHubPullRequest,
@@ -12,6 +14,7 @@ import {
   parseGitHubTeamMembers,
   parseGitLabApprovalState,
   parseGitLabApprovals,
+  parseGitLabChecklistNotes,
   parseGitLabMemberPermission,
   parseGitLabMergeRequest,
   type ReviewFacts,
@@ -46,6 +49,8 @@ export interface ReviewSource {
   teamMembers(team: string): Promise<string[] | { unresolved: string }>;
   /** The platform's own errors for the CODEOWNERS file (GitHub only). */
   codeownersErrors(): Promise<{ line: number; kind: string; source: string; path: string }[]>;
+  /** How the description came to be, to tell who ticked each checklist item. */
+  checklistHistory(): Promise<ChecklistHistory>;
 }
 
 /** The change's content at each commit, so an approval survives a base merge that changes nothing of it. */
@@ -150,6 +155,17 @@ export class GitHubReviewSource implements ReviewSource {
     }
   }
 
+  /** The description's versions from GraphQL's `userContentEdits` (newest first there; the oldest is the original). */
+  async checklistHistory(): Promise<ChecklistHistory> {
+    const pull = await this.pullRequest();
+    const [owner, name] = this.repository.split("/");
+    const data = await this.client.graphql(
+      "query($owner: String!, $name: String!, $number: Int!) { repository(owner: $owner, name: $name) { pullRequest(number: $number) { userContentEdits(first: 100) { nodes { editedAt editor { login } diff } } } } }",
+      { owner, name, number: this.number },
+    );
+    return { kind: "versions", author: pull.author, versions: parseGitHubDescriptionEdits(data, `${this.description}: description history`) };
+  }
+
   async codeownersErrors() {
     const pull = await this.pullRequest();
     try {
@@ -250,6 +266,13 @@ export class GitLabReviewSource implements ReviewSource {
 
   async codeownersErrors() {
     return [];
+  }
+
+  /** GitLab writes a system note when someone ticks or unticks a checklist item: who, which, when. */
+  async checklistHistory(): Promise<ChecklistHistory> {
+    const request = await this.mergeRequest();
+    const notes = await this.client.paginate(`${this.base}/notes?sort=asc`);
+    return { kind: "events", author: request.author, events: parseGitLabChecklistNotes(notes, `${this.description}: notes`) };
   }
 }
 
