@@ -6,13 +6,14 @@ import { perfGate } from "./perf/gate.js";
 import { composePolicySchema } from "./policy/schema.js";
 import { securityGate } from "./security/gate.js";
 import { signoffGate } from "./signoff/gate.js";
+import { testGate } from "./tests/gate.js";
 
 /**
  * Every gate release-gates ships, in the order users read them. The policy's
  * `gates:` sections, promote's known gates, the CLI's commands and the
  * generated front ends all derive from this list: adding a gate is adding it here.
  */
-export const GATES = [coverageGate, perfGate, securityGate, observabilityGate, signoffGate] as const;
+export const GATES = [coverageGate, perfGate, securityGate, testGate, observabilityGate, signoffGate] as const;
 
 /** The id of a gate that ships (`coverage`), as the policy names it. */
 export type GateId = (typeof GATES)[number]["id"];

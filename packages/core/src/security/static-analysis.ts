@@ -1,48 +1,6 @@
-import * as z from "zod";
 import type { Check, Finding } from "../report/schema.js";
-import { parseJsonText, validateAs } from "../validation.js";
+import { readSarifLog } from "../sarif.js";
 import { BLOCKING_REVIEW_SEVERITIES, type ReviewSeverity, reviewFindingSeverity, type StaticAnalysisAcknowledgement } from "./audits.js";
-
-const Properties = z.record(z.string(), z.unknown()).optional();
-
-const SarifRule = z.looseObject({
-  id: z.string(),
-  shortDescription: z.looseObject({ text: z.string() }).optional(),
-  defaultConfiguration: z.looseObject({ level: z.string().optional() }).optional(),
-  properties: Properties,
-});
-
-const SarifResult = z.looseObject({
-  ruleId: z.string().optional(),
-  ruleIndex: z.number().int().min(0).optional(),
-  level: z.enum(["none", "note", "warning", "error"]).optional(),
-  message: z.looseObject({ text: z.string().optional() }),
-  locations: z
-    .array(
-      z.looseObject({
-        physicalLocation: z
-          .looseObject({
-            artifactLocation: z.looseObject({ uri: z.string() }).optional(),
-            region: z.looseObject({ startLine: z.number().int().positive().optional(), endLine: z.number().int().positive().optional() }).optional(),
-          })
-          .optional(),
-      }),
-    )
-    .optional(),
-  suppressions: z.array(z.looseObject({ status: z.string().optional(), justification: z.string().optional() })).optional(),
-  partialFingerprints: z.record(z.string(), z.string()).optional(),
-  properties: Properties,
-});
-
-const SarifLog = z.looseObject({
-  version: z.literal("2.1.0"),
-  runs: z.array(
-    z.looseObject({
-      tool: z.looseObject({ driver: z.looseObject({ name: z.string(), version: z.string().optional(), rules: z.array(SarifRule).optional() }) }),
-      results: z.array(SarifResult).optional(),
-    }),
-  ),
-});
 
 /** One result of a static analyser, with the severity read the way its tool means it. */
 export interface AnalysisResult {
@@ -57,12 +15,6 @@ export interface AnalysisResult {
   fingerprint?: string;
   /** The justification of an accepted SARIF suppression. */
   suppressed?: string;
-}
-
-/** Messages span lines (Slither lists each statement): one line, bounded, for logs and annotations. */
-function oneLine(text: string, limit = 300): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > limit ? `${flat.slice(0, limit - 1)}…` : flat;
 }
 
 /** `security-severity` is a CVSS-like 0–10 score, banded as CVSS bands it. */
@@ -83,38 +35,29 @@ const SLITHER_IMPACT: readonly ReviewSeverity[] = ["high", "medium", "low", "inf
  * Slither marks every result "warning" whatever its impact.
  */
 export function parseSarifResults(text: string, source: string): AnalysisResult[] {
-  const log = validateAs(SarifLog, parseJsonText(text, "a SARIF 2.1.0 log", source), "expected a SARIF 2.1.0 log", source);
-  const results: AnalysisResult[] = [];
-  for (const run of log.runs) {
-    const rules = run.tool.driver.rules ?? [];
-    const byId = new Map(rules.map((rule) => [rule.id, rule]));
-    for (const result of run.results ?? []) {
-      const rule = (result.ruleIndex !== undefined ? rules[result.ruleIndex] : undefined) ?? byId.get(result.ruleId ?? "");
-      const ruleId = result.ruleId ?? rule?.id ?? "unknown-rule";
-      const slither = /^([0-4])-[0-4]-/.exec(ruleId);
+  return readSarifLog(text, source).flatMap((run) =>
+    run.results.map((result) => {
+      const slither = /^([0-4])-[0-4]-/.exec(result.rule);
       const severity =
-        scoreSeverity(result.properties?.["security-severity"]) ??
-        scoreSeverity(rule?.properties?.["security-severity"]) ??
+        scoreSeverity(result.properties.result?.["security-severity"]) ??
+        scoreSeverity(result.properties.rule?.["security-severity"]) ??
         (slither ? SLITHER_IMPACT[Number(slither[1])] : undefined) ??
-        LEVEL_SEVERITY[result.level ?? rule?.defaultConfiguration?.level ?? "warning"] ??
+        LEVEL_SEVERITY[result.level] ??
         "medium";
-      const location = result.locations?.[0]?.physicalLocation;
-      const accepted = result.suppressions?.find((suppression) => (suppression.status ?? "accepted") === "accepted");
-      results.push({
-        tool: run.tool.driver.name,
-        rule: ruleId,
-        title: rule?.shortDescription?.text,
+      return {
+        tool: result.tool,
+        rule: result.rule,
+        title: result.title,
         severity,
-        message: oneLine(result.message.text ?? rule?.shortDescription?.text ?? ruleId) || ruleId,
-        path: location?.artifactLocation?.uri.replace(/^file:\/\//, ""),
-        startLine: location?.region?.startLine,
-        endLine: location?.region?.endLine,
-        fingerprint: result.partialFingerprints?.id ?? result.partialFingerprints?.primaryLocationLineHash,
-        suppressed: accepted ? (accepted.justification ?? "suppressed in the SARIF log") : undefined,
-      });
-    }
-  }
-  return results;
+        message: result.message,
+        path: result.path,
+        startLine: result.startLine,
+        endLine: result.endLine,
+        fingerprint: result.fingerprint,
+        suppressed: result.suppressed,
+      };
+    }),
+  );
 }
 
 export interface StaticAnalysisEvaluation {

@@ -11,6 +11,7 @@ const RUNNERS = {
   coverage: async () => (await import("./coverage.js")).coverageRunner,
   perf: async () => (await import("./perf.js")).perfRunner,
   security: async () => (await import("./security.js")).securityRunner,
+  test: async () => (await import("./test.js")).testRunner,
   observability: async () => (await import("./observability.js")).observabilityRunner,
   signoff: async () => (await import("./signoff.js")).signoffRunner,
 } satisfies Record<GateId, () => Promise<{ descriptor: { id: string } }>>;

@@ -1,8 +1,8 @@
 import { ConfigurationError } from "../../errors.js";
+import { integerAttribute, XmlStream } from "../../xml.js";
 import { CoverageMap, emptyFileCoverage, type FileCoverage } from "../model.js";
 import { coveredOfTotal, ExpansionBudget, lineNumberOf } from "./limits.js";
 import type { CoverageParser, ParsedReport } from "./types.js";
-import { integerAttribute, XmlStream } from "./xml.js";
 
 /**
  * Clover XML. `type="cond"` lines mean two different things: OpenClover and

@@ -1,8 +1,8 @@
 import { ConfigurationError } from "../../errors.js";
+import { integerAttribute, XmlStream } from "../../xml.js";
 import { CoverageMap, emptyFileCoverage, type FileCoverage } from "../model.js";
 import { ExpansionBudget, lineNumberOf } from "./limits.js";
 import type { CoverageParser, ParsedReport } from "./types.js";
-import { integerAttribute, XmlStream } from "./xml.js";
 
 interface PendingClass {
   simpleName: string;

@@ -1,5 +1,5 @@
 import { SaxesParser } from "saxes";
-import { ConfigurationError, quoted } from "../../errors.js";
+import { ConfigurationError, quoted } from "./errors.js";
 
 export interface XmlHandlers {
   open(name: string, attributes: Record<string, string>, line: number): void;
@@ -21,7 +21,11 @@ export class XmlStream {
       const close = handlers.close;
       this.parser.on("closetag", (tag) => close(tag.name));
     }
-    if (handlers.text) this.parser.on("text", handlers.text);
+    if (handlers.text) {
+      this.parser.on("text", handlers.text);
+      // Stack traces are often wrapped in CDATA: the same text to a reader.
+      this.parser.on("cdata", handlers.text);
+    }
     // The first error ends the parse: saxes would go on through a damaged document, reporting every
     // later error too, which costs far more than reading a sound one.
     this.parser.on("error", (error: Error) => {
