@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // What `npm test` needs beyond npm ci, installed when missing:
-//  - the end-to-end tools (gitlab-ci-local and the Node 24 it runs under) into
-//    test/tools, apart from the root so Node 24's binary never shadows the
-//    Node 20 the project is tested on;
+//  - the end-to-end tools (gitlab-ci-local and the Node 24 it runs under) and
+//    the test runners whose real reports the test gate's tests read (jest with
+//    jest-junit, mocha with mocha-junit-reporter) into test/tools, apart from
+//    the root so Node 24's binary never shadows the Node 20 the project is
+//    tested on;
 //  - the Debian packages rsync (gitlab-ci-local copies the project with it)
 //    and prometheus (the tests run a real server on loopback), with apt-get
 //    when this user may (root, or sudo without a password).
@@ -13,7 +15,13 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 
 const tools = resolve(import.meta.dirname, "../test/tools");
-if (!existsSync(resolve(tools, "node_modules/.bin/node")) || !existsSync(resolve(tools, "node_modules/gitlab-ci-local/dist/index.js"))) {
+const needed = [
+  "node_modules/.bin/node",
+  "node_modules/gitlab-ci-local/dist/index.js",
+  "node_modules/jest-junit/package.json",
+  "node_modules/mocha-junit-reporter/package.json",
+];
+if (needed.some((path) => !existsSync(resolve(tools, path)))) {
   execFileSync("npm", ["ci", "--prefix", tools, "--no-audit", "--no-fund"], { stdio: "inherit" });
 }
 

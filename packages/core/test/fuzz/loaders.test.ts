@@ -14,6 +14,7 @@ import { parseK6Summary } from "../../src/perf/summary.js";
 import { parsePolicy } from "../../src/policy/load.js";
 import { parseRecordedAnalysis } from "../../src/promote/analysis.js";
 import { parseLedger } from "../../src/promote/ledger.js";
+import { readSarifLog } from "../../src/sarif.js";
 import { parseAuditManifest } from "../../src/security/audits.js";
 import { parseChecklist } from "../../src/security/checklist.js";
 import { parseNpmAudit, parseNpmLockfile } from "../../src/security/npm.js";
@@ -25,6 +26,8 @@ import { parseSarifResults } from "../../src/security/static-analysis.js";
 import { isOwner, ownersOf, parseCodeowners } from "../../src/signoff/codeowners.js";
 import { parseChecklist as parseDescriptionChecklist, parseSignoffFile } from "../../src/signoff/records.js";
 import { parseGitHubReviews, parseGitLabApprovalState, parseGitLabApprovals } from "../../src/signoff/responses.js";
+import { parseGitHubJobsPage, parseGitLabJobs } from "../../src/tests/jobs.js";
+import { parseTestResults } from "../../src/tests/results.js";
 import { parseJsonText } from "../../src/validation.js";
 
 const example = (path: string) => readFileSync(new URL(`../../../../examples/sample-service/${path}`, import.meta.url), "utf8");
@@ -193,6 +196,33 @@ const LOADERS: Loader[] = [
     name: "GitLab's approval state",
     load: (text) => parseGitLabApprovalState(parseJsonText(text, "approval state (JSON)"), "approval state"),
     corpus: [fixture("signoff/api-gitlab-mr-approval-state.docs-example.json")],
+  },
+  {
+    name: "test results (JUnit XML, TRX)",
+    load: (text) => parseTestResults(text, "junit.xml"),
+    corpus: folder("tests").filter((text) => text.trimStart().startsWith("<") || text.startsWith("\uFEFF")),
+    check: (value) => {
+      for (const result of (value as ReturnType<typeof parseTestResults>).cases) {
+        expect(result.attempts).toBeGreaterThanOrEqual(1);
+        // A flaky test is one that passed in the end.
+        if (result.flaky) expect(result.outcome).toBe("passed");
+      }
+    },
+  },
+  {
+    name: "a lint SARIF log",
+    load: (text) => readSarifLog(text, "lint.sarif"),
+    corpus: folder("tests").filter((text) => text.includes('"version": "2.1.0"') || text.includes('"version":"2.1.0"')),
+  },
+  {
+    name: "GitHub's workflow run jobs",
+    load: (text) => parseGitHubJobsPage(parseJsonText(text, "jobs (JSON)"), "jobs"),
+    corpus: [fixture("tests/api-github-actions-list-jobs-for-workflow-run.openapi-example.job-paginated.json")],
+  },
+  {
+    name: "GitLab's pipeline jobs",
+    load: (text) => parseGitLabJobs(parseJsonText(text, "jobs (JSON)"), "jobs"),
+    corpus: [fixture("tests/api-gitlab-list-pipeline-jobs.docs-example.json")],
   },
   {
     name: "a coverage report (any format)",
