@@ -33,6 +33,26 @@ export interface TestReport {
   cases: TestCaseResult[];
 }
 
+/**
+ * A string that owns its characters. The XML reader hands out slices of the
+ * 64 KiB chunk it read, and V8 keeps the whole chunk alive for a slice: held
+ * for every test, those slices would keep the whole report in memory.
+ */
+const own = (text: string): string => (text.length === 0 ? "" : ` ${text}`.slice(1));
+
+/** Suite, class and report names repeat for every case: one copy each. */
+class Interned {
+  private readonly seen = new Map<string, string>();
+  get(text: string): string {
+    let known = this.seen.get(text);
+    if (known === undefined) {
+      known = own(text);
+      this.seen.set(known, known);
+    }
+    return known;
+  }
+}
+
 /** A failure's text beyond this is not needed to say what broke. */
 const MESSAGE_CHARS = 2_000;
 
@@ -49,7 +69,7 @@ function summarise(text: string): string {
 /** Where a failure happened, from its text when the case has no file and line: vitest's `❯ file:line:column`, Playwright's `file:line:column title`. */
 function locationIn(text: string): { file?: string; line?: number } {
   const found = /❯ ([^\s:]+\.[\w]+):(\d+):\d+/.exec(text) ?? /^([^\s:]+\.[\w]+):(\d+):\d+ /m.exec(text);
-  return found ? { file: found[1] as string, line: Number(found[2]) } : {};
+  return found ? { file: own(found[1] as string), line: Number(found[2]) } : {};
 }
 
 /** pytest's and go-junit-report's markers of a failure outside any test. */
@@ -97,13 +117,14 @@ interface OpenCase {
  * cases: headers disagree with them in real files.
  */
 function junitHandlers(path: string, cases: Map<string, TestCaseResult>) {
+  const interned = new Interned();
   /** Open suites; `declared` is the header's count, `silent` the cases with no result and no time (jest-junit's todos look so). */
   const suites: { name: string; host: string; file: string | undefined; declared: number | undefined; cases: number; silent: TestCaseResult[] }[] = [];
   let open: OpenCase | undefined;
   let sawRoot = false;
 
   const finish = (result: TestCaseResult) => {
-    const key = caseKey(result);
+    const key = own(caseKey(result));
     const earlier = cases.get(key);
     cases.set(key, earlier ? fold(earlier, result) : result);
   };
@@ -120,9 +141,9 @@ function junitHandlers(path: string, cases: Map<string, TestCaseResult>) {
           const parent = suites.at(-1);
           const declared = Number(attributes.tests);
           suites.push({
-            name: attributes.name ?? parent?.name ?? "",
-            host: attributes.hostname ?? parent?.host ?? "",
-            file: attributes.file ?? parent?.file,
+            name: interned.get(attributes.name ?? parent?.name ?? ""),
+            host: interned.get(attributes.hostname ?? parent?.host ?? ""),
+            file: attributes.file !== undefined ? interned.get(attributes.file) : parent?.file,
             declared: attributes.tests !== undefined && Number.isSafeInteger(declared) ? declared : undefined,
             cases: 0,
             silent: [],
@@ -132,8 +153,8 @@ function junitHandlers(path: string, cases: Map<string, TestCaseResult>) {
         case "testcase": {
           const suite = suites.at(-1);
           const lineNumber = Number(attributes.line);
-          const classname = attributes.classname ?? attributes.class ?? "";
-          const testName = attributes.name ?? "";
+          const classname = interned.get(attributes.classname ?? attributes.class ?? "");
+          const testName = own(attributes.name ?? "");
           if (suite) suite.cases += 1;
           open = {
             noTime: Number(attributes.time ?? 0) === 0,
@@ -144,7 +165,7 @@ function junitHandlers(path: string, cases: Map<string, TestCaseResult>) {
               host: suite?.host ?? "",
               classname,
               name: testName,
-              ...((attributes.file ?? suite?.file) ? { file: attributes.file ?? suite?.file } : {}),
+              ...((attributes.file ?? suite?.file) ? { file: attributes.file !== undefined ? interned.get(attributes.file) : suite?.file } : {}),
               ...(Number.isSafeInteger(lineNumber) && lineNumber > 0 ? { line: lineNumber } : {}),
               outcome: "passed",
               attempts: 1,
@@ -200,7 +221,7 @@ function junitHandlers(path: string, cases: Map<string, TestCaseResult>) {
         finish(result);
         open = undefined;
       } else if (open?.reading && open.reading.element === name) {
-        const message = summarise(open.reading.message || open.reading.text);
+        const message = own(summarise(open.reading.message || open.reading.text));
         if (message && !open.result.message) open.result.message = message;
         if (open.result.line === undefined) Object.assign(open.result, locationIn(`${open.reading.message ?? ""}\n${open.reading.text}`));
         open.reading = undefined;
@@ -243,10 +264,10 @@ function trxHandlers(path: string, cases: Map<string, TestCaseResult>, classes: 
         open = {
           result: {
             report: path,
-            suite: attributes.testListId ?? "",
-            host: attributes.computerName ?? "",
-            classname: attributes.testId ?? "",
-            name: attributes.testName ?? "",
+            suite: own(attributes.testListId ?? ""),
+            host: own(attributes.computerName ?? ""),
+            classname: own(attributes.testId ?? ""),
+            name: own(attributes.testName ?? ""),
             outcome,
             attempts: 1,
             flaky: false,
@@ -254,7 +275,7 @@ function trxHandlers(path: string, cases: Map<string, TestCaseResult>, classes: 
           },
         };
       } else if (name === "UnitTest") testId = attributes.id;
-      else if (name === "TestMethod" && testId) classes.set(testId, attributes.className ?? "");
+      else if (name === "TestMethod" && testId) classes.set(own(testId), own(attributes.className ?? ""));
       else if (name === "Message" && open) open.reading = { element: name, text: "", message: undefined };
     },
     text(text: string) {
@@ -266,7 +287,7 @@ function trxHandlers(path: string, cases: Map<string, TestCaseResult>, classes: 
         open = undefined;
       } else if (name === "UnitTest") testId = undefined;
       else if (name === "Message" && open?.reading) {
-        const message = summarise(open.reading.text);
+        const message = own(summarise(open.reading.text));
         if (message) open.result.message = message;
         open.reading = undefined;
       }
