@@ -28,7 +28,8 @@ function missingGrant(error: ApiError): string {
       : "the read_api scope (CI_JOB_TOKEN reads only what the project allows it to)";
   }
   if (/\/issues\/\d+\/comments|\/issues\/comments\//.test(path)) return "pull-requests: write (pull requests from forks get a read-only token)";
-  if (/\/pulls\//.test(path)) return "pull-requests: read";
+  if (/\/pulls\//.test(path) || path.endsWith("/graphql")) return "pull-requests: read";
+  if (/\/statuses\//.test(path)) return "statuses: write";
   if (/\/actions\//.test(path)) return "actions: read";
   if (/\/deployments/.test(path)) return error.method === "GET" ? "deployments: read" : "deployments: write";
   return "contents: read";

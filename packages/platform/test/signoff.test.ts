@@ -5,6 +5,7 @@ import { createTestRepo, type TestRepo } from "@release-gates/test-helpers/git-r
 import { startFakeApi } from "@release-gates/test-helpers/http-server";
 import { githubPullRequestApi, gitlabMergeRequestApi, type PullRequestScenario, pullRequestHistory } from "@release-gates/test-helpers/review-api";
 import { afterAll, describe, expect, it } from "vitest";
+import { classifyError } from "../src/errors.js";
 import { runSignoffGate, signoffRunner } from "../src/gates/signoff.js";
 import { GitHubClient } from "../src/github/client.js";
 import { GitLabClient } from "../src/gitlab/client.js";
@@ -339,5 +340,50 @@ describe("who ticked the description's checklist, from the platform's history", 
     expect(report.predicate.findings.map((finding) => finding.message)).toContain(
       'checklist item "Terms of service updated" must be ticked by dan; mallory ticked it',
     );
+  });
+});
+
+describe("what the platforms refuse, in one sentence", () => {
+  it("GitHub 401 on the pull request: the token was refused; GitLab 403 on the approvals: the read_api scope", async () => {
+    const repo = createTestRepo({ "README.md": "x\n" });
+    repos.push(repo);
+    repo.commit("base");
+    const github = await startFakeApi(() => ({ status: 401, body: { message: "Bad credentials" } }));
+    servers.push(github);
+    const refused = runSignoffGate({
+      cwd: repo.dir,
+      source: new GitHubReviewSource(new GitHubClient(github.url, "ghs_expired", { retryDelayMs: 1 }), "acme/app", 12, repo.dir, undefined),
+    });
+    const githubError = await refused.catch((error: unknown) => error);
+    expect(classifyError(githubError, "signoff-gate")).toMatchObject({
+      exitCode: 2,
+      sentence:
+        "GitHub API GET /repos/acme/app/pulls/12 answered 401: Bad credentials: the token was refused; give a valid token (github-token, GITHUB_TOKEN, or the GitLab token variables).",
+    });
+    const gitlab = await startFakeApi(({ path }) =>
+      path.endsWith("/approvals")
+        ? { status: 403, body: { message: "403 Forbidden" } }
+        : { status: 200, body: { author: { username: "root" }, sha: "c".repeat(40) } },
+    );
+    servers.push(gitlab);
+    const forbidden = await runSignoffGate({
+      cwd: repo.dir,
+      source: new GitLabReviewSource(new GitLabClient(gitlab.url, "glpat-readonly", "private-token", { retryDelayMs: 1 }), "42", 5, repo.dir, undefined),
+    }).catch((error: unknown) => error);
+    expect(classifyError(forbidden, "signoff-gate").sentence).toMatch(/approvals answered 403: 403 Forbidden: the token lacks the read_api scope/);
+  });
+});
+
+describe("break-glass through a front end's options", () => {
+  it("all four options turn the failures into warnings; some of them is the user's mistake, naming the missing ones", async () => {
+    const repo = createTestRepo({ "README.md": "x\n" });
+    repos.push(repo);
+    repo.commit("base");
+    const values = { "override-reason": "INC-42 hotfix", "requested-by": "alice", "approved-by": "sue", "override-expires": "2099-01-01T00:00:00Z" };
+    const result = await signoffRunner.run({ cwd: repo.dir, values }, { kind: "local", log: () => {} });
+    expect(result.report.predicate.status).toBe("warn");
+    expect(result.report.predicate.findings.find((finding) => finding.id === "break-glass")?.message).toContain("requested by alice, approved by sue");
+    const partial = signoffRunner.run({ cwd: repo.dir, values: { "override-reason": "x" }, frontEnd: "cli" }, { kind: "local", log: () => {} });
+    await expect(partial).rejects.toThrow(/expected all of --override-reason, --requested-by, --approved-by, --override-expires for a break-glass override, found only --override-reason/);
   });
 });

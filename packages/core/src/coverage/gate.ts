@@ -1,4 +1,5 @@
 import { defineGate } from "../kit/descriptor.js";
+import { baseArtifactOptions } from "../kit/options.js";
 import type { CoverageDetails } from "./evaluate.js";
 import type { CoverageMap } from "./model.js";
 import { METRICS } from "./model.js";
@@ -76,27 +77,7 @@ export const coverageGate = defineGate<typeof CoverageSettings, CoverageExtra>({
       placeholder: "FILE",
       description: "Coverage report of the base branch, for the drop check.",
     },
-    {
-      name: "base-artifact",
-      kind: "string",
-      frontEnds: ["action"],
-      description:
-        "Name of an artifact (actions/upload-artifact) holding the base branch's coverage report; the latest successful run on the base branch that uploaded it is used for the drop check.",
-    },
-    {
-      name: "base-artifact-job",
-      kind: "string",
-      placeholder: "JOB",
-      frontEnds: ["cli", "gitlab"],
-      description:
-        "GitLab: take the base report from this job's artifacts on the target branch (the MR's target, else the default branch), via the jobs/artifacts API.",
-    },
-    {
-      name: "base-artifact-path",
-      kind: "path",
-      placeholder: "PATH",
-      description: "The base report's path inside those artifacts (e.g. coverage/lcov.info).",
-    },
+    ...baseArtifactOptions("coverage report", "the drop check", "coverage/lcov.info"),
     {
       name: "strip-prefix",
       kind: "list",

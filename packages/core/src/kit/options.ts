@@ -19,6 +19,36 @@ export const WORKING_DIRECTORY_OPTION: GateOption = {
 };
 
 /** The output formats of the CLI. */
+/**
+ * Where a gate finds the base branch's copy of a report it compares with:
+ * a GitHub artifact of the base branch's latest successful run, or a GitLab
+ * job's artifacts on the target branch. `what` names the report in the
+ * descriptions ("coverage report", "test results"); `use` says what for.
+ */
+export function baseArtifactOptions(what: string, use: string, example: string): GateOption[] {
+  return [
+    {
+      name: "base-artifact",
+      kind: "string",
+      frontEnds: ["action"],
+      description: `Name of an artifact (actions/upload-artifact) holding the base branch's ${what}; the latest successful run on the base branch that uploaded it is used for ${use}.`,
+    },
+    {
+      name: "base-artifact-job",
+      kind: "string",
+      placeholder: "JOB",
+      frontEnds: ["cli", "gitlab"],
+      description: `GitLab: take the base branch's ${what} from this job's artifacts on the target branch (the MR's target, else the default branch), via the jobs/artifacts API.`,
+    },
+    {
+      name: "base-artifact-path",
+      kind: "path",
+      placeholder: "PATH",
+      description: `The path of the base branch's ${what} inside those artifacts (e.g. ${example}).`,
+    },
+  ];
+}
+
 export const OUTPUT_FORMATS = ["text", "markdown", "json"] as const;
 
 /**

@@ -1,4 +1,5 @@
 import { defineGate } from "../kit/descriptor.js";
+import { baseArtifactOptions } from "../kit/options.js";
 import type { GateReport } from "../report/schema.js";
 import type { TestDetails } from "./evaluate.js";
 import { TestSettings } from "./settings.js";
@@ -41,6 +42,7 @@ no evidence: it fails.`,
       placeholder: "GLOB",
       description: "The base branch's test results: a test that passed there and fails or is gone now is a regression.",
     },
+    ...baseArtifactOptions("test results", "the regression check", "reports/junit.xml"),
     {
       name: "flaky",
       kind: "enum",

@@ -14,9 +14,8 @@ import {
   type ParsedReport,
   resolveCoveragePaths,
 } from "@release-gates/core/coverage";
-import { fetchBaseArtifactReport } from "../github/artifacts.js";
 import { pullRequestChanges } from "../github/pull-request.js";
-import { fetchBranchArtifactReport } from "../gitlab/client.js";
+import { fetchBaseReportFromArtifacts } from "../kit/base-artifact.js";
 import { type FrontEndRequest, type GateRequest, type GateRunner, type RunPlatform, runGate } from "../kit/run-gate.js";
 import { expandGlobs, projectInput, streamTextFile } from "../local/files.js";
 import { changedLinesSince } from "../local/git.js";
@@ -126,34 +125,17 @@ export async function runCoverageGate(request: CoverageRunRequest) {
 /** What each platform adds: a pull request's changed lines and a base-branch artifact (GitHub), the MR's diff base and a job's artifacts (GitLab). */
 async function platformEvidence(request: FrontEndRequest<CoverageSettings>, platform: RunPlatform): Promise<Partial<CoverageRunRequest>> {
   const baseRef = request.values["base-ref"] as string | undefined;
-  const artifactPath = request.values["base-artifact-path"] as string | undefined;
-  if (platform.kind === "github") {
+  const evidence: Partial<CoverageRunRequest> = { baseRef: baseRef ?? (platform.kind === "gitlab" ? platform.context.mergeRequestDiffBaseSha : undefined) };
+  if (platform.kind === "github" && !baseRef && platform.context.pullRequest) {
     const { context, client } = platform;
-    const evidence: Partial<CoverageRunRequest> = { baseRef };
-    if (!baseRef && context.pullRequest) {
-      const found = await pullRequestChanges(context.pullRequest, request.cwd, client, context.repository);
-      evidence.changes = found.changes;
-      evidence.changesBase = context.pullRequest.baseRef;
-      platform.log(`Changed lines of pull request #${context.pullRequest.number} read from ${found.via === "git" ? "the local clone" : "the GitHub API"}.`);
-    }
-    const artifact = request.values["base-artifact"] as string | undefined;
-    if (artifact)
-      evidence.baseReportFile = await fetchBaseArtifactReport(platform, {
-        name: artifact,
-        path: artifactPath,
-        input: "base-artifact",
-        what: "Base coverage report",
-      });
-    return evidence;
+    const found = await pullRequestChanges(context.pullRequest as NonNullable<typeof context.pullRequest>, request.cwd, client, context.repository);
+    evidence.changes = found.changes;
+    evidence.changesBase = context.pullRequest?.baseRef;
+    platform.log(`Changed lines of pull request #${context.pullRequest?.number} read from ${found.via === "git" ? "the local clone" : "the GitHub API"}.`);
   }
-  const job = request.values["base-artifact-job"] as string | undefined;
-  const gitlab = platform.kind === "gitlab" ? platform.context : undefined;
-  return {
-    baseRef: baseRef ?? gitlab?.mergeRequestDiffBaseSha,
-    baseReportFile: job
-      ? await fetchBranchArtifactReport(gitlab, { job, path: artifactPath, jobOption: "--base-artifact-job", pathOption: "--base-artifact-path" })
-      : undefined,
-  };
+  const base = await fetchBaseReportFromArtifacts(request, platform, "Base coverage report");
+  if (base) evidence.baseReportFile = base;
+  return evidence;
 }
 
 export const coverageRunner: GateRunner<typeof coverageGate.settings, CoverageExtra> = {

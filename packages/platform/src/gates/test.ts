@@ -13,10 +13,13 @@ import {
 } from "@release-gates/core/tests";
 import { GitLabClient } from "../gitlab/client.js";
 import { ApiError } from "../http/rest.js";
+import { fetchBaseReportFromArtifacts } from "../kit/base-artifact.js";
 import { type FrontEndRequest, type GateRequest, type GateRunner, type ReportInput, type RunPlatform, runGate } from "../kit/run-gate.js";
 import { displayPath, expandGlobs, readHead, readTextFile, streamTextFile } from "../local/files.js";
 
 export interface TestRunRequest extends GateRequest<TestSettings> {
+  /** The base branch's results fetched from its artifacts, read with the policy's `regression.base`. */
+  baseReportFile?: { path: string; display: string };
   /** Reads the CI jobs of this commit's run or pipeline, when the policy names build legs. */
   jobs?: () => Promise<TestInputs["jobs"]>;
   log?: (message: string) => void;
@@ -74,9 +77,8 @@ export async function runTestGate(request: TestRunRequest) {
   return runGate(testGate, request, async ({ cwd, settings, git }) => {
     const inputs: ReportInput[] = [];
     const reports = await readTestReports(cwd, settings.reports, inputs, "test-results", request.log);
-    const baseReports = settings.regression.base.length
-      ? await readTestReports(cwd, settings.regression.base, inputs, "base-test-results", request.log)
-      : undefined;
+    const baseGlobs = [...settings.regression.base, ...(request.baseReportFile ? [request.baseReportFile.path] : [])];
+    const baseReports = baseGlobs.length ? await readTestReports(cwd, baseGlobs, inputs, "base-test-results", request.log) : undefined;
     const lint = await readLintLogs(cwd, settings.lint.reports, inputs, "sarif");
     const lintBase = settings.lint.base.length ? await readLintLogs(cwd, settings.lint.base, inputs, "base-sarif") : undefined;
     if (settings.lint.newOnly && !lintBase && lint.some((log) => log.runs.some((run) => run.results.some((result) => !result.baselineState))))
@@ -153,5 +155,8 @@ function platformJobs(request: FrontEndRequest<TestSettings>, platform: RunPlatf
 
 export const testRunner: GateRunner<typeof testGate.settings, TestExtra> = {
   descriptor: testGate,
-  run: (request, platform) => runTestGate({ ...request, jobs: platformJobs(request, platform, process.env), log: platform.log }),
+  run: async (request, platform) => {
+    const base = await fetchBaseReportFromArtifacts(request, platform, "Base test results");
+    return runTestGate({ ...request, ...(base ? { baseReportFile: base } : {}), jobs: platformJobs(request, platform, process.env), log: platform.log });
+  },
 };
