@@ -20,7 +20,8 @@ function caseTemplates() {
   )[0];
   return [
     (index) => `<testcase name="test${index}" classname="com.acme.orders.OrderServiceTest" time="0.012"/>`,
-    (index) => `<testcase name="test${index}" classname="com.acme.orders.OrderServiceTest" time="0.020"><system-out>order ${index} created</system-out></testcase>`,
+    (index) =>
+      `<testcase name="test${index}" classname="com.acme.orders.OrderServiceTest" time="0.020"><system-out>order ${index} created</system-out></testcase>`,
     (index) => `<testcase name="test${index}" classname="com.acme.orders.OrderServiceTest" time="0.3">${trace}</testcase>`,
     (index) => flaky.replace('name="testFlaky"', `name="testFlaky${index}"`),
     (index) => `<testcase name="test${index}" classname="com.acme.orders.OrderServiceTest" time="0"><skipped message="disabled"/></testcase>`,
@@ -71,7 +72,9 @@ if (process.argv[2] === "--run") {
   const bytes = Array.from({ length: FILES }, (_, file) => statSync(resolve(tree, `TEST-com.acme.Suite${file}.xml`)).size).reduce((a, b) => a + b, 0);
   const median = measure(import.meta.filename, "--run");
   const mib = bytes / 1024 / 1024;
-  console.log(`input: ${tree}: ${FILES} files, ${mib.toFixed(0)} MiB, ${median.tests} tests (${median.failed} failed, ${median.flaky} flaky, ${median.skipped} skipped)`);
+  console.log(
+    `input: ${tree}: ${FILES} files, ${mib.toFixed(0)} MiB, ${median.tests} tests (${median.failed} failed, ${median.flaky} flaky, ${median.skipped} skipped)`,
+  );
   console.log("");
   console.log(`| stage | median time (${RUNS} runs) | runs (s) | throughput | peak RSS |`);
   console.log("| --- | --- | --- | --- | --- |");

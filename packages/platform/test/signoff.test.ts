@@ -384,6 +384,8 @@ describe("break-glass through a front end's options", () => {
     expect(result.report.predicate.status).toBe("warn");
     expect(result.report.predicate.findings.find((finding) => finding.id === "break-glass")?.message).toContain("requested by alice, approved by sue");
     const partial = signoffRunner.run({ cwd: repo.dir, values: { "override-reason": "x" }, frontEnd: "cli" }, { kind: "local", log: () => {} });
-    await expect(partial).rejects.toThrow(/expected all of --override-reason, --requested-by, --approved-by, --override-expires for a break-glass override, found only --override-reason/);
+    await expect(partial).rejects.toThrow(
+      /expected all of --override-reason, --requested-by, --approved-by, --override-expires for a break-glass override, found only --override-reason/,
+    );
   });
 });
