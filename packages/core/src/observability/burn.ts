@@ -128,6 +128,52 @@ function linkOf(
   return sli.series.some((selector) => found.some((candidate) => sameSeries(selector, candidate))) ? "series" : undefined;
 }
 
+/**
+ * The alerts that could link to an SLO, looked up rather than tried one by
+ * one: by the Sloth labels and matchers that name it, by the alert name its
+ * spec gives, and (for burn-rate alerts) by the metrics under its SLI. A
+ * superset of what `linkOf` accepts, so the links are the same.
+ */
+class LinkCandidates {
+  private readonly byKey = new Map<string, Rule[]>();
+  private readonly byMetric = new Map<string, Rule[]>();
+
+  constructor(
+    private readonly index: RuleIndex,
+    burnAlerts: ReadonlySet<Rule>,
+  ) {
+    for (const alert of index.alerts) {
+      const keys = new Set<string>([`name=${alert.name}`]);
+      for (const selector of alert.query.selectors())
+        for (const matcher of selector.matchers)
+          if (matcher.op === "=" && (matcher.label === "sloth_slo" || matcher.label === "sloth_id")) keys.add(`${matcher.label}=${matcher.value}`);
+      for (const label of [alert.labels.slo, alert.labels.sloth_slo, alert.labels.slo_name]) if (label !== undefined) keys.add(`slo=${label}`);
+      for (const key of keys) this.push(this.byKey, key, alert);
+    }
+    for (const alert of burnAlerts) this.addBurnAlert(alert);
+  }
+
+  private push(map: Map<string, Rule[]>, key: string, alert: Rule): void {
+    const list = map.get(key);
+    if (list) list.push(alert);
+    else map.set(key, [alert]);
+  }
+
+  /** An alert that became burn-shaped (linked by its labels) may link to later SLOs by their series. */
+  addBurnAlert(alert: Rule): void {
+    for (const metric of this.index.baseMetrics(alert.query)) this.push(this.byMetric, metric, alert);
+  }
+
+  of(slo: SloSpec, metrics: ReadonlySet<string>): Set<Rule> {
+    const keys = [`sloth_slo=${slo.name}`, `slo=${slo.name}`, ...(slo.service !== undefined ? [`sloth_id=${slo.service}-${slo.name}`] : [])];
+    if (slo.alerting?.name) keys.push(`name=${slo.alerting.name}`);
+    const found = new Set<Rule>();
+    for (const key of keys) for (const alert of this.byKey.get(key) ?? []) found.add(alert);
+    for (const metric of metrics) for (const alert of this.byMetric.get(metric) ?? []) found.add(alert);
+    return found;
+  }
+}
+
 /** How one expected window pair of an SLO fared against its alerts. */
 export interface WindowVerdict {
   severity: string;
@@ -205,17 +251,23 @@ export function checkSloAlerts(
   const burnAlerts = new Set(index.alerts.filter((alert) => isBurnAlert(alert, () => conditionsOf(alert))));
   const linked = new Set<Rule>();
   const verdicts: SloVerdict[] = [];
+  const candidates = new LinkCandidates(index, burnAlerts);
   for (const slo of slos) {
     const budget = 1 - slo.objective;
     const series = slo.queries.flatMap((query) => index.baseSelectors(query));
     const sli = { series, metrics: new Set(series.flatMap((selector) => (selector.metric ? [selector.metric] : []))) };
+    // Only alerts that could link are asked (linkOf decides): thousands of alerts times every SLO otherwise.
+    const possible = candidates.of(slo, sli.metrics);
     const alerts = index.alerts.flatMap((alert) => {
-      const link = linkOf(slo, sli, alert, burnAlerts.has(alert), index);
+      const link = possible.has(alert) ? linkOf(slo, sli, alert, burnAlerts.has(alert), index) : undefined;
       return link ? [{ alert, link }] : [];
     });
     for (const { alert } of alerts) {
       linked.add(alert);
-      burnAlerts.add(alert);
+      if (!burnAlerts.has(alert)) {
+        burnAlerts.add(alert);
+        candidates.addBurnAlert(alert);
+      }
     }
     const where = { path: slo.path, ...(slo.line ? { startLine: slo.line } : {}) };
     const title = `SLO ${quoted(slo.name)} (${percent(slo.objective)} over ${formatPromDuration(slo.periodMs)})`;
