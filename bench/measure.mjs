@@ -16,3 +16,19 @@ export function measure(script, flag) {
   }).sort((a, b) => a.ms - b.ms);
   return { ...runs[Math.floor(RUNS / 2)], maxRssMB: Math.max(...runs.map((run) => run.maxRssMB)), all: runs.map((run) => (run.ms / 1000).toFixed(2)) };
 }
+
+/**
+ * A benchmark file's entry point. Run with `--run`, it measures `runOnce`
+ * in this process and prints the result with its peak RSS (what `measure`
+ * reads); otherwise it generates its input once (`prepare`) and lets
+ * `report` print the median of RUNS fresh processes.
+ */
+export async function benchmark(script, { runOnce, prepare, report }) {
+  if (process.argv[2] === "--run") {
+    const result = await runOnce();
+    console.log(JSON.stringify({ ...result, maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) }));
+    return;
+  }
+  await prepare();
+  report(measure(script, "--run"));
+}

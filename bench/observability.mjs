@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse, stringify } from "yaml";
-import { measure, RUNS } from "./measure.mjs";
+import { benchmark, RUNS } from "./measure.mjs";
 
 const RULE_FILES = 2_000;
 const SLO_SERVICES = 20;
@@ -67,28 +67,28 @@ async function runOnce() {
   return { ms, ...counts, findings: result.report.predicate.findings.length };
 }
 
-if (process.argv[2] === "--run") {
-  const result = await runOnce();
-  console.log(JSON.stringify({ ...result, maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) }));
-} else {
-  if (!existsSync(tree)) {
+await benchmark(import.meta.filename, {
+  runOnce,
+  prepare() {
+    if (existsSync(tree)) return;
     console.log(`generating ${tree}…`);
     generate();
-  }
-  const median = measure(import.meta.filename, "--run");
-  console.log(
-    `input: ${tree}: ${median.ruleFiles} rule files, ${median.alerts + median.recordingRules} rules (${median.alerts} alerts), ${median.slos} SLOs, ${median.dashboards} dashboards (${median.panels} panels)`,
-  );
-  console.log("");
-  console.log(`| stage | median time (${RUNS} runs) | runs (s) | peak RSS | findings |`);
-  console.log("| --- | --- | --- | --- | --- |");
-  console.log(
-    `| observability gate, static (read, parse, join, decide, report) | ${(median.ms / 1000).toFixed(2)} s | ${median.all.join(", ")} | ${median.maxRssMB} MB | ${median.findings} |`,
-  );
-  const promtool = promtoolCheckRules();
-  if (promtool) console.log(`| promtool check rules, the same rule files (parse and lint only) | ${promtool.seconds} s | | ${promtool.maxRssMB} MB | |`);
-  else console.log("(promtool not on the PATH: apt-get install -y prometheus adds the comparison row)");
-}
+  },
+  report(median) {
+    console.log(
+      `input: ${tree}: ${median.ruleFiles} rule files, ${median.alerts + median.recordingRules} rules (${median.alerts} alerts), ${median.slos} SLOs, ${median.dashboards} dashboards (${median.panels} panels)`,
+    );
+    console.log("");
+    console.log(`| stage | median time (${RUNS} runs) | runs (s) | peak RSS | findings |`);
+    console.log("| --- | --- | --- | --- | --- |");
+    console.log(
+      `| observability gate, static (read, parse, join, decide, report) | ${(median.ms / 1000).toFixed(2)} s | ${median.all.join(", ")} | ${median.maxRssMB} MB | ${median.findings} |`,
+    );
+    const promtool = promtoolCheckRules();
+    if (promtool) console.log(`| promtool check rules, the same rule files (parse and lint only) | ${promtool.seconds} s | | ${promtool.maxRssMB} MB | |`);
+    else console.log("(promtool not on the PATH: apt-get install -y prometheus adds the comparison row)");
+  },
+});
 
 /** What Prometheus's own checker takes on the rule files alone, through GNU time for its peak RSS. */
 function promtoolCheckRules() {

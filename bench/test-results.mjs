@@ -5,7 +5,7 @@
 //   npm run bench            (generates bench/.data/test-results once)
 import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { measure, RUNS } from "./measure.mjs";
+import { benchmark, RUNS } from "./measure.mjs";
 
 const TARGET_BYTES = 200 * 1024 * 1024;
 const FILES = 20;
@@ -61,24 +61,24 @@ async function runOnce() {
   return { ms, tests: suite.tests, failed: suite.failed, flaky: suite.flaky, skipped: suite.skipped };
 }
 
-if (process.argv[2] === "--run") {
-  const result = await runOnce();
-  console.log(JSON.stringify({ ...result, maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) }));
-} else {
-  if (!existsSync(tree)) {
+await benchmark(import.meta.filename, {
+  runOnce,
+  async prepare() {
+    if (existsSync(tree)) return;
     console.log(`generating ${tree}…`);
     await generate();
-  }
-  const bytes = Array.from({ length: FILES }, (_, file) => statSync(resolve(tree, `TEST-com.acme.Suite${file}.xml`)).size).reduce((a, b) => a + b, 0);
-  const median = measure(import.meta.filename, "--run");
-  const mib = bytes / 1024 / 1024;
-  console.log(
-    `input: ${tree}: ${FILES} files, ${mib.toFixed(0)} MiB, ${median.tests} tests (${median.failed} failed, ${median.flaky} flaky, ${median.skipped} skipped)`,
-  );
-  console.log("");
-  console.log(`| stage | median time (${RUNS} runs) | runs (s) | throughput | peak RSS |`);
-  console.log("| --- | --- | --- | --- | --- |");
-  console.log(
-    `| test gate: stream, parse, fold retries, decide, report | ${(median.ms / 1000).toFixed(2)} s | ${median.all.join(", ")} | ${(mib / (median.ms / 1000)).toFixed(0)} MiB/s | ${median.maxRssMB} MB |`,
-  );
-}
+  },
+  report(median) {
+    const bytes = Array.from({ length: FILES }, (_, file) => statSync(resolve(tree, `TEST-com.acme.Suite${file}.xml`)).size).reduce((a, b) => a + b, 0);
+    const mib = bytes / 1024 / 1024;
+    console.log(
+      `input: ${tree}: ${FILES} files, ${mib.toFixed(0)} MiB, ${median.tests} tests (${median.failed} failed, ${median.flaky} flaky, ${median.skipped} skipped)`,
+    );
+    console.log("");
+    console.log(`| stage | median time (${RUNS} runs) | runs (s) | throughput | peak RSS |`);
+    console.log("| --- | --- | --- | --- | --- |");
+    console.log(
+      `| test gate: stream, parse, fold retries, decide, report | ${(median.ms / 1000).toFixed(2)} s | ${median.all.join(", ")} | ${(mib / (median.ms / 1000)).toFixed(0)} MiB/s | ${median.maxRssMB} MB |`,
+    );
+  },
+});

@@ -1,10 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { startFakeApi } from "@release-gates/test-helpers/http-server";
 import { skipWithout } from "@release-gates/test-helpers/machine-tools";
 import { expectValidReport } from "@release-gates/test-helpers/report-contract";
 import { githubPullRequestApi, gitlabMergeRequestApi, type PullRequestScenario, pullRequestHistory } from "@release-gates/test-helpers/review-api";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import {
   asGitLabProject,
@@ -17,14 +16,12 @@ import {
   runBundledAction,
   runGitLabPipeline,
   runProcess,
+  useFakeApis,
   useTestRepos,
 } from "./support.js";
 
 const repos = useTestRepos();
-const servers: { close(): Promise<void> }[] = [];
-afterAll(async () => {
-  for (const server of servers) await server.close();
-});
+const api = useFakeApis();
 
 const T = (hour: number) => `2026-11-2${Math.floor(hour / 24)}T${String(hour % 24).padStart(2, "0")}:00:00Z`;
 
@@ -47,12 +44,6 @@ function pullRequest(repository: string, reviewers: string[] = ["alice", "bob"])
     teams: { "acme/reviewers": ["alice", "bob"] },
   };
   return { ...history, scenario };
-}
-
-async function api(route: Parameters<typeof startFakeApi>[0]) {
-  const server = await startFakeApi(route);
-  servers.push(server);
-  return server;
 }
 
 describe("signoff-gate CLI from the release tree", () => {

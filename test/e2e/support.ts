@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TestRepo } from "@release-gates/test-helpers/git-repo";
+import { type Route, startFakeApi } from "@release-gates/test-helpers/http-server";
 import { afterAll, beforeAll } from "vitest";
 import { parse } from "yaml";
 
@@ -39,6 +40,19 @@ export function useTestRepos(): TestRepo[] {
     for (const repo of repos.splice(0)) repo.remove();
   });
   return repos;
+}
+
+/** Starts local API stand-ins for a test file, each closed after its last test. */
+export function useFakeApis(): (route: Route) => ReturnType<typeof startFakeApi> {
+  const servers: { close(): Promise<void> }[] = [];
+  afterAll(async () => {
+    for (const server of servers.splice(0)) await server.close();
+  });
+  return async (route) => {
+    const server = await startFakeApi(route);
+    servers.push(server);
+    return server;
+  };
 }
 
 export interface ProcessResult {

@@ -2,10 +2,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fixture } from "@release-gates/test-helpers/fixtures";
 import { createTestRepo, type TestRepo } from "@release-gates/test-helpers/git-repo";
-import { startFakeApi } from "@release-gates/test-helpers/http-server";
 import { skipWithout } from "@release-gates/test-helpers/machine-tools";
 import { expectValidReport } from "@release-gates/test-helpers/report-contract";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import {
   asGitLabProject,
@@ -18,14 +17,12 @@ import {
   runBundledAction,
   runGitLabPipeline,
   runProcess,
+  useFakeApis,
   useTestRepos,
 } from "./support.js";
 
 const repos = useTestRepos();
-const servers: { close(): Promise<void> }[] = [];
-afterAll(async () => {
-  for (const server of servers) await server.close();
-});
+const api = useFakeApis();
 
 /** A project whose CI wrote real reports from the corpus: Go tests (passing), ESLint's SARIF (every error suppressed in source). */
 function project(extra: Record<string, string> = {}): TestRepo {
@@ -100,10 +97,9 @@ describe("test-gate action bundle", () => {
         { ...job, name: "build (ubuntu-latest)", head_sha: sha },
         { ...job, id: job.id + 1, name: "build (windows-latest)", head_sha: sha, conclusion: "failure" },
       ];
-      const github = await startFakeApi(({ path }) =>
+      const github = await api(({ path }) =>
         path.startsWith("/repos/acme/service/actions/runs/4242/jobs") ? { status: 200, body: { total_count: jobs.length, jobs } } : undefined,
       );
-      servers.push(github);
       const run = await runBundledAction("test-gate", {
         node,
         workspace: repo.dir,
@@ -133,8 +129,7 @@ describe.skipIf(skipWithout("rsync"))("test-gate GitLab component", () => {
       status: "success",
       commit: { ...job.commit, id: sha },
     }));
-    const gitlab = await startFakeApi(({ path }) => (path.startsWith("/api/v4/projects/42/pipelines/77/jobs") ? { status: 200, body: jobs } : undefined));
-    servers.push(gitlab);
+    const gitlab = await api(({ path }) => (path.startsWith("/api/v4/projects/42/pipelines/77/jobs") ? { status: 200, body: jobs } : undefined));
     const { cliPackage } = await asGitLabProject(repo);
     repo.write({
       ".gitignore": ".gitlab-ci-local/\n.pack/\nrelease-gates/\n",

@@ -1,21 +1,9 @@
 import type { Check, Finding } from "../report/schema.js";
-import { readSarifLog } from "../sarif.js";
+import { readSarifLog, type SarifResultRead } from "../sarif.js";
 import { BLOCKING_REVIEW_SEVERITIES, type ReviewSeverity, reviewFindingSeverity, type StaticAnalysisAcknowledgement } from "./audits.js";
 
 /** One result of a static analyser, with the severity read the way its tool means it. */
-export interface AnalysisResult {
-  tool: string;
-  rule: string;
-  title?: string;
-  severity: ReviewSeverity;
-  message: string;
-  path?: string;
-  startLine?: number;
-  endLine?: number;
-  fingerprint?: string;
-  /** The justification of an accepted SARIF suppression. */
-  suppressed?: string;
-}
+export type AnalysisResult = Omit<SarifResultRead, "level" | "baselineState" | "properties"> & { severity: ReviewSeverity };
 
 /** `security-severity` is a CVSS-like 0–10 score, banded as CVSS bands it. */
 function scoreSeverity(value: unknown): ReviewSeverity | undefined {
@@ -44,18 +32,8 @@ export function parseSarifResults(text: string, source: string): AnalysisResult[
         (slither ? SLITHER_IMPACT[Number(slither[1])] : undefined) ??
         LEVEL_SEVERITY[result.level] ??
         "medium";
-      return {
-        tool: result.tool,
-        rule: result.rule,
-        title: result.title,
-        severity,
-        message: result.message,
-        path: result.path,
-        startLine: result.startLine,
-        endLine: result.endLine,
-        fingerprint: result.fingerprint,
-        suppressed: result.suppressed,
-      };
+      const { level: _level, baselineState: _baseline, properties: _properties, ...read } = result;
+      return { ...read, severity };
     }),
   );
 }

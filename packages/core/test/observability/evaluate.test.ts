@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { reportOf } from "@release-gates/test-helpers/reports";
 import { describe, expect, it } from "vitest";
 import { readDashboard } from "../../src/observability/dashboards.js";
 import { evaluateObservability, type ObservabilityInputs } from "../../src/observability/evaluate.js";
@@ -7,7 +8,6 @@ import { observabilityGate } from "../../src/observability/gate.js";
 import { ObservabilitySettings } from "../../src/observability/settings.js";
 import { parseCollectorConfig, parseSdkEnvironment } from "../../src/observability/telemetry.js";
 import { parsePolicy, resolveGateSettings } from "../../src/policy/load.js";
-import { buildReport } from "../../src/report/build.js";
 import { corpus, evidenceOf } from "./support.js";
 
 const NOW = new Date("2026-11-29T12:00:00Z");
@@ -180,17 +180,7 @@ describe("the observability gate", () => {
 describe("the observability gate's report, as the front ends render it", () => {
   it("the summary shows the SLOs with their windows, the RED matrix, the documents and how each check was verified; outputs and terminal lines read the same", async () => {
     const evaluation = evaluateObservability(sampleSettings(), sampleInputs());
-    const report = buildReport({
-      gate: observabilityGate.name,
-      subject: [{ name: "acme/sample-service", digest: { gitCommit: "b7e2d94c1a3f5068e2d4c6b8a0f1e3d5c7b9a2e4" } }],
-      checks: evaluation.checks,
-      findings: evaluation.findings,
-      details: evaluation.details as unknown as Record<string, unknown>,
-      inputs: [],
-      policy: {},
-      startedAt: NOW,
-      finishedAt: NOW,
-    });
+    const report = reportOf(observabilityGate.name, evaluation);
     const renderers = await observabilityGate.renderers();
     const summary = renderers
       .markdownSections(report, { blobUrl: (path, line) => `https://github.com/acme/sample-service/blob/b7e2d94c/${path}${line ? `#L${line}` : ""}` })

@@ -1,6 +1,6 @@
 import { fixture } from "@release-gates/test-helpers/fixtures";
+import { reportOf } from "@release-gates/test-helpers/reports";
 import { describe, expect, it } from "vitest";
-import { buildReport } from "../../src/report/build.js";
 import { parseCodeowners } from "../../src/signoff/codeowners.js";
 import { type EntryAuthorship, evaluateSignoff, type SignoffInputs } from "../../src/signoff/evaluate.js";
 import { signoffGate } from "../../src/signoff/gate.js";
@@ -324,17 +324,7 @@ describe("the sign-off gate's report, as the front ends render it", () => {
         review: review({ reviews: [approval("alice"), approval("sam"), approval("octocat")] }),
       }),
     );
-    const report = buildReport({
-      gate: signoffGate.name,
-      subject: [{ name: "acme/app", digest: { gitCommit: HEAD } }],
-      checks: evaluation.checks,
-      findings: evaluation.findings,
-      details: evaluation.details as unknown as Record<string, unknown>,
-      inputs: [],
-      policy: {},
-      startedAt: NOW,
-      finishedAt: NOW,
-    });
+    const report = reportOf(signoffGate.name, evaluation);
     const renderers = await signoffGate.renderers();
     const summary = renderers.markdownSections(report).join("\n\n");
     expect(summary).toContain("### Reviewers of acme/app#12");

@@ -1,6 +1,6 @@
 import { fixture } from "@release-gates/test-helpers/fixtures";
+import { reportOf } from "@release-gates/test-helpers/reports";
 import { describe, expect, it } from "vitest";
-import { buildReport } from "../../src/report/build.js";
 import { readSarifLog } from "../../src/sarif.js";
 import { evaluateTests, type TestInputs } from "../../src/tests/evaluate.js";
 import { testGate } from "../../src/tests/gate.js";
@@ -169,17 +169,7 @@ describe("the build matrix", () => {
 describe("the test gate's report, as the front ends render it", () => {
   it("suites, failing tests and lint in the summary; outputs count tests, failures and flaky tests", async () => {
     const evaluation = evaluateTests(settings(), inputs({ reports: [report(PLAYWRIGHT)] }));
-    const built = buildReport({
-      gate: testGate.name,
-      subject: [{ name: "acme/app", digest: { gitCommit: "f".repeat(40) } }],
-      checks: evaluation.checks,
-      findings: evaluation.findings,
-      details: evaluation.details as unknown as Record<string, unknown>,
-      inputs: [],
-      policy: {},
-      startedAt: new Date(0),
-      finishedAt: new Date(0),
-    });
+    const built = reportOf(testGate.name, evaluation);
     const renderers = await testGate.renderers();
     const summary = renderers.markdownSections(built).join("\n\n");
     expect(summary).toContain("| ❌ | all tests | 20 | 17 | 3 | 0 | 0 | 0 | 0 | 0 | 85 % (≥ 100 %) |");
