@@ -183,12 +183,48 @@ function toFinding(hit: SecretHit, path: string, line: number, inName = false): 
  */
 export function scanForSecrets(path: string, text: string, rules: readonly SecretRule[] = SECRET_RULES, onlyLines?: ReadonlySet<number>): SecretFinding[] {
   const findings: SecretFinding[] = [];
-  const lines = text.split("\n");
-  for (let index = 0; index < lines.length; index += 1) {
-    if (onlyLines && !onlyLines.has(index + 1)) continue;
-    for (const hit of secretsInLine(lines[index] as string, rules)) findings.push(toFinding(hit, path, index + 1));
+  const scan = (line: string, number: number) => {
+    if (onlyLines && !onlyLines.has(number)) return;
+    for (const hit of secretsInLine(line, rules)) findings.push(toFinding(hit, path, number));
+  };
+  const lower = text.toLowerCase();
+  if (lower.length !== text.length) {
+    // Lower-casing changed the length (İ, ẞ…): positions no longer map, so every line is looked at.
+    text.split("\n").forEach((line, index) => scan(line, index + 1));
+    return findings;
+  }
+  // A rule only matches on a line holding one of its keywords: one pass over the file finds those lines, and most files have none.
+  const keywords = keywordPattern(rules);
+  keywords.lastIndex = 0;
+  let lineStart = 0;
+  let lineNumber = 1;
+  let lastScanned = 0;
+  for (let match = keywords.exec(lower); match; match = keywords.exec(lower)) {
+    for (let next = text.indexOf("\n", lineStart); next !== -1 && next < match.index; next = text.indexOf("\n", lineStart)) {
+      lineStart = next + 1;
+      lineNumber += 1;
+    }
+    if (lineNumber === lastScanned) continue;
+    lastScanned = lineNumber;
+    const end = text.indexOf("\n", lineStart);
+    scan(text.slice(lineStart, end === -1 ? undefined : end), lineNumber);
+    // The rest of this line is scanned: go on from the next one.
+    if (end === -1) break;
+    keywords.lastIndex = end + 1;
   }
   return findings;
+}
+
+/** One expression for every keyword of the rules, built once per rule set. */
+const keywordPatterns = new WeakMap<readonly SecretRule[], RegExp>();
+function keywordPattern(rules: readonly SecretRule[]): RegExp {
+  let pattern = keywordPatterns.get(rules);
+  if (!pattern) {
+    const keywords = [...new Set(rules.flatMap((rule) => rule.keywords))].map((keyword) => keyword.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    pattern = new RegExp(keywords.join("|"), "g");
+    keywordPatterns.set(rules, pattern);
+  }
+  return pattern;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { fixture, fixturePath } from "@release-gates/test-helpers/fixtures";
-import { anyBytesAsText, FUZZ_TIMEOUT_MS, fuzzParameters, mutationsOf, onlyOwnErrors, printFuzzStats } from "@release-gates/test-helpers/fuzz";
+import { anyBytesAsText, anyText, FUZZ_TIMEOUT_MS, fuzzParameters, mutationsOf, onlyOwnErrors, printFuzzStats } from "@release-gates/test-helpers/fuzz";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { fileCounts, METRICS } from "../../src/coverage/model.js";
@@ -275,6 +275,34 @@ describe("every loader, fuzzed: only our own errors, and what it returns holds",
           text.length,
         );
         if ("value" in outcome) for (const finding of outcome.value) expect(finding.redacted).toMatch(/^(.{4}…)?\[\d+ chars\]$/);
+      }),
+      fuzzParameters(),
+    );
+  });
+
+  it("the secret scanner finds in a file what it finds in each of its lines: looking only at lines with a keyword loses nothing", () => {
+    const secrets = fc.constantFrom(
+      "AKIAIOSFODNN7EXAMPLE",
+      "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789",
+      'api_key = "Zm9vYmFyYmF6cXV4MTIzNDU2"',
+      "xoxb-12345678-abcdefghij",
+      "İ",
+      "\r",
+    );
+    const oneLine = anyText.map((text) => text.replaceAll("\n", " "));
+    const lines = fc.array(
+      fc.oneof(
+        oneLine,
+        secrets,
+        fc.tuple(oneLine, secrets, oneLine).map((parts) => parts.join("")),
+      ),
+      { maxLength: 20 },
+    );
+    fc.assert(
+      fc.property(lines, (content) => {
+        const text = content.join("\n");
+        const perLine = content.flatMap((line, index) => scanForSecrets("file.txt", line).map((finding) => ({ ...finding, line: index + 1 })));
+        expect(scanForSecrets("file.txt", text)).toEqual(perLine);
       }),
       fuzzParameters(),
     );
