@@ -3,6 +3,7 @@
 // OSV snapshot (a directory of files, as OSV exports unpack), through the security
 // gate's whole pipeline, in its own process so peak RSS is that run's alone.
 //   npm run bench            (generates bench/.data/security once)
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { measure, RUNS } from "./measure.mjs";
@@ -53,13 +54,21 @@ function generate() {
   }
 }
 
-async function runOnce() {
+/** The same advisories as one zip, as OSV distributes them (`npm/all.zip`), written by the zip tool. */
+function zipAdvisories() {
+  const zipped = resolve(data, "osv.zip");
+  if (existsSync(zipped)) return true;
+  const made = spawnSync("zip", ["-q", "-r", "-D", "-j", zipped, "osv"], { cwd: data });
+  return made.status === 0;
+}
+
+async function runOnce(advisories = "osv") {
   const { runSecurityGate } = await import("../packages/platform/dist/gates/security.js");
   const started = performance.now();
   const { dependencies } = await runSecurityGate({
     cwd: data,
     policyPath: undefined,
-    overrides: { sbom: "bom.cdx.json", advisories: "osv" },
+    overrides: { sbom: "bom.cdx.json", advisories },
     subject: { name: "bench", commit: "0".repeat(40) },
   });
   const ms = performance.now() - started;
@@ -77,8 +86,8 @@ async function matchOnly() {
 }
 
 const mode = process.argv[2];
-if (mode === "--run" || mode === "--match-only") {
-  const result = await (mode === "--run" ? runOnce() : matchOnly());
+if (mode === "--run" || mode === "--run-zip" || mode === "--match-only") {
+  const result = await (mode === "--run" ? runOnce() : mode === "--run-zip" ? runOnce("osv.zip") : matchOnly());
   console.log(JSON.stringify({ ...result, maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) }));
 } else {
   if (!existsSync(resolve(data, "bom.cdx.json"))) {
@@ -86,6 +95,7 @@ if (mode === "--run" || mode === "--match-only") {
     generate();
   }
   const whole = measure(import.meta.filename, "--run");
+  const zipped = zipAdvisories() ? measure(import.meta.filename, "--run-zip") : undefined;
   const matching = measure(import.meta.filename, "--match-only");
   console.log(`input: ${COMPONENTS} components (CycloneDX 1.6), ${ADVISORIES} OSV advisories (one file each)`);
   console.log("");
@@ -94,9 +104,16 @@ if (mode === "--run" || mode === "--match-only") {
   console.log(
     `| whole gate: read 20,001 files + parse + match + decide + report | ${(whole.ms / 1000).toFixed(2)} s | ${whole.all.join(", ")} | ${whole.maxRssMB} MB | ${whole.findings} findings, ${whole.vulnerable} vulnerable components |`,
   );
+  if (zipped)
+    console.log(
+      `| whole gate, the advisories as one zip (OSV's format) | ${(zipped.ms / 1000).toFixed(2)} s | ${zipped.all.join(", ")} | ${zipped.maxRssMB} MB | ${zipped.findings} findings, ${zipped.vulnerable} vulnerable components |`,
+    );
+  else console.log("(no zip tool: apt-get install -y zip adds the zip row)");
   console.log(
     `| matching alone (parsed inputs) | ${(matching.ms / 1000).toFixed(3)} s | ${matching.all.join(", ")} | ${matching.maxRssMB} MB | ${matching.hits} hits |`,
   );
   console.log("");
-  console.log(`whole gate under 2 s: ${whole.ms < 2000 ? "met" : "NOT met"}; peak RSS under 500 MB: ${whole.maxRssMB < 500 ? "met" : "NOT met"}`);
+  console.log(
+    `whole gate within 1 s: ${whole.ms <= 1000 ? "met" : "NOT met"}${zipped ? `; from the zip: ${zipped.ms <= 1000 ? "met" : "NOT met"}` : ""}; peak RSS under 500 MB: ${whole.maxRssMB < 500 ? "met" : "NOT met"}`,
+  );
 }

@@ -1,6 +1,6 @@
 import { formatDuration, parseDuration } from "../durations.js";
 import type { Check, Finding, GateReport } from "../report/schema.js";
-import { type AdvisoryHit, type AdvisorySeverity, type MatchResult, type OsvAdvisory, packageKey } from "./osv.js";
+import { type AdvisoryHit, type AdvisorySeverity, type MatchResult, type OsvAdvisory, packageKey, parseOsvAdvisory } from "./osv.js";
 import { type AcceptedRisk, acceptedRiskFor, isExpired } from "./risks.js";
 import type { Component } from "./sbom.js";
 import type { SecuritySettings } from "./settings.js";
@@ -154,16 +154,57 @@ function countCheck(id: string, count: number, failing: Check["status"], passMes
  * size and age, but only those that name a package of the inventory are
  * kept, so a whole ecosystem's snapshot never sits in memory.
  */
+const NAME = /"name"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
+const MODIFIED = /"modified"\s*:\s*"([^"\\]*)"/;
+
+/** Does any `"name": "…"` of the text (JSON escapes undone) name one of `names`? Text it cannot read says yes: the parser then says what is wrong. */
+function namesAny(text: string, names: ReadonlySet<string>): boolean {
+  for (const [, raw] of text.matchAll(NAME)) {
+    let name = raw as string;
+    if (name.includes("\\")) {
+      try {
+        name = JSON.parse(`"${name}"`) as string;
+      } catch {
+        return true;
+      }
+    }
+    if (names.has(name)) return true;
+  }
+  return false;
+}
+
 export class AdvisorySelection {
   readonly kept: OsvAdvisory[] = [];
   private count = 0;
   private newest: string | undefined;
 
-  /** `wanted` holds packageKey()s; without it every advisory is kept. */
-  constructor(private readonly wanted?: ReadonlySet<string>) {}
+  /** `wanted` holds packageKey()s; without it every advisory is kept. `wantedNames`: their names, to skip advisories unread. */
+  constructor(
+    private readonly wanted?: ReadonlySet<string>,
+    private readonly wantedNames?: ReadonlySet<string>,
+  ) {}
 
   static forInventory(components: readonly Component[]): AdvisorySelection {
-    return new AdvisorySelection(new Set(components.flatMap((component) => (component.ecosystem ? [packageKey(component.ecosystem, component.name)] : []))));
+    return new AdvisorySelection(
+      new Set(components.flatMap((component) => (component.ecosystem ? [packageKey(component.ecosystem, component.name)] : []))),
+      new Set(components.map((component) => component.name)),
+    );
+  }
+
+  /**
+   * An advisory's text, parsed only when it names an installed package: a
+   * snapshot holds advisories of every package there is, and parsing them
+   * all costs more than the rest of the gate. The others are counted and
+   * dated from their text.
+   */
+  addText(text: string, source: string): void {
+    if (this.wantedNames && !namesAny(text, this.wantedNames)) {
+      this.count += 1;
+      const modified = MODIFIED.exec(text)?.[1];
+      if (modified && (!this.newest || modified > this.newest)) this.newest = modified;
+      return;
+    }
+    this.add(parseOsvAdvisory(text, source));
   }
 
   add(advisory: OsvAdvisory): void {

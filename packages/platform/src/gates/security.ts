@@ -69,7 +69,7 @@ async function readAdvisories(path: string, shown: string, selection: AdvisorySe
       } catch (error) {
         throw new ConfigurationError(`expected a readable OSV advisory, found a file that cannot be read (${(error as NodeJS.ErrnoException).code})`, name);
       }
-      selection.add(parseOsvAdvisory(bytes.toString("utf8"), name));
+      selection.addText(bytes.toString("utf8"), name);
       digests.push(`${sha256(bytes)} ${name}`);
       count += 1;
     }
@@ -77,7 +77,7 @@ async function readAdvisories(path: string, shown: string, selection: AdvisorySe
   }
   await forEachZipEntry(path, shown, { maxTotalBytes: MAX_ADVISORY_ARCHIVE_BYTES, maxEntryBytes: MAX_ADVISORY_BYTES }, async (entry) => {
     if (!entry.name.endsWith(".json")) return;
-    selection.add(parseOsvAdvisory((await entry.bytes()).toString("utf8"), `${shown}!${entry.name}`));
+    selection.addText((await entry.bytes()).toString("utf8"), `${shown}!${entry.name}`);
     count += 1;
   });
   return { path: shown, format: `osv-zip (${count} advisories)`, sha256: await fileSha256(path) };
