@@ -261,3 +261,17 @@ describe("components no advisory can be matched to", () => {
     expect(decide(components, { scopes: ["runtime", "development"] }).checks.find((check) => check.id === "dependencies.unmatched")?.measured).toBe(2);
   });
 });
+
+describe("advisories of packages that are not installed", () => {
+  it("are counted and dated unread; one naming an installed package, or naming none (damaged), is parsed and its errors said", async () => {
+    const { AdvisorySelection } = await import("../src/security/evaluate.js");
+    const selection = AdvisorySelection.forInventory([
+      { name: "lodash", version: "4.17.20", ecosystem: "npm", purl: "pkg:npm/lodash@4.17.20", scope: "runtime" } as never,
+    ]);
+    selection.addText('{"id":"GHSA-x","modified":"2026-11-20T00:00:00Z","affected":[{"package":{"ecosystem":"npm","name":"left-pad"}}', "left-pad.json");
+    expect(selection.kept).toEqual([]);
+    expect(selection.snapshot("osv")).toEqual({ count: 1, newestModified: "2026-11-20T00:00:00Z", source: "osv" });
+    expect(() => selection.addText('{"id":"GHSA-y","affected":[{"package":{"ecosystem":"npm","name":"lod\\u0061sh"}}', "lodash.json")).toThrow(/lodash\.json/);
+    expect(() => selection.addText('{"id":"GHSA-z","modified":"2026-11-21T00:00:00Z","affec', "truncated.json")).toThrow(/truncated\.json/);
+  });
+});

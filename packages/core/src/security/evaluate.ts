@@ -157,9 +157,16 @@ function countCheck(id: string, count: number, failing: Check["status"], passMes
 const NAME = /"name"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
 const MODIFIED = /"modified"\s*:\s*"([^"\\]*)"/;
 
-/** Does any `"name": "…"` of the text (JSON escapes undone) name one of `names`? Text it cannot read says yes: the parser then says what is wrong. */
-function namesAny(text: string, names: ReadonlySet<string>): boolean {
+/**
+ * Could the advisory concern one of `names`? Yes when any `"name": "…"` of
+ * its text (JSON escapes undone) is one of them, and when the text names no
+ * package at all or cannot be read (damaged, truncated): the parser then
+ * says what is wrong, so a broken advisory is never skipped unread.
+ */
+function mayConcern(text: string, names: ReadonlySet<string>): boolean {
+  let named = false;
   for (const [, raw] of text.matchAll(NAME)) {
+    named = true;
     let name = raw as string;
     if (name.includes("\\")) {
       try {
@@ -170,7 +177,7 @@ function namesAny(text: string, names: ReadonlySet<string>): boolean {
     }
     if (names.has(name)) return true;
   }
-  return false;
+  return !named;
 }
 
 export class AdvisorySelection {
@@ -198,7 +205,7 @@ export class AdvisorySelection {
    * dated from their text.
    */
   addText(text: string, source: string): void {
-    if (this.wantedNames && !namesAny(text, this.wantedNames)) {
+    if (this.wantedNames && !mayConcern(text, this.wantedNames)) {
       this.count += 1;
       const modified = MODIFIED.exec(text)?.[1];
       if (modified && (!this.newest || modified > this.newest)) this.newest = modified;
