@@ -190,7 +190,7 @@ export function scanForSecrets(path: string, text: string, rules: readonly Secre
   const lower = text.toLowerCase();
   if (lower.length !== text.length) {
     // Lower-casing changed the length (İ, ẞ…): positions no longer map, so every line is looked at.
-    text.split("\n").forEach((line, index) => scan(line, index + 1));
+    for (const [index, line] of text.split("\n").entries()) scan(line, index + 1);
     return findings;
   }
   // A rule only matches on a line holding one of its keywords: one pass over the file finds those lines, and most files have none.
