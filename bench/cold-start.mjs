@@ -10,6 +10,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse } from "yaml";
+import { record } from "./measure.mjs";
 
 const RUNS = 15;
 const root = resolve(import.meta.dirname, "..");
@@ -113,8 +114,17 @@ console.log(`Cold start on a tiny input, median CPU time of ${RUNS} runs (user +
 console.log("");
 console.log("| Node | action | node -e 0 | action | ratio |");
 console.log("| --- | --- | --- | --- | --- |");
-for (const row of rows)
+for (const row of rows) {
   console.log(`| ${row.version} | ${row.action} | ${row.node.toFixed(1)} ms | ${row.action_ms.toFixed(1)} ms | ${(row.action_ms / row.node).toFixed(2)}× |`);
+  record(import.meta.filename, {
+    input: `tiny project, Node ${row.version}`,
+    tool: row.action,
+    median: row.action_ms / 1000,
+    cpu: true,
+    ratio: row.action_ms / row.node,
+    ratioTo: "node -e 0 (CPU time, as a multiple)",
+  });
+}
 console.log("");
 console.log(
   `release tree: ${(size(tree) / 1024 / 1024).toFixed(2)} MiB (lib/ ${(size(join(tree, "lib")) / 1024 / 1024).toFixed(2)}, cli/ ${(size(join(tree, "cli")) / 1024 / 1024).toFixed(2)})`,

@@ -5,7 +5,7 @@
 //   npm run bench            (generates bench/.data/large.info once)
 import { closeSync, existsSync, mkdirSync, openSync, statSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
-import { measure, RUNS } from "./measure.mjs";
+import { measure, RUNS, record } from "./measure.mjs";
 import { random } from "./random.mjs";
 
 const FILES = 50_000;
@@ -93,6 +93,23 @@ if (mode === "--run-ours" || mode === "--run-lcov-parse") {
     );
   }
   const speedup = reference.ms / ours.ms;
+  const input = `${mb.toFixed(1)} MiB lcov, ${FILES} files`;
+  record(import.meta.filename, {
+    input,
+    tool: "release-gates coverage (parse + merge + evaluate)",
+    median: ours.ms / 1000,
+    runs: ours.all.map(Number),
+    rssMB: ours.maxRssMB,
+    ratio: speedup,
+    ratioTo: "lcov-parse",
+  });
+  record(import.meta.filename, {
+    input,
+    tool: "lcov-parse 1.0.0 (parse only)",
+    median: reference.ms / 1000,
+    runs: reference.all.map(Number),
+    rssMB: reference.maxRssMB,
+  });
   console.log("");
   console.log(`speed-up over lcov-parse: ${speedup.toFixed(1)}× (target ≥ 5×) ${speedup >= 5 ? "met" : "NOT met"}`);
   console.log(`peak RSS: ${ours.maxRssMB} MB (target < 400 MB) ${ours.maxRssMB < 400 ? "met" : "NOT met"}`);

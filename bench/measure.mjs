@@ -1,4 +1,6 @@
 import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
 
 /** How many times each measured run is repeated: a shared 2-core VM is noisy, so the median counts. */
 export const RUNS = 3;
@@ -32,3 +34,36 @@ export async function benchmark(script, { runOnce, prepare, report }) {
   await prepare();
   report(measure(script, "--run"));
 }
+
+const recorded = [];
+const resultsFile = new URL("./results.json", import.meta.url);
+
+/**
+ * Keeps a result row for bench/results.json, written when the benchmark
+ * ends: the input, the tool, the median and every run (seconds), peak RSS
+ * (MB), and the ratio to what it is compared with. Rows of the other
+ * benchmarks are kept, so `npm run bench` leaves every one of them there and
+ * a single benchmark run updates only its own.
+ */
+export function record(script, row) {
+  recorded.push({
+    bench: script
+      .split("/")
+      .pop()
+      .replace(/\.mjs$/, ""),
+    ...row,
+  });
+}
+
+process.on("exit", () => {
+  if (recorded.length === 0) return;
+  const benches = new Set(recorded.map((row) => row.bench));
+  let previous = [];
+  try {
+    previous = JSON.parse(readFileSync(resultsFile, "utf8")).results.filter((row) => !benches.has(row.bench));
+  } catch {
+    // No results yet, or a file from another layout: this run's rows are the start.
+  }
+  const results = [...previous, ...recorded.map((row) => ({ ...row, measuredAt: new Date().toISOString(), node: process.version }))];
+  writeFileSync(resultsFile, `${JSON.stringify({ machine: `${cpus().length} cores, ${cpus()[0]?.model ?? "unknown"}`, results }, null, 2)}\n`);
+});

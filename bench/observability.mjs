@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse, stringify } from "yaml";
-import { benchmark, RUNS } from "./measure.mjs";
+import { benchmark, RUNS, record } from "./measure.mjs";
 
 const RULE_FILES = 2_000;
 const SLO_SERVICES = 20;
@@ -85,6 +85,23 @@ await benchmark(import.meta.filename, {
       `| observability gate, static (read, parse, join, decide, report) | ${(median.ms / 1000).toFixed(2)} s | ${median.all.join(", ")} | ${median.maxRssMB} MB | ${median.findings} |`,
     );
     const promtool = promtoolCheckRules();
+    const input = `${median.ruleFiles} rule files, ${median.slos} SLOs, ${median.dashboards} dashboards`;
+    record(import.meta.filename, {
+      input,
+      tool: "release-gates observability (static)",
+      median: median.ms / 1000,
+      runs: median.all.map(Number),
+      rssMB: median.maxRssMB,
+      ...(promtool ? { ratio: median.ms / 1000 / Number(promtool.seconds), ratioTo: "promtool (time taken, as a multiple)" } : {}),
+    });
+    if (promtool)
+      record(import.meta.filename, {
+        input: `${median.ruleFiles} rule files`,
+        tool: "promtool check rules",
+        median: Number(promtool.seconds),
+        runs: [Number(promtool.seconds)],
+        rssMB: promtool.maxRssMB,
+      });
     if (promtool) console.log(`| promtool check rules, the same rule files (parse and lint only) | ${promtool.seconds} s | | ${promtool.maxRssMB} MB | |`);
     else console.log("(promtool not on the PATH: apt-get install -y prometheus adds the comparison row)");
   },

@@ -7,6 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, statSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
+import { record } from "./measure.mjs";
 import { random } from "./random.mjs";
 
 const TARGET_BYTES = 1024 * 1024 * 1024;
@@ -102,6 +103,17 @@ if (mode === "--run-ours") {
     `| jq 1.6 (select + sort + p95) | ${(jqMs / 1000).toFixed(2)} s | ${(size / (jqMs / 1000)).toFixed(1)} MiB/s | ${jqRss} MB | ${jqP95.toFixed(6)} |`,
   );
   const speedup = jqMs / mine.ms;
+  const input = `${size.toFixed(0)} MiB k6 NDJSON, ${mine.samples} samples`;
+  record(import.meta.filename, {
+    input,
+    tool: "release-gates perf (parse + aggregate + p95)",
+    median: mine.ms / 1000,
+    runs: [mine.ms / 1000],
+    rssMB: mine.maxRssMB,
+    ratio: speedup,
+    ratioTo: "jq",
+  });
+  record(import.meta.filename, { input, tool: "jq (select + sort + p95)", median: jqMs / 1000, runs: [jqMs / 1000], rssMB: jqRss });
   console.log("");
   console.log(`speed-up over jq: ${speedup.toFixed(1)}× (target ≥ 3×) ${speedup >= 3 ? "met" : "NOT met"}`);
   console.log(`peak RSS: ${mine.maxRssMB} MB (target < 300 MB) ${mine.maxRssMB < 300 ? "met" : "NOT met"}`);

@@ -6,7 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { measure, RUNS } from "./measure.mjs";
+import { measure, RUNS, record } from "./measure.mjs";
 import { random } from "./random.mjs";
 
 const FILES = 50_000;
@@ -57,6 +57,14 @@ if (process.argv[2] === "--run") {
   }
   const median = measure(import.meta.filename, "--run");
   console.log(`input: ${tree}, ${median.files} files (a git repository: git ls-files lists them)`);
+  record(import.meta.filename, {
+    input: `${median.files}-file git tree`,
+    tool: "release-gates security --secrets",
+    median: median.ms / 1000,
+    runs: median.all.map(Number),
+    rssMB: median.maxRssMB,
+    filesPerSecond: Math.round(median.files / (median.ms / 1000)),
+  });
   console.log("");
   console.log(`| stage | median time (${RUNS} runs) | runs (s) | files per second | peak RSS | found |`);
   console.log("| --- | --- | --- | --- | --- | --- |");

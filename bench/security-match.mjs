@@ -6,7 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { measure, RUNS } from "./measure.mjs";
+import { measure, RUNS, record } from "./measure.mjs";
 import { random } from "./random.mjs";
 
 const COMPONENTS = 5_000;
@@ -98,6 +98,29 @@ if (mode === "--run" || mode === "--run-zip" || mode === "--match-only") {
   const zipped = zipAdvisories() ? measure(import.meta.filename, "--run-zip") : undefined;
   const matching = measure(import.meta.filename, "--match-only");
   console.log(`input: ${COMPONENTS} components (CycloneDX 1.6), ${ADVISORIES} OSV advisories (one file each)`);
+  const input = `${COMPONENTS} components, ${ADVISORIES} OSV advisories`;
+  record(import.meta.filename, {
+    input: `${input} (directory)`,
+    tool: "release-gates security (whole gate)",
+    median: whole.ms / 1000,
+    runs: whole.all.map(Number),
+    rssMB: whole.maxRssMB,
+  });
+  if (zipped)
+    record(import.meta.filename, {
+      input: `${input} (one zip)`,
+      tool: "release-gates security (whole gate)",
+      median: zipped.ms / 1000,
+      runs: zipped.all.map(Number),
+      rssMB: zipped.maxRssMB,
+    });
+  record(import.meta.filename, {
+    input,
+    tool: "matching alone (parsed inputs)",
+    median: matching.ms / 1000,
+    runs: matching.all.map(Number),
+    rssMB: matching.maxRssMB,
+  });
   console.log("");
   console.log(`| stage | median time (${RUNS} runs) | runs (s) | peak RSS | result |`);
   console.log("| --- | --- | --- | --- | --- |");

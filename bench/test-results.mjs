@@ -5,7 +5,7 @@
 //   npm run bench            (generates bench/.data/test-results once)
 import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { benchmark, RUNS } from "./measure.mjs";
+import { benchmark, RUNS, record } from "./measure.mjs";
 
 const TARGET_BYTES = 200 * 1024 * 1024;
 const FILES = 20;
@@ -71,6 +71,14 @@ await benchmark(import.meta.filename, {
   report(median) {
     const bytes = Array.from({ length: FILES }, (_, file) => statSync(resolve(tree, `TEST-com.acme.Suite${file}.xml`)).size).reduce((a, b) => a + b, 0);
     const mib = bytes / 1024 / 1024;
+    record(import.meta.filename, {
+      input: `${mib.toFixed(0)} MiB JUnit XML, ${median.tests} tests`,
+      tool: "release-gates test gate",
+      median: median.ms / 1000,
+      runs: median.all.map(Number),
+      rssMB: median.maxRssMB,
+      mibPerSecond: Number((mib / (median.ms / 1000)).toFixed(1)),
+    });
     console.log(
       `input: ${tree}: ${FILES} files, ${mib.toFixed(0)} MiB, ${median.tests} tests (${median.failed} failed, ${median.flaky} flaky, ${median.skipped} skipped)`,
     );
