@@ -67,3 +67,14 @@ process.on("exit", () => {
   const results = [...previous, ...recorded.map((row) => ({ ...row, measuredAt: new Date().toISOString(), node: process.version }))];
   writeFileSync(resultsFile, `${JSON.stringify({ machine: `${cpus().length} cores, ${cpus()[0]?.model ?? "unknown"}`, results }, null, 2)}\n`);
 });
+
+/** The byte floor: `cat` of the same file to /dev/null, median of RUNS (what no reader of the file can beat). */
+export function catFloor(path) {
+  const times = Array.from({ length: RUNS }, () => {
+    const started = performance.now();
+    const child = spawnSync("sh", ["-c", 'cat "$0" > /dev/null', path]);
+    if (child.status !== 0) throw new Error(`cat ${path} failed`);
+    return performance.now() - started;
+  }).sort((a, b) => a - b);
+  return { ms: times[Math.floor(RUNS / 2)], all: times.map((ms) => (ms / 1000).toFixed(2)) };
+}
