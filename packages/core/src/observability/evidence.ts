@@ -1,7 +1,8 @@
 import { ConfigurationError } from "../errors.js";
 import type { Finding } from "../report/schema.js";
 import { parseJsonText } from "../validation.js";
-import { parseYamlDocuments, type YamlDocument } from "../yaml.js";
+import type { YamlDocument } from "../yaml.js";
+import { parseYamlDocuments } from "../yaml-stream.js";
 import { type Dashboard, type DashboardProvider, dashboardModel, readDashboard, readProvisioning } from "./dashboards.js";
 import { type RuleFile, readRuleDocument } from "./rules.js";
 import { type DeclaredWindows, SloCollector, type SloSpec } from "./slo.js";

@@ -1,7 +1,8 @@
 import * as z from "zod";
 import { ConfigurationError, quoted } from "../errors.js";
 import type { Finding } from "../report/schema.js";
-import { parseYamlDocuments, type YamlDocument } from "../yaml.js";
+import type { YamlDocument } from "../yaml.js";
+import { parseYamlDocuments } from "../yaml-stream.js";
 
 /** An OpenTelemetry Collector configuration: what is defined and how the pipelines join it. */
 export interface CollectorConfig {

@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { CalendarDate } from "../durations.js";
 import { ConfigurationError } from "../errors.js";
-import { parseYamlDocuments } from "../yaml.js";
+import { parseYamlDocuments } from "../yaml-stream.js";
 
 const SignoffEntry = z.strictObject({
   role: z.string().min(1),
