@@ -280,6 +280,36 @@ describe("every loader, fuzzed: only our own errors, and what it returns holds",
     );
   });
 
+  it("lcov: the fast paths for DA, BRDA, FN and FNDA read what the general path reads", () => {
+    const name = fc.stringMatching(/^[\w$.,@ -]{1,12}$/);
+    const number = fc.nat({ max: 2_000 });
+    const record = fc.oneof(
+      fc.tuple(number, name).map(([line, fn]) => `FN:${line + 1},${fn}`),
+      fc.tuple(number, number, name).map(([line, last, fn]) => `FN:${line + 1},${last},${fn}`),
+      fc.tuple(number, name).map(([hits, fn]) => `FNDA:${hits},${fn}`),
+      fc.tuple(number, number).map(([line, hits]) => `DA:${line + 1},${hits}`),
+      fc
+        .tuple(number, number, number, fc.oneof(number.map(String), fc.constant("-")))
+        .map(([line, block, arm, taken]) => `BRDA:${line + 1},${block},${arm},${taken}`),
+    );
+    fc.assert(
+      fc.property(fc.array(record, { maxLength: 30 }), (records) => {
+        const text = (lines: string[]) => `SF:src/a.ts\n${lines.join("\n")}\nend_of_record\n`;
+        // A leading space keeps a record off its fast path: the general path trims it.
+        const general = (lines: string[]) => lines.map((line) => ` ${line}`);
+        const read = (source: string) => {
+          const file = parseCoverageReport(source, "lcov").files[0] as ReturnType<typeof parseCoverageReport>["files"][number];
+          return { lines: [...file.lines.entries()], functions: [...file.functions.entries()], branches: fileCounts(file, "branches") };
+        };
+        const fast = onlyOwnErrors("lcov fast", isOwnError, () => read(text(records)), 0);
+        const slow = onlyOwnErrors("lcov general", isOwnError, () => read(text(general(records))), 0);
+        expect("value" in fast).toBe("value" in slow);
+        if ("value" in fast && "value" in slow) expect(fast.value).toEqual(slow.value);
+      }),
+      fuzzParameters(),
+    );
+  });
+
   it("the secret scanner finds in a file what it finds in each of its lines: looking only at lines with a keyword loses nothing", () => {
     const secrets = fc.constantFrom(
       "AKIAIOSFODNN7EXAMPLE",

@@ -177,6 +177,40 @@ export function createLcovParser(): CoverageParser {
     return true;
   };
 
+  /**
+   * FN:<line>,<name> (1.x) or FN:<line>,<end>,<name> (2.x: a second field of
+   * digits followed by a comma), read as the general path reads it.
+   */
+  const fastFN = (text: string, start: number, end: number, lineNumber: number): boolean => {
+    if (!current || !text.startsWith("FN:", start)) return false;
+    const line = readUnsigned(text, start + 3, end, 9);
+    if (line < 0 || text.charCodeAt(cursor) !== 44) return false;
+    let nameStart = cursor + 1;
+    let digit = nameStart;
+    while (digit < end && text.charCodeAt(digit) >= 48 && text.charCodeAt(digit) <= 57) digit += 1;
+    if (digit > nameStart && digit < end && text.charCodeAt(digit) === 44) nameStart = digit + 1;
+    const name = text.slice(nameStart, end);
+    const first = lineNumberOf(line, "the FN record's line", lineNumber);
+    functionLines.set(name, first);
+    const fnKey = `${name}@${first}`;
+    if (!current.functions.has(fnKey)) current.functions.set(detachString(fnKey), 0);
+    return true;
+  };
+
+  /**
+   * FNDA:<hits>,<name> — a function's hits, one per function of every file:
+   * the integer read straight from the chunk, only the name cut out.
+   */
+  const fastFNDA = (text: string, start: number, end: number): boolean => {
+    if (!current || !text.startsWith("FNDA:", start)) return false;
+    const hits = readUnsigned(text, start + 5, end, 15);
+    if (hits < 0 || text.charCodeAt(cursor) !== 44) return false;
+    const name = text.slice(cursor + 1, end);
+    const fnKey = `${name}@${functionLines.get(name) ?? 0}`;
+    current.functions.set(fnKey, (current.functions.get(fnKey) ?? 0) + hits);
+    return true;
+  };
+
   /** TN, LF/LH, BRF/BRH, FNF/FNH: records with nothing to count, skipped without cutting the line out. */
   const isSummaryRecord = (text: string, start: number): boolean => {
     const first = text.charCodeAt(start);
@@ -199,7 +233,14 @@ export function createLcovParser(): CoverageParser {
         undefined,
         lineNumber,
       );
-    if (!fastDA(text, start, end) && !fastBRDA(text, start, end) && !isSummaryRecord(text, start)) record(text.slice(start, end), lineNumber);
+    if (
+      !fastDA(text, start, end) &&
+      !fastBRDA(text, start, end) &&
+      !fastFNDA(text, start, end) &&
+      !fastFN(text, start, end, lineNumber) &&
+      !isSummaryRecord(text, start)
+    )
+      record(text.slice(start, end), lineNumber);
   };
 
   let pending = "";
