@@ -46,6 +46,9 @@ export interface PathOwnership {
 const USER = /^@[A-Za-z\d](?:[A-Za-z\d-]*[A-Za-z\d])?$/;
 const TEAM = /^@[A-Za-z\d](?:[A-Za-z\d-]*[A-Za-z\d])?\/[A-Za-z\d][\w.-]*(?:\/[A-Za-z\d][\w.-]*)*$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** Longer than any path a repository holds: refused before it becomes a regular expression. */
+const MAX_PATTERN_LENGTH = 1_024;
+
 /** GitLab's role owners: `@@developer`, `@@maintainer`, `@@owner`. */
 const ROLE = /^@@(developer|maintainer|owner)s?$/i;
 const SECTION = /^(\^)?\[([^\]]+)\](?:\[(\d+)\])?\s*(.*)$/;
@@ -103,6 +106,14 @@ function tokens(text: string): string[] {
  */
 export function parseCodeowners(text: string, path: string, syntax: CodeownersSyntax): Codeowners {
   const findings: Finding[] = [];
+  // Compiled when first asked, once per distinct pattern: a file of thousands of rules is read in
+  // linear time, and only the rules a path reaches are compiled.
+  const compiled = new Map<string, (path: string) => boolean>();
+  const matcherFor = (pattern: string) => (path: string) => {
+    let matcher = compiled.get(pattern);
+    if (!matcher) compiled.set(pattern, (matcher = ownershipMatcher(pattern)));
+    return matcher(path);
+  };
   const unnamed: OwnershipSection = { name: syntax === "github" ? "CODEOWNERS" : "Default", optional: false, approvals: 1, rules: [] };
   const sections = [unnamed];
   let section = unnamed;
@@ -151,6 +162,10 @@ export function parseCodeowners(text: string, path: string, syntax: CodeownersSy
       ignored(line, `${quoted(pattern)} is an owner where the pattern should be (a line needs a path pattern first)`);
       continue;
     }
+    if (pattern.length > MAX_PATTERN_LENGTH) {
+      ignored(line, `a pattern of ${pattern.length} characters is no path (at most ${MAX_PATTERN_LENGTH})`);
+      continue;
+    }
     if (/\*\*\*/.test(pattern)) {
       ignored(line, `${quoted(pattern)} is not a valid pattern (did you mean **?)`);
       continue;
@@ -161,7 +176,7 @@ export function parseCodeowners(text: string, path: string, syntax: CodeownersSy
       continue;
     }
     const inherited = syntax === "gitlab" && owners.length === 0 && !excluded ? defaults : owners;
-    section.rules.push({ pattern, owners: inherited, line, excluded, matches: ownershipMatcher(pattern) });
+    section.rules.push({ pattern, owners: inherited, line, excluded, matches: matcherFor(pattern) });
   }
   return { path, syntax, sections: sections.filter((entry) => entry.rules.length > 0), findings };
 }

@@ -52,6 +52,14 @@ describe("CODEOWNERS as GitHub reads it", () => {
     expect(owners(codeowners, "docs/index.md")).toEqual(["CODEOWNERS: @acme/everyone"]);
   });
 
+  it("a pattern longer than any path is a finding, never a regular expression too large to build", () => {
+    const codeowners = parseCodeowners(`${"@G".repeat(20_000)}/x.ts @acme/team\n* @acme/all\n`, "CODEOWNERS", "github");
+    expect(codeowners.findings.map((finding) => finding.message)).toEqual([
+      "CODEOWNERS line 1: a pattern of 40005 characters is no path (at most 1024); GitHub ignores this line, so nobody's approval is required for it",
+    ]);
+    expect(owners(codeowners, "src/a.ts")).toEqual(["CODEOWNERS: @acme/all"]);
+  });
+
   it("GitHub's codeowners/errors (the documented example) adds the lines our reading did not already report", () => {
     const errors = parseGitHubCodeownersErrors(JSON.parse(read("api-github-repos-codeowners-errors.openapi-example.codeowners-errors.json")), "errors");
     expect(errors.map((error) => [error.line, error.kind])).toEqual([
