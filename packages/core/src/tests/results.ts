@@ -1,4 +1,5 @@
 import { ConfigurationError } from "../errors.js";
+import { detachString } from "../text/lines.js";
 import { XmlStream } from "../xml.js";
 
 /** How one test ended, read from its test case (never from a report's header totals). */
@@ -33,20 +34,13 @@ export interface TestReport {
   cases: TestCaseResult[];
 }
 
-/**
- * A string that owns its characters. The XML reader hands out slices of the
- * 64 KiB chunk it read, and V8 keeps the whole chunk alive for a slice: held
- * for every test, those slices would keep the whole report in memory.
- */
-const own = (text: string): string => (text.length === 0 ? "" : ` ${text}`.slice(1));
-
 /** Suite, class and report names repeat for every case: one copy each. */
 class Interned {
   private readonly seen = new Map<string, string>();
   get(text: string): string {
     let known = this.seen.get(text);
     if (known === undefined) {
-      known = own(text);
+      known = detachString(text);
       this.seen.set(known, known);
     }
     return known;
@@ -69,7 +63,7 @@ function summarise(text: string): string {
 /** Where a failure happened, from its text when the case has no file and line: vitest's `❯ file:line:column`, Playwright's `file:line:column title`. */
 function locationIn(text: string): { file?: string; line?: number } {
   const found = /❯ ([^\s:]+\.[\w]+):(\d+):\d+/.exec(text) ?? /^([^\s:]+\.[\w]+):(\d+):\d+ /m.exec(text);
-  return found ? { file: own(found[1] as string), line: Number(found[2]) } : {};
+  return found ? { file: detachString(found[1] as string), line: Number(found[2]) } : {};
 }
 
 /** pytest's and go-junit-report's markers of a failure outside any test. */
@@ -124,7 +118,7 @@ function junitHandlers(path: string, cases: Map<string, TestCaseResult>) {
   let sawRoot = false;
 
   const finish = (result: TestCaseResult) => {
-    const key = own(caseKey(result));
+    const key = detachString(caseKey(result));
     const earlier = cases.get(key);
     cases.set(key, earlier ? fold(earlier, result) : result);
   };
@@ -154,7 +148,7 @@ function junitHandlers(path: string, cases: Map<string, TestCaseResult>) {
           const suite = suites.at(-1);
           const lineNumber = Number(attributes.line);
           const classname = interned.get(attributes.classname ?? attributes.class ?? "");
-          const testName = own(attributes.name ?? "");
+          const testName = detachString(attributes.name ?? "");
           if (suite) suite.cases += 1;
           open = {
             noTime: Number(attributes.time ?? 0) === 0,
@@ -221,7 +215,7 @@ function junitHandlers(path: string, cases: Map<string, TestCaseResult>) {
         finish(result);
         open = undefined;
       } else if (open?.reading && open.reading.element === name) {
-        const message = own(summarise(open.reading.message || open.reading.text));
+        const message = detachString(summarise(open.reading.message || open.reading.text));
         if (message && !open.result.message) open.result.message = message;
         if (open.result.line === undefined) Object.assign(open.result, locationIn(`${open.reading.message ?? ""}\n${open.reading.text}`));
         open.reading = undefined;
@@ -264,10 +258,10 @@ function trxHandlers(path: string, cases: Map<string, TestCaseResult>, classes: 
         open = {
           result: {
             report: path,
-            suite: own(attributes.testListId ?? ""),
-            host: own(attributes.computerName ?? ""),
-            classname: own(attributes.testId ?? ""),
-            name: own(attributes.testName ?? ""),
+            suite: detachString(attributes.testListId ?? ""),
+            host: detachString(attributes.computerName ?? ""),
+            classname: detachString(attributes.testId ?? ""),
+            name: detachString(attributes.testName ?? ""),
             outcome,
             attempts: 1,
             flaky: false,
@@ -275,7 +269,7 @@ function trxHandlers(path: string, cases: Map<string, TestCaseResult>, classes: 
           },
         };
       } else if (name === "UnitTest") testId = attributes.id;
-      else if (name === "TestMethod" && testId) classes.set(own(testId), own(attributes.className ?? ""));
+      else if (name === "TestMethod" && testId) classes.set(detachString(testId), detachString(attributes.className ?? ""));
       else if (name === "Message" && open) open.reading = { element: name, text: "", message: undefined };
     },
     text(text: string) {
@@ -287,7 +281,7 @@ function trxHandlers(path: string, cases: Map<string, TestCaseResult>, classes: 
         open = undefined;
       } else if (name === "UnitTest") testId = undefined;
       else if (name === "Message" && open?.reading) {
-        const message = own(summarise(open.reading.text));
+        const message = detachString(summarise(open.reading.text));
         if (message) open.result.message = message;
         open.reading = undefined;
       }
