@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { skipWithout } from "@release-gates/test-helpers/machine-tools";
 import { expectValidReport } from "@release-gates/test-helpers/report-contract";
-import { githubPullRequestApi, gitlabMergeRequestApi, type PullRequestScenario, pullRequestHistory } from "@release-gates/test-helpers/review-api";
+import { githubPullRequestApi, gitlabMergeRequestApi, hoursIn, type PullRequestScenario, pullRequestHistory } from "@release-gates/test-helpers/review-api";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import {
@@ -23,8 +23,6 @@ import {
 const repos = useTestRepos();
 const api = useFakeApis();
 
-const T = (hour: number) => `2026-11-2${Math.floor(hour / 24)}T${String(hour % 24).padStart(2, "0")}:00:00Z`;
-
 /** The pull request of a real history: approved by alice before the base merge and by bob after it; octocat wrote it. */
 function pullRequest(repository: string, reviewers: string[] = ["alice", "bob"]) {
   const history = pullRequestHistory();
@@ -36,10 +34,10 @@ function pullRequest(repository: string, reviewers: string[] = ["alice", "bob"])
     baseSha: history.m1,
     headSha: history.c2,
     commits: [
-      { sha: history.c1, at: T(10), author: "octocat" },
-      { sha: history.c2, at: T(14), author: "octocat" },
+      { sha: history.c1, at: hoursIn(10), author: "octocat" },
+      { sha: history.c2, at: hoursIn(14), author: "octocat" },
     ],
-    reviews: reviewers.map((user, index) => ({ user, state: "APPROVED", at: T(11 + index * 4) })),
+    reviews: reviewers.map((user, index) => ({ user, state: "APPROVED", at: hoursIn(11 + index * 4) })),
     permissions: { alice: "write", bob: "maintain", octocat: "admin" },
     teams: { "acme/reviewers": ["alice", "bob"] },
   };
@@ -125,11 +123,11 @@ describe.skipIf(skipWithout("rsync"))("signoff-gate GitLab component", () => {
         iid: 5,
         author: "octocat",
         headSha: c2,
-        commits: [{ sha: c2, at: T(14) }],
+        commits: [{ sha: c2, at: hoursIn(14) }],
         changed: ["src/app.ts"],
         approvals: [
-          { user: "alice", id: 4, at: T(15) },
-          { user: "bob", id: 5, at: T(16) },
+          { user: "alice", id: 4, at: hoursIn(15) },
+          { user: "bob", id: 5, at: hoursIn(16) },
         ],
         members: { 4: 30, 5: 40 },
       }),

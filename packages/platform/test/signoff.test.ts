@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { SignoffSettings } from "@release-gates/core/signoff";
 import { createTestRepo, type TestRepo } from "@release-gates/test-helpers/git-repo";
 import { startFakeApi } from "@release-gates/test-helpers/http-server";
-import { githubPullRequestApi, gitlabMergeRequestApi, type PullRequestScenario, pullRequestHistory } from "@release-gates/test-helpers/review-api";
+import { githubPullRequestApi, gitlabMergeRequestApi, hoursIn, type PullRequestScenario, pullRequestHistory } from "@release-gates/test-helpers/review-api";
 import { afterAll, describe, expect, it } from "vitest";
 import { classifyError } from "../src/errors.js";
 import { runSignoffGate, signoffRunner } from "../src/gates/signoff.js";
@@ -23,8 +23,6 @@ function history() {
   repos.push(made.repo);
   return made;
 }
-
-const T = (hour: number) => `2026-11-2${Math.floor(hour / 24)}T${String(hour % 24).padStart(2, "0")}:00:00Z`;
 
 function scenario(commits: PullRequestScenario["commits"], head: string, base: string, reviews: PullRequestScenario["reviews"]): PullRequestScenario {
   return {
@@ -55,20 +53,20 @@ describe("the sign-off gate on a GitHub pull request (local API stand-in, real g
     const { client } = await github(
       scenario(
         [
-          { sha: c1, at: T(10), author: "octocat" },
-          { sha: c2, at: T(14), author: "octocat" },
+          { sha: c1, at: hoursIn(10), author: "octocat" },
+          { sha: c2, at: hoursIn(14), author: "octocat" },
         ],
         c2,
         m1,
         [
-          { user: "alice", state: "APPROVED", at: T(11) },
-          { user: "bob", state: "APPROVED", at: T(15) },
+          { user: "alice", state: "APPROVED", at: hoursIn(11) },
+          { user: "bob", state: "APPROVED", at: hoursIn(15) },
         ],
       ),
     );
     const source = new GitHubReviewSource(client, "acme/app", 12, repo.dir, undefined);
     expect(await source.changedFiles()).toEqual(["src/app.ts"]);
-    const { report } = await runSignoffGate({ cwd: repo.dir, source, platform: "github", clock: () => new Date(T(20)) });
+    const { report } = await runSignoffGate({ cwd: repo.dir, source, platform: "github", clock: () => new Date(hoursIn(20)) });
     expect(report.predicate.checks.map((check) => [check.id, check.status])).toEqual([
       ["reviews.approvals", "pass"],
       ["reviews.changes-requested", "pass"],
@@ -82,26 +80,26 @@ describe("the sign-off gate on a GitHub pull request (local API stand-in, real g
     repo.write({ "src/app.ts": "export const answer = 43;\n" });
     const c3 = repo.commit("edit the change");
     const commits = [
-      { sha: c1, at: T(10), author: "octocat" },
-      { sha: c2, at: T(14), author: "octocat" },
-      { sha: c3, at: T(16), author: "octocat" },
+      { sha: c1, at: hoursIn(10), author: "octocat" },
+      { sha: c2, at: hoursIn(14), author: "octocat" },
+      { sha: c3, at: hoursIn(16), author: "octocat" },
     ];
     const { client } = await github(
       scenario(commits, c3, m1, [
-        { user: "alice", state: "APPROVED", at: T(11) },
-        { user: "bob", state: "APPROVED", at: T(17) },
+        { user: "alice", state: "APPROVED", at: hoursIn(11) },
+        { user: "bob", state: "APPROVED", at: hoursIn(17) },
       ]),
     );
     const source = new GitHubReviewSource(client, "acme/app", 12, repo.dir, undefined);
-    const { report } = await runSignoffGate({ cwd: repo.dir, source, platform: "github", clock: () => new Date(T(20)) });
+    const { report } = await runSignoffGate({ cwd: repo.dir, source, platform: "github", clock: () => new Date(hoursIn(20)) });
     const approvals = report.predicate.checks.find((check) => check.id === "reviews.approvals");
     expect(approvals?.status).toBe("fail");
     expect(approvals?.message).toContain(`alice (stale: given on ${c1.slice(0, 12)}; the change's content moved after it (now ${c3.slice(0, 12)}))`);
 
     const { client: second } = await github(
       scenario(commits.slice(0, 2), c2, m1, [
-        { user: "alice", state: "APPROVED", at: T(11) },
-        { user: "bob", state: "APPROVED", at: T(15) },
+        { user: "alice", state: "APPROVED", at: hoursIn(11) },
+        { user: "bob", state: "APPROVED", at: hoursIn(15) },
       ]),
     );
     policy(repo.dir, "version: 1\ngates:\n  signoff:\n    reviews: { staleAfter: any-push }\n");
@@ -115,9 +113,9 @@ describe("the sign-off gate on a GitHub pull request (local API stand-in, real g
     repo.write({ "contracts/Token.sol": "contract Token { uint supply; }\n" });
     const head = repo.commit("touch a contract");
     const { client } = await github(
-      scenario([{ sha: head, at: T(10), author: "octocat" }], head, m1, [
-        { user: "alice", state: "APPROVED", at: T(11) },
-        { user: "bob", state: "APPROVED", at: T(11) },
+      scenario([{ sha: head, at: hoursIn(10), author: "octocat" }], head, m1, [
+        { user: "alice", state: "APPROVED", at: hoursIn(11) },
+        { user: "bob", state: "APPROVED", at: hoursIn(11) },
       ]),
     );
     const source = () => new GitHubReviewSource(client, "acme/app", 12, repo.dir, undefined);
@@ -138,12 +136,12 @@ describe("the sign-off gate on a GitHub pull request (local API stand-in, real g
     const { repo, c1, m1, c2 } = history();
     const value = scenario(
       [
-        { sha: c1, at: T(10), author: "octocat" },
-        { sha: c2, at: T(14), author: "octocat" },
+        { sha: c1, at: hoursIn(10), author: "octocat" },
+        { sha: c2, at: hoursIn(14), author: "octocat" },
       ],
       c2,
       m1,
-      [{ user: "alice", state: "APPROVED", at: T(15) }],
+      [{ user: "alice", state: "APPROVED", at: hoursIn(15) }],
     );
     const { api, client } = await github({ ...value, pullsOfCommit: { [c2]: 12 } });
     const logged: string[] = [];
@@ -170,7 +168,7 @@ describe("the sign-off gate on a GitHub pull request (local API stand-in, real g
 
   it("no pull request for the commit: reviews are no-data, saying so", async () => {
     const { repo, c2, m1, c1 } = history();
-    const { api, client } = await github(scenario([{ sha: c1, at: T(10) }], c2, m1, []));
+    const { api, client } = await github(scenario([{ sha: c1, at: hoursIn(10) }], c2, m1, []));
     const result = await signoffRunner.run(
       { cwd: repo.dir, values: {}, subject: { commit: c2 } },
       {
@@ -191,10 +189,10 @@ describe("the sign-off gate on a GitLab merge request", () => {
       iid: 5,
       author: "root",
       headSha: "c".repeat(40),
-      commits: [{ sha: "c".repeat(40), at: T(10) }],
+      commits: [{ sha: "c".repeat(40), at: hoursIn(10) }],
       approvals: [
-        { user: "jdoe", id: 4, at: T(11) },
-        { user: "amy", id: 5, at: T(12) },
+        { user: "jdoe", id: 4, at: hoursIn(11) },
+        { user: "amy", id: 5, at: hoursIn(12) },
       ],
       members: { 4: 30, 5: 40 },
       ...(rules ? { rules } : {}),
@@ -223,7 +221,7 @@ describe("the sign-off gate on a GitLab merge request", () => {
     const api = await startFakeApi(mergeRequest([{ name: "Security", required: 2, approvedBy: ["jdoe"] }]));
     servers.push(api);
     const source = new GitLabReviewSource(new GitLabClient(api.url, "glpat-token", "private-token", { retryDelayMs: 1 }), "42", 5, repo.dir, undefined);
-    const { report } = await runSignoffGate({ cwd: repo.dir, source, platform: "gitlab", clock: () => new Date(T(20)) });
+    const { report } = await runSignoffGate({ cwd: repo.dir, source, platform: "gitlab", clock: () => new Date(hoursIn(20)) });
     expect(report.predicate.checks.map((check) => [check.id, check.status])).toEqual([
       ["reviews.approvals", "pass"],
       ["reviews.changes-requested", "pass"],
@@ -297,11 +295,11 @@ describe("who ticked the description's checklist, from the platform's history", 
     policy(repo.dir, policyText);
     const ticked = "- [x] Terms of service updated <!-- id: terms -->\n";
     const { api, client } = await github({
-      ...scenario([{ sha: c1, at: T(10) }], c2, m1, []),
+      ...scenario([{ sha: c1, at: hoursIn(10) }], c2, m1, []),
       description: ticked,
       descriptionEdits: [
-        { at: T(9), editor: "octocat", body: "- [ ] Terms of service updated <!-- id: terms -->\n" },
-        { at: T(12), editor: "dan", body: ticked },
+        { at: hoursIn(9), editor: "octocat", body: "- [ ] Terms of service updated <!-- id: terms -->\n" },
+        { at: hoursIn(12), editor: "dan", body: ticked },
       ],
     });
     const { report } = await runSignoffGate({ cwd: repo.dir, source: new GitHubReviewSource(client, "acme/app", 12, repo.dir, undefined), platform: "github" });
@@ -322,10 +320,10 @@ describe("who ticked the description's checklist, from the platform's history", 
         author: "root",
         headSha: "c".repeat(40),
         description: "- [x] Terms of service updated <!-- id: terms -->\n",
-        commits: [{ sha: "c".repeat(40), at: T(10) }],
+        commits: [{ sha: "c".repeat(40), at: hoursIn(10) }],
         approvals: [],
         members: {},
-        notes: [{ at: T(12), user: "mallory", body: "marked the checklist item **Terms of service updated** as completed" }],
+        notes: [{ at: hoursIn(12), user: "mallory", body: "marked the checklist item **Terms of service updated** as completed" }],
       }),
     );
     servers.push(api);

@@ -4,6 +4,9 @@ import type { RecordedRequest, Route } from "./http-server.js";
 
 const json = (name: string) => JSON.parse(fixture(`signoff/${name}`));
 
+/** An instant `hour` hours into 2026-11-20 (UTC), for scenarios that order commits and reviews. */
+export const hoursIn = (hour: number) => `2026-11-2${Math.floor(hour / 24)}T${String(hour % 24).padStart(2, "0")}:00:00Z`;
+
 /** One review as a scenario states it. */
 export interface ScenarioReview {
   user: string;

@@ -7,7 +7,7 @@ import { type Codeowners, ownershipMatcher, ownersOf } from "./codeowners.js";
 import { type ChecklistHistory, type ChecklistItem, type SignoffRecord, whoTicked } from "./records.js";
 import type { GitLabApprovalRule } from "./responses.js";
 import { countedApprovers, type Permission, type ReviewerVerdict, type ReviewFacts, reduceReviews, vetoes } from "./reviews.js";
-import type { PathRule, RequiredSignoff, SignoffSettings } from "./settings.js";
+import { isTeam, type PathRule, type RequiredSignoff, type SignoffSettings } from "./settings.js";
 
 /** A team's members and where they came from: the platform, or the policy's list because the token could not read them. */
 export type TeamMembers = { members: string[]; source: "platform" | "policy" } | { unresolved: string };
@@ -89,7 +89,6 @@ export interface SignoffEvaluation {
 }
 
 const bare = (who: string) => who.replace(/^@/, "").toLowerCase();
-const isTeam = (who: string) => /^@[^/\s]+\/\S+$/.test(who);
 const isEmail = (who: string) => who.includes("@") && !who.startsWith("@");
 
 /** GitHub's no-reply addresses carry the login: `123+alice@users.noreply.github.com`. */

@@ -19,4 +19,4 @@ export {
   parseGitLabMergeRequest,
 } from "./responses.js";
 export { diffContentId, type Permission, type PullRequestCommit, type ReviewEvent, type ReviewFacts, reduceReviews } from "./reviews.js";
-export { SignoffSettings } from "./settings.js";
+export { isTeam, SignoffSettings } from "./settings.js";

@@ -2,6 +2,10 @@ import * as z from "zod";
 import { Duration } from "../durations.js";
 import { NoDataOutcome } from "../report/schema.js";
 
+/** A team as the policy and the platforms name it: `@org/team`. */
+const TEAM = /^@[^/\s]+\/\S+$/;
+export const isTeam = (who: string) => TEAM.test(who);
+
 /** A person or a team: `alice`, `@alice`, `alice@acme.example`, `@acme/security`. */
 const Who = z.string().min(1);
 
@@ -60,7 +64,7 @@ export const SignoffSettings = z.strictObject({
   /** Extra approvals for sensitive paths, e.g. two from @org/security for `contracts/`. */
   paths: z.array(PathRule).default([]),
   /** Team members, for tokens that cannot read them (GITHUB_TOKEN cannot): marked as the policy's list in the report. */
-  teams: z.record(z.string().regex(/^@[^/\s]+\/\S+$/, "a team as @org/team"), z.array(Who)).default({}),
+  teams: z.record(z.string().regex(TEAM, "a team as @org/team"), z.array(Who)).default({}),
   /** Logins and their e-mail addresses, to tie git authors to reviewers and teams. */
   people: z.record(z.string().min(1), z.email()).default({}),
   signoffs: z

@@ -1,5 +1,3 @@
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
 import { type BreakGlass, breakGlass, ConfigurationError, type GateReport } from "@release-gates/core";
 import {
   CODEOWNERS_LOCATIONS,
@@ -7,6 +5,7 @@ import {
   type CodeownersSyntax,
   type EntryAuthorship,
   evaluateSignoff,
+  isTeam,
   ownersOf,
   parseChecklist,
   parseCodeowners,
@@ -21,7 +20,7 @@ import { GitHubClient } from "../github/client.js";
 import { GitLabClient } from "../gitlab/client.js";
 import { ApiError } from "../http/rest.js";
 import { type FrontEndRequest, type GateRequest, type GateRunner, type ReportInput, type RunPlatform, runGate } from "../kit/run-gate.js";
-import { projectInput, readTextFile } from "../local/files.js";
+import { readOptionalTextFile } from "../local/files.js";
 import { blameLines, changedPathsBetween, hasCommit, signatureStatus } from "../local/git.js";
 import { GitHubReviewSource, GitLabReviewSource, gitlabApprovalsToken, type ReviewSource } from "../signoff/sources.js";
 
@@ -45,18 +44,19 @@ async function readCodeowners(cwd: string, settings: SignoffSettings, platform: 
     : platform
       ? CODEOWNERS_LOCATIONS[platform]
       : [...new Set([...CODEOWNERS_LOCATIONS.github, ...CODEOWNERS_LOCATIONS.gitlab])];
-  const found = locations.find((path) => existsSync(resolve(cwd, path)));
-  if (!found) return { locations, codeowners: undefined };
-  const input = projectInput(cwd, found);
-  const { text, sha256 } = await readTextFile(input.path, input.shown, "CODEOWNERS");
-  inputs.push({ path: input.shown, format: "codeowners", sha256 });
-  const syntax: CodeownersSyntax =
-    settings.codeowners.syntax !== "auto"
-      ? settings.codeowners.syntax
-      : found.startsWith(".gitlab/") || /^\s*\^?\[[^\]]+\]/m.test(text)
-        ? "gitlab"
-        : (platform ?? "github");
-  return { locations, codeowners: parseCodeowners(text, input.shown, syntax) };
+  for (const location of locations) {
+    const file = await readOptionalTextFile(cwd, location, false, "CODEOWNERS");
+    if (!file) continue;
+    inputs.push({ path: file.shown, format: "codeowners", sha256: file.sha256 });
+    const syntax: CodeownersSyntax =
+      settings.codeowners.syntax !== "auto"
+        ? settings.codeowners.syntax
+        : location.startsWith(".gitlab/") || /^\s*\^?\[[^\]]+\]/m.test(file.text)
+          ? "gitlab"
+          : (platform ?? "github");
+    return { locations, codeowners: parseCodeowners(file.text, file.shown, syntax) };
+  }
+  return { locations, codeowners: undefined };
 }
 
 /** Every team named where the change needs approvals or sign-offs: the platform's answer first, the policy's list where the token cannot read it. */
@@ -94,7 +94,7 @@ async function entryAuthorship(cwd: string, path: string, text: string, entries:
 /** Teams among the owners and signers the decision will ask about. */
 function teamsNamed(settings: SignoffSettings, codeowners: Codeowners | undefined, changed: readonly string[] | undefined): Set<string> {
   const named = new Set<string>();
-  const add = (who: string) => /^@[^/\s]+\/\S+$/.test(who) && named.add(who);
+  const add = (who: string) => isTeam(who) && named.add(who);
   for (const path of codeowners && changed ? changed : []) for (const { rule } of ownersOf(codeowners as Codeowners, path)) rule.owners.forEach(add);
   for (const rule of settings.paths) rule.from.forEach(add);
   for (const required of settings.signoffs.required) required.from.forEach(add);
@@ -124,14 +124,13 @@ export async function runSignoffGate(request: SignoffRunRequest) {
       codeowners && source && codeowners.syntax === "github" ? platformCodeownersFindings(codeowners, await source.codeownersErrors()) : [];
 
     let signoffs: Parameters<typeof evaluateSignoff>[1]["signoffs"];
-    if (existsSync(resolve(cwd, settings.signoffs.file))) {
-      const input = projectInput(cwd, settings.signoffs.file);
-      const { text, sha256 } = await readTextFile(input.path, input.shown, "the sign-off file (YAML)");
-      inputs.push({ path: input.shown, format: "signoffs", sha256 });
-      const records = parseSignoffFile(text, input.shown);
+    const file = await readOptionalTextFile(cwd, settings.signoffs.file, false, "the sign-off file (YAML)");
+    if (file) {
+      inputs.push({ path: file.shown, format: "signoffs", sha256: file.sha256 });
+      const records = parseSignoffFile(file.text, file.shown);
       if (records.length && !(await git.inWorkTree()))
-        throw new ConfigurationError("expected the project in a git repository: a sign-off counts only when git shows its signer wrote it", input.shown);
-      signoffs = { path: input.shown, records, authorship: records.length ? await entryAuthorship(cwd, input.path, text, records) : new Map() };
+        throw new ConfigurationError("expected the project in a git repository: a sign-off counts only when git shows its signer wrote it", file.shown);
+      signoffs = { path: file.shown, records, authorship: records.length ? await entryAuthorship(cwd, file.shown, file.text, records) : new Map() };
     }
 
     const evaluation = evaluateSignoff(settings, {
