@@ -11,12 +11,18 @@ export const RUNS = 3;
  * the highest peak RSS and every run's seconds.
  */
 export function measure(script, flag) {
-  const runs = Array.from({ length: RUNS }, () => {
+  const { median, runs, all } = repeated(() => {
     const child = spawnSync(process.execPath, [script, flag], { encoding: "utf8", maxBuffer: 1 << 20 });
     if (child.status !== 0) throw new Error(`${flag} failed: ${child.stderr}`);
     return JSON.parse(child.stdout.trim().split("\n").pop());
-  }).sort((a, b) => a.ms - b.ms);
-  return { ...runs[Math.floor(RUNS / 2)], maxRssMB: Math.max(...runs.map((run) => run.maxRssMB)), all: runs.map((run) => (run.ms / 1000).toFixed(2)) };
+  });
+  return { ...median, maxRssMB: Math.max(...runs.map((run) => run.maxRssMB)), all };
+}
+
+/** `once` (returning at least `ms`) run RUNS times: the median run, every run by time, and their seconds as printed. */
+export function repeated(once) {
+  const runs = Array.from({ length: RUNS }, once).sort((a, b) => a.ms - b.ms);
+  return { median: runs[Math.floor(RUNS / 2)], runs, all: runs.map((run) => (run.ms / 1000).toFixed(2)) };
 }
 
 /**
@@ -70,11 +76,11 @@ process.on("exit", () => {
 
 /** The byte floor: `cat` of the same file to /dev/null, median of RUNS (what no reader of the file can beat). */
 export function catFloor(path) {
-  const times = Array.from({ length: RUNS }, () => {
+  const { median, all } = repeated(() => {
     const started = performance.now();
     const child = spawnSync("sh", ["-c", 'cat "$0" > /dev/null', path]);
     if (child.status !== 0) throw new Error(`cat ${path} failed`);
-    return performance.now() - started;
-  }).sort((a, b) => a - b);
-  return { ms: times[Math.floor(RUNS / 2)], all: times.map((ms) => (ms / 1000).toFixed(2)) };
+    return { ms: performance.now() - started };
+  });
+  return { ms: median.ms, all };
 }

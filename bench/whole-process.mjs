@@ -8,7 +8,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
-import { RUNS, record } from "./measure.mjs";
+import { RUNS, record, repeated } from "./measure.mjs";
 
 const root = resolve(import.meta.dirname, "..");
 const data = resolve(import.meta.dirname, ".data");
@@ -67,14 +67,14 @@ function preparePerf() {
 
 /** Wall time and peak RSS of a whole process, median of RUNS. */
 function timed(command, args, options = {}) {
-  const runs = Array.from({ length: RUNS }, () => {
+  const { median, runs, all } = repeated(() => {
     const started = performance.now();
     const child = spawnSync("/usr/bin/time", ["-f", "%M", command, ...args], { cwd: repo, encoding: "utf8", maxBuffer: 64 << 20, ...options });
     const ms = performance.now() - started;
     if (child.status !== 0 && child.status !== 1) throw new Error(`${command} ${args.join(" ")} exited ${child.status}: ${child.stderr.slice(-500)}`);
-    return { ms, rssMB: Math.round(Number(child.stderr.trim().split("\n").pop()) / 1024), stdout: child.stdout };
-  }).sort((a, b) => a.ms - b.ms);
-  return { ...runs[Math.floor(RUNS / 2)], all: runs.map((run) => Number((run.ms / 1000).toFixed(2))), rssMB: Math.max(...runs.map((run) => run.rssMB)) };
+    return { ms, rssMB: Math.round(Number(child.stderr.trim().split("\n").pop()) / 1024) };
+  });
+  return { ...median, all: all.map(Number), rssMB: Math.max(...runs.map((run) => run.rssMB)) };
 }
 
 if (!existsSync(cli)) throw new Error(`no CLI bundle at ${cli}: run npm run release-tree -- build/release first`);

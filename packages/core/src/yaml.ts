@@ -1,4 +1,4 @@
-import { type Document, isMap, isScalar, LineCounter, parseAllDocuments, parseDocument, visit } from "yaml";
+import { type Document, isMap, isScalar, LineCounter, parseDocument, visit } from "yaml";
 import type { z } from "zod";
 import { ConfigurationError } from "./errors.js";
 import { describeZodError, FORBIDDEN_KEYS, forbiddenKeyError, isStackOverflow } from "./validation.js";

@@ -205,18 +205,18 @@ export class AdvisorySelection {
    * dated from their text.
    */
   addText(text: string, source: string): void {
-    if (this.wantedNames && !mayConcern(text, this.wantedNames)) {
-      this.count += 1;
-      const modified = MODIFIED.exec(text)?.[1];
-      if (modified && (!this.newest || modified > this.newest)) this.newest = modified;
-      return;
-    }
-    this.add(parseOsvAdvisory(text, source));
+    if (this.wantedNames && !mayConcern(text, this.wantedNames)) this.counted(MODIFIED.exec(text)?.[1]);
+    else this.add(parseOsvAdvisory(text, source));
+  }
+
+  /** Every advisory read counts, and the newest `modified` dates the snapshot. */
+  private counted(modified: string | undefined): void {
+    this.count += 1;
+    if (modified && (!this.newest || modified > this.newest)) this.newest = modified;
   }
 
   add(advisory: OsvAdvisory): void {
-    this.count += 1;
-    if (advisory.modified && (!this.newest || advisory.modified > this.newest)) this.newest = advisory.modified;
+    this.counted(advisory.modified);
     const { wanted } = this;
     if (!wanted || advisory.affected.some((affected) => wanted.has(packageKey(affected.package.ecosystem, affected.package.name)))) this.kept.push(advisory);
   }

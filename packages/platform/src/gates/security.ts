@@ -16,7 +16,6 @@ import {
   npmAuditHits,
   parseNpmAudit,
   parseNpmLockfile,
-  parseOsvAdvisory,
   parseRiskRegister,
   parseSbom,
   type SecurityExtra,

@@ -64,6 +64,12 @@ export async function hasCommit(ref: string, cwd: string): Promise<boolean> {
   }
 }
 
+/** A ref is never an option: "--output=…" must not reach git's option parser. */
+function refuseOptionLike(refs: readonly (string | undefined)[], source: string): void {
+  for (const ref of refs)
+    if (ref?.startsWith("-")) throw new ConfigurationError(`expected a branch, tag or commit, found ${quoted(ref)}, which starts with "-"`, source);
+}
+
 /** The command that fetches a ref: `origin/main` is branch main of the remote origin (`git fetch origin main`), not a ref to fetch from origin. */
 async function fetchCommand(ref: string, cwd: string): Promise<string> {
   const remotes = (await git(["remote"], cwd).catch(() => "")).split("\n").filter(Boolean);
@@ -78,10 +84,7 @@ async function fetchCommand(ref: string, cwd: string): Promise<string> {
  * tree is compared, so a developer's uncommitted changes count too.
  */
 export async function changedLinesSince(baseRef: string, cwd: string, headRef?: string, source = "base-ref"): Promise<ChangedLines> {
-  // A ref is never an option: "--output=…" must not reach git's option parser.
-  for (const ref of [baseRef, headRef]) {
-    if (ref?.startsWith("-")) throw new ConfigurationError(`expected a branch, tag or commit, found ${quoted(ref)}, which starts with "-"`, source);
-  }
+  refuseOptionLike([baseRef, headRef], source);
   if (!(await hasCommit(baseRef, cwd))) {
     throw new ConfigurationError(
       `expected a commit or branch present in this clone, found ${quoted(baseRef)}, which is not: fetch it first (actions/checkout with fetch-depth: 0, or ${await fetchCommand(baseRef, cwd)}; GitLab: GIT_DEPTH 0)`,
@@ -131,9 +134,7 @@ export async function lastChange(paths: readonly string[], cwd: string): Promise
 
 /** Paths a change touches between the merge base of `baseRef` and `headRef`, deletions and both sides of renames included. */
 export async function changedPathsBetween(baseRef: string, headRef: string, cwd: string): Promise<string[]> {
-  for (const ref of [baseRef, headRef]) {
-    if (ref.startsWith("-")) throw new ConfigurationError(`expected a branch, tag or commit, found ${quoted(ref)}, which starts with "-"`, "base-ref");
-  }
+  refuseOptionLike([baseRef, headRef], "base-ref");
   const output = await git(["-c", "core.quotePath=false", "diff", "--name-only", "--no-renames", "--relative", "-z", `${baseRef}...${headRef}`, "--"], cwd);
   return output.split("\0").filter(Boolean);
 }
