@@ -10,6 +10,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse } from "yaml";
+import { bundleProgram } from "../scripts/bundle.mjs";
 import { record } from "./measure.mjs";
 
 const RUNS = 15;
@@ -19,6 +20,8 @@ const tree = join(root, "bench/.data/release");
 const preload = join(import.meta.dirname, "process-cpu.cjs");
 
 execFileSync(process.execPath, [join(root, "scripts/release-tree.mjs"), tree], { stdio: "ignore" });
+const floor = join(tree, "..", "cold-start-floor.mjs");
+await bundleProgram(join(import.meta.dirname, "cold-start-floor.mjs"), floor);
 
 /** A tiny project in its own git repository: a source file, its lcov, a k6 summary, an SBOM and two advisories, a policy and a ledger. */
 function tinyProject() {
@@ -102,6 +105,16 @@ for (const node of nodes) {
     if (!/^(status|decision)<</m.test(outputs)) throw new Error(`${action} set no status or decision: ${outputs}`);
     rows.push({ version, action, node: median(bare), action_ms: median(ours) });
   }
+  // The floor, measured the same way: the design's packages, a policy read and one output.
+  const bare = [];
+  const floorRuns = [];
+  for (let run = 0; run < RUNS; run += 1) {
+    writeFileSync(files.output, "");
+    bare.push(cpu(node, ["-e", "0"], { cwd: dir }));
+    floorRuns.push(cpu(node, [floor], { cwd: dir, env: runnerEnv("promote", dir, files) }));
+  }
+  if (!/^status<</m.test(readFileSync(files.output, "utf8"))) throw new Error("the floor program set no status");
+  rows.push({ version, action: "floor: @actions/core + zod + yaml, one policy read", node: median(bare), action_ms: median(floorRuns) });
 }
 rmSync(dir, { recursive: true, force: true });
 

@@ -160,6 +160,11 @@ export async function bundleCli(out) {
   return result.metafile;
 }
 
+/** One program bundled as the actions are (the benchmarks' reference programs). */
+export async function bundleProgram(entry, outfile) {
+  await build({ ...common, splitting: false, sourcemap: false, metafile: false, entryPoints: [entry], outfile, plugins: [unusedUnlessCalled] });
+}
+
 if (process.argv[1] === import.meta.filename) {
   const [what, target] = process.argv.slice(2);
   if (!["actions", "cli", "all"].includes(what) || !target) {
