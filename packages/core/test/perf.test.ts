@@ -275,6 +275,42 @@ describe("k6 NDJSON results from the corpus", () => {
     expect(() => results(`${METRIC}\n${point(value)}\n${point("1")}\n`)).toThrow(message);
   });
 
+  it("a metric declared again with a submetric tracks it from there on, though the lines repeat in one order", () => {
+    // The fast path predicts each line's metric from the one before; a new declaration must not leave a stale prediction.
+    const declare = (name: string, submetrics: string) =>
+      `{"type":"Metric","data":{"name":"${name}","type":"trend","contains":"time","submetrics":${submetrics}},"metric":"${name}"}`;
+    const at = (name: string, value: number, status: number) =>
+      `{"metric":"${name}","type":"Point","data":{"time":"2026-01-01T00:00:00Z","value":${value},"tags":{"status":"${status}"}}}`;
+    const cycle = (value: number, status: number) => [at("a", value, status), at("b", value, status)];
+    const lines = [
+      declare("a", "null"),
+      declare("b", "null"),
+      ...cycle(1, 200),
+      ...cycle(2, 500),
+      declare("b", '[{"name":"b{status:500}"}]'),
+      ...cycle(3, 500),
+      ...cycle(4, 200),
+      ...cycle(5, 500),
+    ];
+    const run = results(`${lines.join("\n")}\n`);
+    expect([run.metrics.get("a")?.count, run.metrics.get("b")?.count]).toEqual([5, 5]);
+    expect(run.metrics.get("b{status:500}")?.sortedValues()).toEqual(new Float64Array([3, 5]));
+  });
+
+  it("points sharing a tag set and points with their own tags are broken down alike", () => {
+    const lines = [METRIC.replaceAll('"x"', '"http_req_duration"')];
+    for (let index = 0; index < 1200; index += 1)
+      lines.push(
+        `{"metric":"http_req_duration","type":"Point","data":{"time":"2026-01-01T00:00:00Z","value":${index},"tags":{"name":"${index % 2 ? "home" : `item-${index}`}","status":"200"}}}`,
+      );
+    const run = results(`${lines.join("\n")}\n`);
+    const byName = run.breakdowns.get("name");
+    expect(byName?.get("home")?.count).toBe(600);
+    expect([...(byName?.keys() ?? [])].slice(0, 3)).toEqual(["item-0", "home", "item-2"]);
+    expect(byName?.get("(other)")?.count).toBe(600 - 49);
+    expect(run.breakdowns.get("status")?.get("200")?.count).toBe(1200);
+  });
+
   it("plain JSON numbers, negative and exponent forms included, are read exactly on the fast path", () => {
     const run = results(`${METRIC}\n${["0", "-1.5", "2e3", "1.25E-2"].map(point).join("\n")}\n`);
     expect([run.metrics.get("x")?.count, run.metrics.get("x")?.sum]).toEqual([4, 0 - 1.5 + 2000 + 0.0125]);

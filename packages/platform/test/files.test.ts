@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -5,7 +6,7 @@ import { ConfigurationError } from "@release-gates/core";
 import { fixturePath } from "@release-gates/test-helpers/fixtures";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readCoverageReport } from "../src/gates/coverage.js";
-import { expandGlobs, listFiles, projectInput } from "../src/local/files.js";
+import { expandGlobs, listFiles, projectInput, streamTextFile } from "../src/local/files.js";
 
 const corpus = (name: string) => fixturePath(`coverage/${name}`);
 let dir: string;
@@ -65,6 +66,22 @@ describe("streaming a report from disk", () => {
     expect(report.format).toBe("cobertura");
     expect(report.sha256.slice(0, 16)).toBe("a7ee24d5c7459392"); // SOURCES.md
     expect(report.files).toHaveLength(80);
+  });
+
+  it("a large file is hashed on another thread while it is read, to the same digest", async () => {
+    const path = corpus("cobertura-coverlet-porting-assistant-windows-paths.xml");
+    const pieces: string[] = [];
+    const digest = await streamTextFile(path, "report.xml", "a report", (text) => pieces.push(text), 1);
+    expect(digest).toBe(createHash("sha256").update(readFileSync(path)).digest("hex"));
+    expect(pieces.join("")).toBe(readFileSync(path, "utf8"));
+  });
+
+  it("an error in the text while the other thread hashes is the answer, and the hashing stops", async () => {
+    const path = corpus("cobertura-coverlet-porting-assistant-windows-paths.xml");
+    const failing = () => {
+      throw new ConfigurationError("expected a report, found something else", undefined, 3);
+    };
+    await expect(streamTextFile(path, "report.xml", "a report", failing, 1)).rejects.toThrow("report.xml, line 3: expected a report, found something else");
   });
 
   it("a UTF-8 BOM before an lcov file is skipped", async () => {

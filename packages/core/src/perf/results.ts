@@ -1,5 +1,5 @@
 import { ConfigurationError, quoted } from "../errors.js";
-import { LineSplitter } from "../text/lines.js";
+import { detachString, LineSplitter } from "../text/lines.js";
 import { parseJsonText } from "../validation.js";
 import { K6_METRIC_TYPES, type K6MetricType, type MetricSelector, parseMetricSelector, selectorMatches } from "./expression.js";
 import { MetricSamples } from "./samples.js";
@@ -32,7 +32,12 @@ interface MetricInfo {
   /** Points of this metric need their tags parsed (submetrics, or the http_req_duration breakdowns). */
   tagged: boolean;
   breakdown: boolean;
+  /** The metric whose Point followed this one's last time: k6 writes a request's metrics in the same order every time. */
+  next?: { name: string; info: MetricInfo };
 }
+
+/** Distinct tag sets kept parsed: a run's points share a few (endpoint × status × scenario), and JSON.parse was a fifth of the reading. */
+const MAX_CACHED_TAG_SETS = 1000;
 
 /** JSON's number syntax, exactly: what the fast path may read without JSON.parse (not `0x10`, `-Infinity`, blanks or nothing). */
 const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
@@ -94,6 +99,8 @@ export function createK6ResultsParser(selectors: readonly MetricSelector[] = [])
     const submetrics = selectorsForMetric.map((selector) => ({ selector, samples: sink(selector.key, type as K6MetricType, contains) }));
     const breakdown = name === "http_req_duration";
     info.set(name, { samples: sink(name, type as K6MetricType, contains), submetrics, tagged: breakdown || submetrics.length > 0, breakdown });
+    // A metric declared again may track other submetrics: no prediction may point at what it was.
+    for (const other of info.values()) other.next = undefined;
     if (Array.isArray(data.thresholds) && data.thresholds.length > 0) {
       results.declaredThresholds.set(
         name,
@@ -145,6 +152,22 @@ export function createK6ResultsParser(selectors: readonly MetricSelector[] = [])
    * Tags, most of the line, are parsed only for metrics that need them.
    * Anything else goes through JSON.parse.
    */
+  const tagSets = new Map<string, Record<string, string> | undefined>();
+  let previous: MetricInfo | undefined;
+  /** The metric a fast-path line names, without slicing and hashing its name when it is the one that followed last time. */
+  const knownAt = (line: string, metricEnd: number, lineNumber: number): MetricInfo => {
+    const predicted = previous?.next;
+    let metric: MetricInfo;
+    if (predicted && metricEnd - 11 === predicted.name.length && line.startsWith(predicted.name, 11)) metric = predicted.info;
+    else {
+      const name = line.slice(11, metricEnd);
+      metric = known(name, lineNumber);
+      if (previous) previous.next = { name: detachString(name), info: metric };
+    }
+    previous = metric;
+    return metric;
+  };
+
   const fastPoint = (line: string, lineNumber: number): boolean => {
     if (!line.startsWith('{"metric":"')) return false;
     const metricEnd = line.indexOf('"', 11);
@@ -159,18 +182,24 @@ export function createK6ResultsParser(selectors: readonly MetricSelector[] = [])
     // Anything but a plain JSON number goes through JSON.parse, which says what is wrong with it.
     if (!JSON_NUMBER.test(text)) return false;
     const value = Number(text);
-    const metric = known(line.slice(11, metricEnd), lineNumber);
+    const metric = knownAt(line, metricEnd, lineNumber);
     let tags: Record<string, string> | undefined;
     if (metric.tagged) {
-      let parsed: unknown;
-      try {
-        parsed = parseJsonText(line.slice(valueEnd + 8, -2), "the point's tags");
-      } catch (error) {
-        if (/ordinary keys/.test((error as ConfigurationError).detail))
-          throw new ConfigurationError((error as ConfigurationError).detail, undefined, lineNumber);
-        return false; // Malformed tags: the general path describes the line.
+      const text = line.slice(valueEnd + 8, -2);
+      if (tagSets.has(text)) tags = tagSets.get(text);
+      else {
+        let parsed: unknown;
+        try {
+          parsed = parseJsonText(text, "the point's tags");
+        } catch (error) {
+          if (/ordinary keys/.test((error as ConfigurationError).detail))
+            throw new ConfigurationError((error as ConfigurationError).detail, undefined, lineNumber);
+          return false; // Malformed tags: the general path describes the line.
+        }
+        tags = isRecord(parsed) ? (parsed as Record<string, string>) : undefined;
+        // A copy of the key: a slice would keep its whole 64 KiB chunk alive.
+        if (tagSets.size < MAX_CACHED_TAG_SETS) tagSets.set(detachString(text), tags);
       }
-      tags = isRecord(parsed) ? (parsed as Record<string, string>) : undefined;
     }
     point(metric, value, tags, line.slice(timeStart, timeEnd), lineNumber);
     return true;
