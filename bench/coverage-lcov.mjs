@@ -3,52 +3,27 @@
 // files with the coverage gate, and parse the same file with the lcov-parse
 // package, each in its own process so peak RSS is that run's alone.
 //   npm run bench            (generates bench/.data/large.info once)
-import { closeSync, existsSync, mkdirSync, openSync, statSync, writeSync } from "node:fs";
+import { statSync } from "node:fs";
 import { resolve } from "node:path";
+import { FILES, runCoverageGate, writeOnce } from "./coverage-model.mjs";
 import { catFloor, measure, RUNS, record } from "./measure.mjs";
-import { random } from "./random.mjs";
 
-const FILES = 50_000;
 const data = resolve(import.meta.dirname, ".data");
 const lcovFile = resolve(data, "large.info");
 
-function generate() {
-  mkdirSync(data, { recursive: true });
-  const next = random(42);
-  const fd = openSync(lcovFile, "w");
-  for (let file = 0; file < FILES; file += 1) {
-    const lines = [`TN:\nSF:src/module${file % 500}/file${file}.ts`];
-    const functions = 4 + Math.floor(next() * 4);
-    for (let fn = 0; fn < functions; fn += 1) lines.push(`FN:${fn * 20 + 1},fn${fn}`);
-    for (let fn = 0; fn < functions; fn += 1) lines.push(`FNDA:${next() < 0.8 ? Math.floor(next() * 50) + 1 : 0},fn${fn}`);
-    lines.push(`FNF:${functions}`, `FNH:${functions}`);
-    const count = 150 + Math.floor(next() * 60);
-    for (let line = 1; line <= count; line += 1) {
-      if (line % 9 === 0)
-        lines.push(`BRDA:${line},0,0,${next() < 0.7 ? Math.floor(next() * 9) : "-"}`, `BRDA:${line},0,1,${next() < 0.6 ? Math.floor(next() * 9) : 0}`);
-    }
-    for (let line = 1; line <= count; line += 1) lines.push(`DA:${line},${next() < 0.82 ? Math.floor(next() * 200) + 1 : 0}`);
-    lines.push(`LF:${count}`, `LH:${count}`, "end_of_record\n");
-    writeSync(fd, lines.join("\n"));
-  }
-  closeSync(fd);
+/** lcov of the benchmark's coverage, as genhtml's tools write it. */
+function lcovRecord({ path, functions, branches, lines }) {
+  const out = [`TN:\nSF:${path}`];
+  for (const fn of functions) out.push(`FN:${fn.line},${fn.name}`);
+  for (const fn of functions) out.push(`FNDA:${fn.hits},${fn.name}`);
+  out.push(`FNF:${functions.length}`, `FNH:${functions.length}`);
+  for (const { line, arms } of branches) out.push(`BRDA:${line},0,0,${arms[0] ?? "-"}`, `BRDA:${line},0,1,${arms[1]}`);
+  lines.forEach((hits, index) => out.push(`DA:${index + 1},${hits}`));
+  out.push(`LF:${lines.length}`, `LH:${lines.length}`, "end_of_record\n");
+  return out.join("\n");
 }
 
-async function runOurs() {
-  const { readCoverageReport } = await import("../packages/platform/dist/gates/coverage.js");
-  const { CoverageSettings, evaluateCoverage, resolveCoveragePaths } = await import("../packages/core/dist/coverage/index.js");
-  const started = performance.now();
-  const report = await readCoverageReport(lcovFile, "large.info");
-  const resolved = resolveCoveragePaths([report], { repoRoot: "/repo" });
-  const evaluation = evaluateCoverage({
-    settings: CoverageSettings.parse({ thresholds: { global: { lines: 80, branches: 60 }, perFile: { lines: 50 } } }),
-    reports: [{ path: "large.info", format: report.format, files: report.files.length }],
-    coverage: resolved.coverage,
-    unmatched: resolved.unmatched,
-  });
-  const ms = performance.now() - started;
-  return { ms, files: resolved.coverage.size, lines: evaluation.details.totals.lines.pct };
-}
+const runOurs = () => runCoverageGate(lcovFile, "large.info");
 
 async function runLcovParse() {
   const { createRequire } = await import("node:module");
@@ -72,10 +47,7 @@ if (mode === "--run-ours" || mode === "--run-lcov-parse") {
   const result = await (mode === "--run-ours" ? runOurs() : runLcovParse());
   console.log(JSON.stringify({ ...result, maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) }));
 } else {
-  if (!existsSync(lcovFile)) {
-    console.log(`generating ${lcovFile} (${FILES} files)…`);
-    generate();
-  }
+  writeOnce(lcovFile, { serialise: lcovRecord });
   const size = statSync(lcovFile).size;
   const ours = measure(import.meta.filename, "--run-ours");
   const reference = measure(import.meta.filename, "--run-lcov-parse");

@@ -6,14 +6,14 @@ import { cpus } from "node:os";
 export const RUNS = 3;
 
 /**
- * Runs `script flag` RUNS times, each in a fresh process whose last stdout
+ * Runs `script flag ...args` RUNS times, each in a fresh process whose last stdout
  * line is a JSON result with `ms` and `maxRssMB`; returns the median run,
  * the highest peak RSS and every run's seconds.
  */
-export function measure(script, flag) {
+export function measure(script, flag, ...args) {
   const { median, runs, all } = repeated(() => {
-    const child = spawnSync(process.execPath, [script, flag], { encoding: "utf8", maxBuffer: 1 << 20 });
-    if (child.status !== 0) throw new Error(`${flag} failed: ${child.stderr}`);
+    const child = spawnSync(process.execPath, [script, flag, ...args], { encoding: "utf8", maxBuffer: 1 << 20 });
+    if (child.status !== 0) throw new Error(`${flag} ${args.join(" ")} failed: ${child.stderr}`);
     return JSON.parse(child.stdout.trim().split("\n").pop());
   });
   return { ...median, maxRssMB: Math.max(...runs.map((run) => run.maxRssMB)), all };

@@ -3,6 +3,7 @@ import { integerAttribute, XmlStream } from "../../xml.js";
 import { CoverageMap, emptyFileCoverage, type FileCoverage } from "../model.js";
 import { coveredOfTotal, ExpansionBudget, lineNumberOf } from "./limits.js";
 import type { CoverageParser, ParsedReport } from "./types.js";
+import { detachString } from "../../text/lines.js";
 
 /**
  * Clover XML. `type="cond"` lines mean two different things: OpenClover and
@@ -30,7 +31,7 @@ export function createCloverParser(): CoverageParser {
       if (name === "file") {
         const path = attributes.path || attributes.name;
         if (!path) throw new ConfigurationError('expected <file path="…"> or <file name="…">, found neither', undefined, line);
-        currentFile = { ...emptyFileCoverage(path), statements: new Map() };
+        currentFile = { ...emptyFileCoverage(detachString(path)), statements: new Map() };
         return;
       }
       // istanbul's clover reporter writes no method lines, only the file's method totals.
@@ -45,7 +46,7 @@ export function createCloverParser(): CoverageParser {
       const count = integerAttribute(attributes, "count", "line", line);
       const type = attributes.type ?? "stmt";
       if (type === "method") {
-        currentFile.functions.set(`${attributes.name ?? attributes.signature ?? "method"}@${number}`, count);
+        currentFile.functions.set(detachString(`${attributes.name ?? attributes.signature ?? "method"}@${number}`), count);
         return;
       }
       currentFile.lines.add(number, count);

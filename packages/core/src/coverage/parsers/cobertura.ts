@@ -3,6 +3,7 @@ import { integerAttribute, XmlStream } from "../../xml.js";
 import { CoverageMap, emptyFileCoverage, type FileCoverage } from "../model.js";
 import { coveredOfTotal, ExpansionBudget, lineNumberOf } from "./limits.js";
 import type { CoverageParser, ParsedReport } from "./types.js";
+import { detachString } from "../../text/lines.js";
 
 const CONDITION_COVERAGE = /\((\d+)\/(\d+)\)/;
 
@@ -35,7 +36,7 @@ export function createCoberturaParser(): CoverageParser {
         case "class": {
           const filename = attributes.filename;
           if (!filename) throw new ConfigurationError('expected <class filename="…">, found a class without a filename', undefined, line);
-          currentClass = emptyFileCoverage(filename);
+          currentClass = emptyFileCoverage(detachString(filename));
           break;
         }
         case "methods":
@@ -74,7 +75,7 @@ export function createCoberturaParser(): CoverageParser {
         if (sourceText.trim()) sourceRoots.push(sourceText.trim());
         sourceText = undefined;
       } else if (name === "method" && method && currentClass) {
-        currentClass.functions.set(`${method.key}@${method.firstLine ?? 0}`, method.hit ? 1 : 0);
+        currentClass.functions.set(detachString(`${method.key}@${method.firstLine ?? 0}`), method.hit ? 1 : 0);
         method = undefined;
       } else if (name === "methods") {
         inMethods = false;

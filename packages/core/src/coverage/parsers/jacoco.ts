@@ -3,6 +3,7 @@ import { integerAttribute, XmlStream } from "../../xml.js";
 import { CoverageMap, emptyFileCoverage, type FileCoverage } from "../model.js";
 import { ExpansionBudget, lineNumberOf } from "./limits.js";
 import type { CoverageParser, ParsedReport } from "./types.js";
+import { detachString } from "../../text/lines.js";
 
 interface PendingClass {
   simpleName: string;
@@ -56,7 +57,7 @@ export function createJacocoParser(): CoverageParser {
           break;
         case "sourcefile": {
           const fileName = attributes.name ?? "";
-          currentFile = emptyFileCoverage(packageName ? `${packageName}/${fileName}` : fileName);
+          currentFile = emptyFileCoverage(detachString(packageName ? `${packageName}/${fileName}` : fileName));
           packageFiles.set(fileName, currentFile);
           break;
         }
@@ -90,7 +91,7 @@ export function createJacocoParser(): CoverageParser {
             ? packageFiles.get(pending.sourceFile)
             : [...packageFiles.entries()].find(([fileName]) => fileName.replace(/\.[^.]+$/, "") === outer)?.[1];
           if (!file) continue;
-          for (const [key, hits] of pending.methods) file.functions.set(key, hits);
+          for (const [key, hits] of pending.methods) file.functions.set(detachString(key), hits);
         }
         for (const file of packageFiles.values()) coverage.add(file);
       }
