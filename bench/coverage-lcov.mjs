@@ -18,7 +18,7 @@ function lcovRecord({ path, functions, branches, lines }) {
   for (const fn of functions) out.push(`FNDA:${fn.hits},${fn.name}`);
   out.push(`FNF:${functions.length}`, `FNH:${functions.length}`);
   for (const { line, arms } of branches) out.push(`BRDA:${line},0,0,${arms[0] ?? "-"}`, `BRDA:${line},0,1,${arms[1]}`);
-  lines.forEach((hits, index) => out.push(`DA:${index + 1},${hits}`));
+  for (const [index, hits] of lines.entries()) out.push(`DA:${index + 1},${hits}`);
   out.push(`LF:${lines.length}`, `LH:${lines.length}`, "end_of_record\n");
   return out.join("\n");
 }

@@ -1,9 +1,9 @@
 import { ConfigurationError } from "../../errors.js";
+import { detachString } from "../../text/lines.js";
 import { integerAttribute, XmlStream } from "../../xml.js";
 import { CoverageMap, emptyFileCoverage, type FileCoverage } from "../model.js";
 import { ExpansionBudget, lineNumberOf } from "./limits.js";
 import type { CoverageParser, ParsedReport } from "./types.js";
-import { detachString } from "../../text/lines.js";
 
 interface PendingClass {
   simpleName: string;
