@@ -121,8 +121,11 @@ const DECODE_BYTES = 64 * 1024;
 
 /**
  * Files from this size on are hashed on a second thread while this one
- * parses them: sha256 runs at about 400 MiB/s here, as slow as parsing, so
- * hashing inline doubled the time of a 1 GiB k6 file (bench/perf-ndjson.mjs).
+ * parses them: reading and hashing 1 GiB costs about 0.75 s of CPU, and
+ * inline it made the 1 GiB k6 benchmark 5.0 s instead of 4.0 s
+ * (bench/perf-ndjson.mjs). Parsing itself does not split well across the two
+ * cores: two halves of that file parsed at once took 2.1-2.6 s each against
+ * 1.5-1.6 s alone (memory-bound), which gained nothing over one thread.
  */
 export const HASH_ON_WORKER_BYTES = 8 * 1024 * 1024;
 
