@@ -94,9 +94,10 @@ function perFileChecks(
         message: `None of the ${scope} has ${metric} to measure against the ${threshold} threshold.`,
       };
     }
-    const worst = [...measured].sort((a, b) =>
-      threshold < 0 ? (b.result.measured ?? 0) - (a.result.measured ?? 0) : (a.result.measured ?? 0) - (b.result.measured ?? 0),
-    )[0];
+    // The first of the worst, in one pass (sorting 50,000 files to take one was a sixth of the evaluation).
+    const worse = (a: number, b: number) => (threshold < 0 ? a > b : a < b);
+    let worst = measured[0];
+    for (const entry of measured) if (worse(entry.result.measured ?? 0, worst?.result.measured ?? 0)) worst = entry;
     return {
       id,
       status: failing.length > 0 ? "fail" : "pass",

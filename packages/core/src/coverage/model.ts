@@ -58,11 +58,20 @@ export type FileCounter = (file: FileCoverage, metric: Metric) => Counts;
  * times (evaluation of 50,000 files). Only for coverage that no longer changes.
  */
 export function cachedFileCounts(): FileCounter {
-  const cache = new Map<FileCoverage, Partial<Record<Metric, Counts>>>();
+  // Every metric of a file at once: one lookup per file and objects of one shape (a record filled key by key was a fifth of evaluating 50,000 files).
+  const cache = new Map<FileCoverage, Record<Metric, Counts>>();
   return (file, metric) => {
     let entry = cache.get(file);
-    if (!entry) cache.set(file, (entry = {}));
-    return (entry[metric] ??= fileCounts(file, metric));
+    if (!entry) {
+      entry = {
+        lines: fileCounts(file, "lines"),
+        branches: fileCounts(file, "branches"),
+        functions: fileCounts(file, "functions"),
+        statements: fileCounts(file, "statements"),
+      };
+      cache.set(file, entry);
+    }
+    return entry[metric];
   };
 }
 
