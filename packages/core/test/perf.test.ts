@@ -311,6 +311,12 @@ describe("k6 NDJSON results from the corpus", () => {
     expect(run.breakdowns.get("status")?.get("200")?.count).toBe(1200);
   });
 
+  it("a metric name written with a JSON escape in k6's layout is the name JSON reads", () => {
+    const escaped = `{"metric":"x\\u0041","type":"Point","data":{"time":"2026-01-01T00:00:00Z","value":7,"tags":{}}}`;
+    const run = results(`${METRIC.replaceAll('"x"', '"xA"')}\n${escaped}\n`);
+    expect(run.metrics.get("xA")?.sum).toBe(7);
+  });
+
   it("plain JSON numbers, negative and exponent forms included, are read exactly on the fast path", () => {
     const run = results(`${METRIC}\n${["0", "-1.5", "2e3", "1.25E-2"].map(point).join("\n")}\n`);
     expect([run.metrics.get("x")?.count, run.metrics.get("x")?.sum]).toEqual([4, 0 - 1.5 + 2000 + 0.0125]);

@@ -39,8 +39,12 @@ interface MetricInfo {
 /** Distinct tag sets kept parsed: a run's points share a few (endpoint × status × scenario), and JSON.parse was a fifth of the reading. */
 const MAX_CACHED_TAG_SETS = 1000;
 
-/** JSON's number syntax, exactly: what the fast path may read without JSON.parse (not `0x10`, `-Infinity`, blanks or nothing). */
-const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+/**
+ * A Point line in k6's own layout, up to its tags: the metric name and the
+ * time without escapes, the value in JSON's number syntax exactly (not
+ * `0x10`, `-Infinity`, blanks or nothing). Anything else goes through JSON.parse.
+ */
+const K6_POINT = /^\{"metric":"([^"\\]*)","type":"Point","data":\{"time":"([^"\\]*)","value":(-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?),"tags":/;
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
@@ -154,13 +158,12 @@ export function createK6ResultsParser(selectors: readonly MetricSelector[] = [])
    */
   const tagSets = new Map<string, Record<string, string> | undefined>();
   let previous: MetricInfo | undefined;
-  /** The metric a fast-path line names, without slicing and hashing its name when it is the one that followed last time. */
-  const knownAt = (line: string, metricEnd: number, lineNumber: number): MetricInfo => {
+  /** The metric a fast-path line names, found without hashing its name when it is the one that followed last time. */
+  const knownAs = (name: string, lineNumber: number): MetricInfo => {
     const predicted = previous?.next;
     let metric: MetricInfo;
-    if (predicted && metricEnd - 11 === predicted.name.length && line.startsWith(predicted.name, 11)) metric = predicted.info;
+    if (predicted && name === predicted.name) metric = predicted.info;
     else {
-      const name = line.slice(11, metricEnd);
       metric = known(name, lineNumber);
       if (previous) previous.next = { name: detachString(name), info: metric };
     }
@@ -169,23 +172,14 @@ export function createK6ResultsParser(selectors: readonly MetricSelector[] = [])
   };
 
   const fastPoint = (line: string, lineNumber: number): boolean => {
-    if (!line.startsWith('{"metric":"')) return false;
-    const metricEnd = line.indexOf('"', 11);
-    if (metricEnd === -1 || !line.startsWith('","type":"Point","data":{"time":"', metricEnd)) return false;
-    const timeStart = metricEnd + 33;
-    const timeEnd = line.indexOf('"', timeStart);
-    if (timeEnd === -1 || !line.startsWith(',"value":', timeEnd + 1)) return false;
-    const valueStart = timeEnd + 10;
-    const valueEnd = line.indexOf(",", valueStart);
-    if (valueEnd === -1 || !line.startsWith('"tags":', valueEnd + 1) || !line.endsWith("}}")) return false;
-    const text = line.slice(valueStart, valueEnd);
-    // Anything but a plain JSON number goes through JSON.parse, which says what is wrong with it.
-    if (!JSON_NUMBER.test(text)) return false;
-    const value = Number(text);
-    const metric = knownAt(line, metricEnd, lineNumber);
+    // One regular expression checks the whole layout and reads the name, the time and the number (a chain of startsWith took twice as long).
+    const layout = K6_POINT.exec(line);
+    if (!layout || !line.endsWith("}}")) return false;
+    const value = Number(layout[3]);
+    const metric = knownAs(layout[1] as string, lineNumber);
     let tags: Record<string, string> | undefined;
     if (metric.tagged) {
-      const text = line.slice(valueEnd + 8, -2);
+      const text = line.slice(layout[0].length, -2);
       if (tagSets.has(text)) tags = tagSets.get(text);
       else {
         let parsed: unknown;
@@ -201,7 +195,7 @@ export function createK6ResultsParser(selectors: readonly MetricSelector[] = [])
         if (tagSets.size < MAX_CACHED_TAG_SETS) tagSets.set(detachString(text), tags);
       }
     }
-    point(metric, value, tags, line.slice(timeStart, timeEnd), lineNumber);
+    point(metric, value, tags, layout[2], lineNumber);
     return true;
   };
 
