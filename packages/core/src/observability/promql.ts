@@ -159,6 +159,10 @@ export class PromqlQuery {
   private readonly binaryExprs: SyntaxNode[] = [];
   private readonly functionNames: string[] = [];
   private selectorCache?: Selector[];
+  // Derived once: the burn-rate checks ask every alert for these, some of them several times.
+  private metricCache?: readonly string[];
+  private comparisonCache?: readonly Comparison[];
+  private conjunctionCache?: readonly Conjunction[];
 
   constructor(
     readonly source: string,
@@ -255,8 +259,9 @@ export class PromqlQuery {
   }
 
   /** The metrics the query reads, each once. */
-  metrics(): string[] {
-    return [...new Set(this.selectors().flatMap((selector) => (selector.metric ? [selector.metric] : [])))];
+  metrics(): readonly string[] {
+    this.metricCache ??= [...new Set(this.selectors().flatMap((selector) => (selector.metric ? [selector.metric] : [])))];
+    return this.metricCache;
   }
 
   /** Selectors within a part of the tree. */
@@ -327,8 +332,9 @@ export class PromqlQuery {
   }
 
   /** Every comparison of series with a constant, in order. */
-  comparisons(): Comparison[] {
-    return this.binaryExprs.flatMap((node) => this.comparisonAt(node) ?? []);
+  comparisons(): readonly Comparison[] {
+    this.comparisonCache ??= this.binaryExprs.flatMap((node) => this.comparisonAt(node) ?? []);
+    return this.comparisonCache;
   }
 
   private comparisonsIn(node: SyntaxNode): Comparison[] {
@@ -336,10 +342,11 @@ export class PromqlQuery {
   }
 
   /** Every `a and b` with the comparisons on each side. */
-  conjunctions(): Conjunction[] {
-    return this.binaryExprs
+  conjunctions(): readonly Conjunction[] {
+    this.conjunctionCache ??= this.binaryExprs
       .filter((node) => node.firstChild?.nextSibling?.type.name === "And")
       .map((node) => ({ left: this.comparisonsIn(node.firstChild as SyntaxNode), right: this.comparisonsIn(node.lastChild as SyntaxNode) }));
+    return this.conjunctionCache;
   }
 
   /** Whether the query divides one series by another (a ratio, whose unit is not its operands'). */

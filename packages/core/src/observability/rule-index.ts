@@ -51,6 +51,8 @@ export class RuleIndex {
   private readonly windowCache = new Map<Rule, number | undefined>();
   private readonly ruleMetricsCache = new Map<Rule, ReadonlySet<string>>();
   private readonly queryMetricsCache = new WeakMap<PromqlQuery, ReadonlySet<string>>();
+  /** Each distinct set of metrics once, so rules that read the same metrics share their set. */
+  private readonly metricSets = new Map<string, ReadonlySet<string>>();
 
   constructor(files: readonly RuleFile[]) {
     for (const file of files)
@@ -134,13 +136,20 @@ export class RuleIndex {
 
   private metricsOf(selectors: readonly Selector[], depth: number): Set<string> {
     const metrics = new Set<string>();
+    const added = new Set<ReadonlySet<string>>();
     for (const selector of selectors) {
       const rules = depth <= MAX_RECORDING_DEPTH ? this.resolve(selector) : [];
       if (rules.length === 0) {
         if (selector.metric) metrics.add(selector.metric);
         continue;
       }
-      for (const rule of rules) for (const metric of this.metricsOfRule(rule, depth + 1)) metrics.add(metric);
+      for (const rule of rules) {
+        // The same recording rule copied into many files reads the same metrics: one shared set, added once.
+        const ofRule = this.metricsOfRule(rule, depth + 1);
+        if (added.has(ofRule)) continue;
+        added.add(ofRule);
+        for (const metric of ofRule) metrics.add(metric);
+      }
     }
     return metrics;
   }
@@ -150,7 +159,10 @@ export class RuleIndex {
     if (cached) return cached;
     // Marked before descending, so a rule that (wrongly) reads itself ends the walk.
     this.ruleMetricsCache.set(rule, new Set());
-    const metrics = this.metricsOf(rule.query.selectors(), depth);
+    const computed = this.metricsOf(rule.query.selectors(), depth);
+    const key = [...computed].sort().join("\n");
+    let metrics = this.metricSets.get(key);
+    if (!metrics) this.metricSets.set(key, (metrics = computed));
     this.ruleMetricsCache.set(rule, metrics);
     return metrics;
   }
