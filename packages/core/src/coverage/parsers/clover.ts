@@ -20,57 +20,60 @@ export function createCloverParser(): CoverageParser {
   let countsArms = false;
   let currentFile: (FileCoverage & { statements: Map<string, number> }) | undefined;
 
-  const xml = new XmlStream({
-    open(name, attributes, line) {
-      if (!sawRoot) {
-        if (name !== "coverage") throw new ConfigurationError(`expected a Clover <coverage> root element, found <${name}>`, undefined, line);
-        sawRoot = true;
-        countsArms = attributes.clover === "3.2.0";
-        return;
-      }
-      if (name === "file") {
-        const path = attributes.path || attributes.name;
-        if (!path) throw new ConfigurationError('expected <file path="…"> or <file name="…">, found neither', undefined, line);
-        currentFile = { ...emptyFileCoverage(detachString(path)), statements: new Map() };
-        return;
-      }
-      // istanbul's clover reporter writes no method lines, only the file's method totals.
-      if (name === "metrics" && currentFile && attributes.methods !== undefined) {
-        const total = integerAttribute(attributes, "methods", "metrics", line);
-        const covered = integerAttribute(attributes, "coveredmethods", "metrics", line);
-        currentFile.summary = { functions: coveredOfTotal(covered, total, "<metrics coveredmethods>", line, "methods") };
-        return;
-      }
-      if (name !== "line" || !currentFile) return;
-      const number = lineNumberOf(integerAttribute(attributes, "num", "line", line), '<line num="…">', line);
-      const count = integerAttribute(attributes, "count", "line", line);
-      const type = attributes.type ?? "stmt";
-      if (type === "method") {
-        currentFile.functions.set(detachString(`${attributes.name ?? attributes.signature ?? "method"}@${number}`), count);
-        return;
-      }
-      currentFile.lines.add(number, count);
-      currentFile.statements.set(String(number), (currentFile.statements.get(String(number)) ?? 0) + count);
-      if (type !== "cond") return;
-      const trueCount = integerAttribute(attributes, "truecount", "line", line);
-      const falseCount = integerAttribute(attributes, "falsecount", "line", line);
-      if (countsArms) {
-        if (trueCount + falseCount > 0) {
-          budget.spend(trueCount + falseCount, `truecount="${trueCount}" falsecount="${falseCount}" on one line`, line);
-          currentFile.branches.addAggregate(number, trueCount, trueCount + falseCount);
+  const xml = new XmlStream(
+    {
+      open(name, attributes, line) {
+        if (!sawRoot) {
+          if (name !== "coverage") throw new ConfigurationError(`expected a Clover <coverage> root element, found <${name}>`, undefined, line);
+          sawRoot = true;
+          countsArms = attributes.clover === "3.2.0";
+          return;
         }
-      } else {
-        currentFile.branches.add(number, 0, 0, trueCount);
-        currentFile.branches.add(number, 0, 1, falseCount);
-      }
+        if (name === "file") {
+          const path = attributes.path || attributes.name;
+          if (!path) throw new ConfigurationError('expected <file path="…"> or <file name="…">, found neither', undefined, line);
+          currentFile = { ...emptyFileCoverage(detachString(path)), statements: new Map() };
+          return;
+        }
+        // istanbul's clover reporter writes no method lines, only the file's method totals.
+        if (name === "metrics" && currentFile && attributes.methods !== undefined) {
+          const total = integerAttribute(attributes, "methods", "metrics", line);
+          const covered = integerAttribute(attributes, "coveredmethods", "metrics", line);
+          currentFile.summary = { functions: coveredOfTotal(covered, total, "<metrics coveredmethods>", line, "methods") };
+          return;
+        }
+        if (name !== "line" || !currentFile) return;
+        const number = lineNumberOf(integerAttribute(attributes, "num", "line", line), '<line num="…">', line);
+        const count = integerAttribute(attributes, "count", "line", line);
+        const type = attributes.type ?? "stmt";
+        if (type === "method") {
+          currentFile.functions.set(detachString(`${attributes.name ?? attributes.signature ?? "method"}@${number}`), count);
+          return;
+        }
+        currentFile.lines.add(number, count);
+        currentFile.statements.set(String(number), (currentFile.statements.get(String(number)) ?? 0) + count);
+        if (type !== "cond") return;
+        const trueCount = integerAttribute(attributes, "truecount", "line", line);
+        const falseCount = integerAttribute(attributes, "falsecount", "line", line);
+        if (countsArms) {
+          if (trueCount + falseCount > 0) {
+            budget.spend(trueCount + falseCount, `truecount="${trueCount}" falsecount="${falseCount}" on one line`, line);
+            currentFile.branches.addAggregate(number, trueCount, trueCount + falseCount);
+          }
+        } else {
+          currentFile.branches.add(number, 0, 0, trueCount);
+          currentFile.branches.add(number, 0, 1, falseCount);
+        }
+      },
+      close(name) {
+        if (name === "file" && currentFile) {
+          coverage.add(currentFile);
+          currentFile = undefined;
+        }
+      },
     },
-    close(name) {
-      if (name === "file" && currentFile) {
-        coverage.add(currentFile);
-        currentFile = undefined;
-      }
-    },
-  });
+    { plainElements: ["line"] },
+  );
 
   return {
     write: (chunk) => {

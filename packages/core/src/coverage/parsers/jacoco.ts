@@ -28,75 +28,78 @@ export function createJacocoParser(): CoverageParser {
   let currentMethod: string | undefined;
   let currentFile: FileCoverage | undefined;
 
-  const xml = new XmlStream({
-    open(name, attributes, line) {
-      if (!sawRoot) {
-        if (name !== "report") throw new ConfigurationError(`expected a JaCoCo <report> root element, found <${name}>`, undefined, line);
-        sawRoot = true;
-        return;
-      }
-      switch (name) {
-        case "package":
-          packageName = attributes.name ?? "";
-          packageFiles = new Map();
-          packageClasses = [];
-          break;
-        case "class": {
-          const simpleName = (attributes.name ?? "").split("/").pop() ?? "";
-          currentClass = { simpleName, sourceFile: attributes.sourcefilename, methods: new Map() };
-          packageClasses.push(currentClass);
-          break;
+  const xml = new XmlStream(
+    {
+      open(name, attributes, line) {
+        if (!sawRoot) {
+          if (name !== "report") throw new ConfigurationError(`expected a JaCoCo <report> root element, found <${name}>`, undefined, line);
+          sawRoot = true;
+          return;
         }
-        case "method":
-          if (currentClass) currentMethod = `${attributes.name ?? "?"}${attributes.desc ?? ""}@${attributes.line ?? 0}`;
-          break;
-        case "counter":
-          if (currentMethod && currentClass && attributes.type === "METHOD") {
-            currentClass.methods.set(currentMethod, integerAttribute(attributes, "covered", "counter", line));
+        switch (name) {
+          case "package":
+            packageName = attributes.name ?? "";
+            packageFiles = new Map();
+            packageClasses = [];
+            break;
+          case "class": {
+            const simpleName = (attributes.name ?? "").split("/").pop() ?? "";
+            currentClass = { simpleName, sourceFile: attributes.sourcefilename, methods: new Map() };
+            packageClasses.push(currentClass);
+            break;
           }
-          break;
-        case "sourcefile": {
-          const fileName = attributes.name ?? "";
-          currentFile = emptyFileCoverage(detachString(packageName ? `${packageName}/${fileName}` : fileName));
-          packageFiles.set(fileName, currentFile);
-          break;
-        }
-        case "line": {
-          if (!currentFile) break;
-          const number = lineNumberOf(integerAttribute(attributes, "nr", "line", line), '<line nr="…">', line);
-          const missedInstructions = integerAttribute(attributes, "mi", "line", line);
-          const coveredInstructions = integerAttribute(attributes, "ci", "line", line);
-          const missedBranches = integerAttribute(attributes, "mb", "line", line);
-          const coveredBranches = integerAttribute(attributes, "cb", "line", line);
-          if (missedInstructions + coveredInstructions > 0) currentFile.lines.set(number, coveredInstructions);
-          if (missedBranches + coveredBranches > 0) {
-            budget.spend(missedBranches + coveredBranches, `mb="${missedBranches}" cb="${coveredBranches}" on one line`, line);
-            currentFile.branches.addAggregate(number, coveredBranches, missedBranches + coveredBranches);
+          case "method":
+            if (currentClass) currentMethod = `${attributes.name ?? "?"}${attributes.desc ?? ""}@${attributes.line ?? 0}`;
+            break;
+          case "counter":
+            if (currentMethod && currentClass && attributes.type === "METHOD") {
+              currentClass.methods.set(currentMethod, integerAttribute(attributes, "covered", "counter", line));
+            }
+            break;
+          case "sourcefile": {
+            const fileName = attributes.name ?? "";
+            currentFile = emptyFileCoverage(detachString(packageName ? `${packageName}/${fileName}` : fileName));
+            packageFiles.set(fileName, currentFile);
+            break;
           }
-          break;
+          case "line": {
+            if (!currentFile) break;
+            const number = lineNumberOf(integerAttribute(attributes, "nr", "line", line), '<line nr="…">', line);
+            const missedInstructions = integerAttribute(attributes, "mi", "line", line);
+            const coveredInstructions = integerAttribute(attributes, "ci", "line", line);
+            const missedBranches = integerAttribute(attributes, "mb", "line", line);
+            const coveredBranches = integerAttribute(attributes, "cb", "line", line);
+            if (missedInstructions + coveredInstructions > 0) currentFile.lines.set(number, coveredInstructions);
+            if (missedBranches + coveredBranches > 0) {
+              budget.spend(missedBranches + coveredBranches, `mb="${missedBranches}" cb="${coveredBranches}" on one line`, line);
+              currentFile.branches.addAggregate(number, coveredBranches, missedBranches + coveredBranches);
+            }
+            break;
+          }
+          default:
+            break;
         }
-        default:
-          break;
-      }
-    },
-    close(name) {
-      if (name === "method") currentMethod = undefined;
-      else if (name === "class") currentClass = undefined;
-      else if (name === "sourcefile") currentFile = undefined;
-      else if (name === "package") {
-        for (const pending of packageClasses) {
-          // Inner classes (Outer$Inner) live in Outer's source file.
-          const outer = pending.simpleName.split("$")[0] ?? "";
-          const file = pending.sourceFile
-            ? packageFiles.get(pending.sourceFile)
-            : [...packageFiles.entries()].find(([fileName]) => fileName.replace(/\.[^.]+$/, "") === outer)?.[1];
-          if (!file) continue;
-          for (const [key, hits] of pending.methods) file.functions.set(detachString(key), hits);
+      },
+      close(name) {
+        if (name === "method") currentMethod = undefined;
+        else if (name === "class") currentClass = undefined;
+        else if (name === "sourcefile") currentFile = undefined;
+        else if (name === "package") {
+          for (const pending of packageClasses) {
+            // Inner classes (Outer$Inner) live in Outer's source file.
+            const outer = pending.simpleName.split("$")[0] ?? "";
+            const file = pending.sourceFile
+              ? packageFiles.get(pending.sourceFile)
+              : [...packageFiles.entries()].find(([fileName]) => fileName.replace(/\.[^.]+$/, "") === outer)?.[1];
+            if (!file) continue;
+            for (const [key, hits] of pending.methods) file.functions.set(detachString(key), hits);
+          }
+          for (const file of packageFiles.values()) coverage.add(file);
         }
-        for (const file of packageFiles.values()) coverage.add(file);
-      }
+      },
     },
-  });
+    { plainElements: ["line", "counter"] },
+  );
 
   return {
     write: (chunk) => {
