@@ -165,7 +165,8 @@ export class XmlStream {
       }
       attributes[name] = match[2] as string;
     }
-    this.attributeNames.length = index;
+    // Setting an array's length is a call into the runtime: only when it changes.
+    if (this.attributeNames.length !== index) this.attributeNames.length = index;
     return attributes;
   }
 
