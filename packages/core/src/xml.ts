@@ -8,8 +8,19 @@ export interface XmlHandlers {
   text?(text: string): void;
 }
 
-/** saxes's state between markup, in an element's text (saxes 6: `S_TEXT`). */
-const SAXES_TEXT_STATE = 13;
+/** A saxes parser's internal state (not part of its API; read, never written). */
+const stateOf = (parser: SaxesParser): unknown => (parser as unknown as { state: unknown }).state;
+
+let textState: unknown;
+/** saxes's state in an element's text, learned from saxes itself, so a release that renumbers its states cannot fool the shortcut. */
+function saxesTextState(): unknown {
+  if (textState === undefined) {
+    const probe = new SaxesParser();
+    probe.write("<r>x");
+    textState = stateOf(probe);
+  }
+  return textState;
+}
 /** One attribute of a plain element: a name and a double-quoted value without references or line breaks. */
 const PLAIN_ATTRIBUTE = /[ \t]+([A-Za-z_:][\w.:-]*)="([^"<&\n\r]*)"/y;
 
@@ -19,6 +30,9 @@ export interface XmlOptions {
    * plain: on one line, attributes double-quoted without references, where
    * saxes stands in an element's text. They are nine in ten elements of a
    * coverage report (`<line …/>`), and saxes took 60-70 % of reading one.
+   * The text before such an element may reach `text` after it (saxes hands
+   * text over at the next markup it sees): for readers that do not need the
+   * text around them.
    */
   plainElements?: readonly string[];
 }
@@ -117,7 +131,7 @@ export class XmlStream {
       // After a carriage return saxes waits to see whether a line feed follows: its line is not final yet.
       this.feed(text.slice(fed, lt));
       fed = lt;
-      if ((this.parser as unknown as { state: number }).state !== SAXES_TEXT_STATE || this.depth === 0 || this.afterCarriageReturn) continue;
+      if (stateOf(this.parser) !== saxesTextState() || this.depth === 0 || this.afterCarriageReturn) continue;
       const attributes = this.plainAttributes(element[2] as string);
       // A repeated attribute is an error saxes words.
       if (!attributes) continue;
