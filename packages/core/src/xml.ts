@@ -21,8 +21,6 @@ function saxesTextState(): unknown {
   }
   return textState;
 }
-/** One attribute of a plain element: a name and a double-quoted value without references or line breaks. */
-const PLAIN_ATTRIBUTE = /[ \t]+([A-Za-z_:][\w.:-]*)="([^"<&\n\r]*)"/y;
 
 export interface XmlOptions {
   /**
@@ -31,8 +29,9 @@ export interface XmlOptions {
    * saxes stands in an element's text. They are nine in ten elements of a
    * coverage report (`<line …/>`), and saxes took 60-70 % of reading one.
    * The text before such an element may reach `text` after it (saxes hands
-   * text over at the next markup it sees): for readers that do not need the
-   * text around them.
+   * text over at the next markup it sees), and its attributes object is
+   * reused for the next element with the same names: for readers that read
+   * the values at once and do not need the text around them.
    */
   plainElements?: readonly string[];
 }
@@ -54,8 +53,10 @@ export class XmlStream {
   private readonly plainStart?: RegExp;
   /** The whole plain element, from its `<`. */
   private readonly plainElement?: RegExp;
-  /** The attribute names of the last plain element, in order, and every name seen, each one string (`plainAttributes`). */
+  /** The last plain element's attribute names in order, its attributes, and every name seen, each one string (`plainAttributes`). */
   private readonly attributeNames: string[] = [];
+  private lastAttributes?: Record<string, string>;
+  private readonly attributeValues: string[] = [];
   private readonly internedNames = new Map<string, string>();
 
   constructor(
@@ -154,33 +155,49 @@ export class XmlStream {
   /**
    * A plain element's attributes, or undefined when one is repeated. Names
    * come in the same order element after element: each is compared with the
-   * name last seen at its place and, when equal, that (interned) string is the
-   * key, which spares V8 a string-table lookup per attribute.
+   * name last seen at its place, and when all are the same the last object is
+   * given again with the new values (no new object, no new keys: building one
+   * object per element was most of the time of reading a plain element).
    */
   private plainAttributes(text: string): Record<string, string> | undefined {
-    const attributes: Record<string, string> = {};
-    let index = 0;
+    const values = this.attributeValues;
+    let count = 0;
     let sameNames = true;
-    PLAIN_ATTRIBUTE.lastIndex = 0;
-    for (let match = PLAIN_ATTRIBUTE.exec(text); match; match = PLAIN_ATTRIBUTE.exec(text), index += 1) {
-      let name = match[1] as string;
-      const known = this.attributeNames[index];
-      if (known !== undefined && known === name) name = known;
-      else {
+    // The element's pattern has checked the grammar (blanks, name="value", …): here it is only cut up.
+    for (let at = 0; at < text.length; count += 1) {
+      let code = text.charCodeAt(at);
+      while (code === 0x20 || code === 0x09) code = text.charCodeAt(++at);
+      const equals = text.indexOf('="', at);
+      const close = text.indexOf('"', equals + 2);
+      const name = text.slice(at, equals);
+      if (this.attributeNames[count] !== name) {
         sameNames = false;
         let interned = this.internedNames.get(name);
         if (interned === undefined) this.internedNames.set((interned = detachString(name)), interned);
-        name = this.attributeNames[index] = interned;
+        this.attributeNames[count] = interned;
       }
-      // Names that are the last element's had no repeats; any other is checked.
-      if (!sameNames && (name === "__proto__" || Object.hasOwn(attributes, name))) {
-        this.attributeNames.length = 0;
+      values[count] = text.slice(equals + 2, close);
+      at = close + 1;
+    }
+    const names = this.attributeNames;
+    if (sameNames && count === names.length && this.lastAttributes) {
+      const attributes = this.lastAttributes;
+      for (let index = 0; index < count; index += 1) attributes[names[index] as string] = values[index] as string;
+      return attributes;
+    }
+    // Other names: a new object, checked for repeats.
+    const attributes: Record<string, string> = {};
+    for (let index = 0; index < count; index += 1) {
+      const name = names[index] as string;
+      if (name === "__proto__" || Object.hasOwn(attributes, name)) {
+        names.length = 0;
+        this.lastAttributes = undefined;
         return undefined;
       }
-      attributes[name] = match[2] as string;
+      attributes[name] = values[index] as string;
     }
-    // Setting an array's length is a call into the runtime: only when it changes.
-    if (this.attributeNames.length !== index) this.attributeNames.length = index;
+    names.length = count;
+    this.lastAttributes = attributes;
     return attributes;
   }
 
