@@ -51,7 +51,8 @@ export function createCloverParser(): CoverageParser {
           return;
         }
         currentFile.lines.add(number, count);
-        currentFile.statements.set(String(number), (currentFile.statements.get(String(number)) ?? 0) + count);
+        const statement = String(number);
+        currentFile.statements.set(statement, (currentFile.statements.get(statement) ?? 0) + count);
         if (type !== "cond") return;
         const trueCount = integerAttribute(attributes, "truecount", "line", line);
         const falseCount = integerAttribute(attributes, "falsecount", "line", line);
