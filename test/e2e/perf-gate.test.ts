@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseK6Summary } from "@release-gates/core/perf";
@@ -109,6 +110,28 @@ describe("release-gates perf CLI bundle", () => {
     expect(result.stderr).toMatch(
       /^release-gates perf: perf\/aborted\.json: expected a k6 summary in JSON, found text that is not valid JSON .*truncated file\n$/,
     );
+  });
+
+  it("a results file large enough to be hashed on a second thread names the digest of its bytes, and the same samples", async () => {
+    // The corpus's Point lines repeated past the 8 MiB from which the CLI hashes on a worker thread.
+    const lines = readFileSync(join(repo.dir, "perf/results.ndjson"), "utf8").trimEnd().split("\n");
+    const declarations = lines.filter((line) => line.includes('"type":"Metric"'));
+    const points = lines.filter((line) => !line.includes('"type":"Metric"'));
+    const copies = Math.ceil((9 * 1024 * 1024) / points.join("\n").length);
+    const large = `${[...declarations, ...Array.from({ length: copies }, () => points).flat()].join("\n")}\n`;
+    writeFileSync(join(repo.dir, "perf/large.ndjson"), large);
+    const small = await cli(["--results", "perf/results.ndjson", "--report-out", join(repo.dir, "small-report.json")]);
+    const result = await cli(["--results", "perf/large.ndjson", "--report-out", join(repo.dir, "large-report.json")]);
+    expect(result.code, result.stderr).toBe(small.code);
+    const report = JSON.parse(readFileSync(join(repo.dir, "large-report.json"), "utf8"));
+    expect(report.predicate.inputs.find((input: { path: string }) => input.path === "perf/large.ndjson")?.sha256).toBe(
+      createHash("sha256").update(large).digest("hex"),
+    );
+    const requests = (path: string) =>
+      JSON.parse(readFileSync(join(repo.dir, path), "utf8")).predicate.details.rows.find(
+        (row: { metric: string; stat: string }) => row.metric === "http_reqs" && row.stat === "count",
+      )?.value;
+    expect(requests("large-report.json")).toBe(requests("small-report.json") * copies);
   });
 
   it("submetrics k6 passed on zero samples fail here as no-data", async () => {
