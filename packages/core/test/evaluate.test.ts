@@ -81,6 +81,17 @@ describe("thresholds", () => {
     expect(check("per-file.lines")).toMatchObject({ status: "fail", measured: 50 });
     expect(check("per-file.lines")?.message).toMatch(/^1 of 2 files miss the lines threshold of 60; the worst: Lines of src\/b\.ts: 50 %/);
   });
+
+  it("the worst file is the first of the lowest, and with a most-uncovered threshold the first of the highest", () => {
+    const coverage = coverageOf(
+      record("src/a.ts", { 1: 1, 2: 0 }) + record("src/b.ts", { 1: 0, 2: 0, 3: 0 }) + record("src/c.ts", { 1: 0, 2: 0, 3: 0 }) + record("src/d.ts", { 1: 0 }),
+    );
+    const percent = evaluate(coverage, { thresholds: { perFile: { lines: 60 } } }).check("per-file.lines");
+    expect(percent?.message).toMatch(/the worst: Lines of src\/b\.ts: 0 %/);
+    const uncovered = evaluate(coverage, { thresholds: { perFile: { lines: -1 } } }).check("per-file.lines");
+    expect(uncovered).toMatchObject({ measured: 3 });
+    expect(uncovered?.message).toMatch(/the worst: Lines of src\/b\.ts: 3 uncovered/);
+  });
 });
 
 describe("patch coverage", () => {
