@@ -150,13 +150,9 @@ export function createK6ResultsParser(selectors: readonly MetricSelector[] = [])
     }
   };
 
-  /**
-   * Point lines in k6's own layout, read without parsing the whole line:
-   * `{"metric":"M","type":"Point","data":{"time":"T","value":V,"tags":{…}}}`.
-   * Tags, most of the line, are parsed only for metrics that need them.
-   * Anything else goes through JSON.parse.
-   */
+  /** Tag sets parsed so far, by their text (at most MAX_CACHED_TAG_SETS). */
   const tagSets = new Map<string, Record<string, string> | undefined>();
+  /** The metric of the last fast-path line. */
   let previous: MetricInfo | undefined;
   /** The metric a fast-path line names, found without hashing its name when it is the one that followed last time. */
   const knownAs = (name: string, lineNumber: number): MetricInfo => {
@@ -171,6 +167,12 @@ export function createK6ResultsParser(selectors: readonly MetricSelector[] = [])
     return metric;
   };
 
+  /**
+   * Point lines in k6's own layout, read without parsing the whole line:
+   * `{"metric":"M","type":"Point","data":{"time":"T","value":V,"tags":{…}}}`.
+   * Tags, most of the line, are parsed only for metrics that need them.
+   * Anything else goes through JSON.parse.
+   */
   const fastPoint = (line: string, lineNumber: number): boolean => {
     // One regular expression checks the whole layout and reads the name, the time and the number (a chain of startsWith took twice as long).
     const layout = K6_POINT.exec(line);
