@@ -381,6 +381,10 @@ export function evaluateSignoff(settings: SignoffSettings, inputs: SignoffInputs
     );
   }
 
+  // Code owners and path rules need the change's files; a shallow clone leaves them unknown.
+  const changesUnknown = (id: string, what: string) =>
+    noDataCheck(id, `The change's files are unknown (the base branch is not in the clone: fetch-depth 0), so ${what} cannot be checked.`, settings.onNoData);
+
   // codeowners
   // Without a review, reviews.approvals already says why; code owners cannot be judged without approvals.
   if (settings.codeowners.required && review) {
@@ -394,14 +398,7 @@ export function evaluateSignoff(settings: SignoffSettings, inputs: SignoffInputs
         [],
       );
     } else if (!inputs.changedFiles) {
-      record(
-        noDataCheck(
-          "codeowners",
-          "The change's files are unknown (the base branch is not in the clone: fetch-depth 0), so their owners cannot be checked.",
-          settings.onNoData,
-        ),
-        [],
-      );
+      record(changesUnknown("codeowners", "their owners"), []);
     } else {
       const owned = codeownerRequirements(inputs.codeowners, inputs.changedFiles, approvers, directory);
       requirements.push(...owned.requirements);
@@ -425,14 +422,7 @@ export function evaluateSignoff(settings: SignoffSettings, inputs: SignoffInputs
   // paths
   if (settings.paths.length && review) {
     if (!inputs.changedFiles) {
-      record(
-        noDataCheck(
-          "paths",
-          "The change's files are unknown (the base branch is not in the clone: fetch-depth 0), so the path rules cannot be checked.",
-          settings.onNoData,
-        ),
-        [],
-      );
+      record(changesUnknown("paths", "the path rules"), []);
     } else {
       const rules = pathRequirements(settings.paths, inputs.changedFiles, approvers, directory);
       requirements.push(...rules.requirements);
