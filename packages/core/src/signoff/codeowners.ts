@@ -96,6 +96,21 @@ function tokens(text: string): string[] {
 }
 
 /**
+ * The syntax a CODEOWNERS file is read with: the policy's when it names one;
+ * else GitLab's for a file under `.gitlab/` or one with `[Section]` headers;
+ * else the platform's (GitHub's when unknown).
+ */
+export function codeownersSyntaxOf(
+  location: string,
+  text: string,
+  setting: CodeownersSyntax | "auto",
+  platform: CodeownersSyntax | undefined,
+): CodeownersSyntax {
+  if (setting !== "auto") return setting;
+  return location.startsWith(".gitlab/") || /^\s*\^?\[[^\]]+\]/m.test(text) ? "gitlab" : (platform ?? "github");
+}
+
+/**
  * Reads a CODEOWNERS file as the platform reads it. GitHub: one list, the
  * last matching pattern wins, an empty owner list un-owns a path, and lines
  * GitHub ignores (`!` negation, `[ ]` ranges, an owner it cannot parse, an

@@ -1,12 +1,24 @@
 import { fixture } from "@release-gates/test-helpers/fixtures";
 import { describe, expect, it } from "vitest";
-import { ownersOf, parseCodeowners, platformCodeownersFindings } from "../../src/signoff/codeowners.js";
+import { codeownersSyntaxOf, ownersOf, parseCodeowners, platformCodeownersFindings } from "../../src/signoff/codeowners.js";
 import { parseGitHubCodeownersErrors } from "../../src/signoff/responses.js";
 
 const read = (name: string) => fixture(`signoff/${name}`);
 const owners = (codeowners: ReturnType<typeof parseCodeowners>, path: string) =>
   ownersOf(codeowners, path).map(({ section, rule }) => `${section.name}: ${rule.owners.join(" ")}`);
 const rules = (codeowners: ReturnType<typeof parseCodeowners>) => codeowners.sections.flatMap((section) => section.rules);
+
+describe("which syntax a CODEOWNERS file is read with", () => {
+  it.each([
+    ["the policy's, whatever the file", ".github/CODEOWNERS", "[Docs]\n*.md @a\n", "github", "gitlab", "github"],
+    ["GitLab's for a file under .gitlab/", ".gitlab/CODEOWNERS", "* @a\n", "auto", "github", "gitlab"],
+    ["GitLab's for a file with sections", "CODEOWNERS", "^[Optional]\n*.md @a\n", "auto", "github", "gitlab"],
+    ["the platform's otherwise", "CODEOWNERS", "* @a\n", "auto", "gitlab", "gitlab"],
+    ["GitHub's when the platform is unknown", "docs/CODEOWNERS", "* @a\n", "auto", undefined, "github"],
+  ] as const)("%s", (_case, location, text, setting, platform, expected) => {
+    expect(codeownersSyntaxOf(location, text, setting, platform)).toBe(expected);
+  });
+});
 
 describe("CODEOWNERS as GitHub reads it", () => {
   it("cli/cli: the last matching pattern wins, a pattern without a slash at the end owns a file or a directory", () => {

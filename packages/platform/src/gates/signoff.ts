@@ -3,6 +3,7 @@ import {
   CODEOWNERS_LOCATIONS,
   type Codeowners,
   type CodeownersSyntax,
+  codeownersSyntaxOf,
   type EntryAuthorship,
   evaluateSignoff,
   isTeam,
@@ -48,12 +49,7 @@ async function readCodeowners(cwd: string, settings: SignoffSettings, platform: 
     const file = await readOptionalTextFile(cwd, location, false, "CODEOWNERS");
     if (!file) continue;
     inputs.push({ path: file.shown, format: "codeowners", sha256: file.sha256 });
-    const syntax: CodeownersSyntax =
-      settings.codeowners.syntax !== "auto"
-        ? settings.codeowners.syntax
-        : location.startsWith(".gitlab/") || /^\s*\^?\[[^\]]+\]/m.test(file.text)
-          ? "gitlab"
-          : (platform ?? "github");
+    const syntax = codeownersSyntaxOf(location, file.text, settings.codeowners.syntax, platform);
     return { locations, codeowners: parseCodeowners(file.text, file.shown, syntax) };
   }
   return { locations, codeowners: undefined };
