@@ -4,10 +4,9 @@ import { join } from "node:path";
 import { fixturePath } from "@release-gates/test-helpers/fixtures";
 import { expectValidReport } from "@release-gates/test-helpers/report-contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cleanEnv, releaseTree, repoRoot, requireReleaseTree, runProcess } from "./support.js";
+import { repoRoot, requireReleaseTree, runReleaseCli } from "./support.js";
 
 /** The bundled CLI from the release tree, run as a process, as a GitLab job or a laptop runs it. */
-const cli = () => join(releaseTree, "cli/dist/index.js");
 let dir: string;
 
 beforeAll(() => {
@@ -17,7 +16,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const run = (args: string[], cwd = dir) => runProcess(process.execPath, [cli(), ...args], { cwd, env: cleanEnv() });
+const run = (args: string[], cwd = dir) => runReleaseCli(args, { cwd });
 const corpus = (name: string) => fixturePath(`coverage/${name}`);
 
 describe("release-gates CLI bundle", () => {

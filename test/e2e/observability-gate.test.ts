@@ -10,15 +10,13 @@ import {
   asGitLabProject,
   COMPONENT_PROJECT,
   COMPONENT_VERSION,
-  cleanEnv,
   jobLog,
   node24,
-  releaseTree,
   requireReleaseTree,
   requireTestTools,
   runBundledAction,
   runGitLabPipeline,
-  runProcess,
+  runReleaseCli,
   useTestRepos,
 } from "./support.js";
 
@@ -54,8 +52,7 @@ function mixins(): TestRepo {
   return repo;
 }
 
-const cli = (repo: TestRepo, ...args: string[]) =>
-  runProcess(process.execPath, [join(releaseTree, "cli/dist/index.js"), "observability", ...args], { cwd: repo.dir, env: cleanEnv() });
+const cli = (repo: TestRepo, ...args: string[]) => runReleaseCli(["observability", ...args], { cwd: repo.dir });
 const report = (repo: TestRepo) => JSON.parse(readFileSync(join(repo.dir, "release-gates/observability-report.json"), "utf8"));
 
 describe("observability-gate CLI bundle", () => {

@@ -12,15 +12,13 @@ import {
   asGitLabProject,
   COMPONENT_PROJECT,
   COMPONENT_VERSION,
-  cleanEnv,
   jobLog,
   node24,
-  releaseTree,
   requireReleaseTree,
   requireTestTools,
   runBundledAction,
   runGitLabPipeline,
-  runProcess,
+  runReleaseCli,
 } from "./support.js";
 
 /**
@@ -96,7 +94,7 @@ describe("perf-gate action bundle", () => {
 });
 
 describe("release-gates perf CLI bundle", () => {
-  const cli = (args: string[]) => runProcess(process.execPath, [join(releaseTree, "cli/dist/index.js"), "perf", ...args], { cwd: repo.dir, env: cleanEnv() });
+  const cli = (args: string[]) => runReleaseCli(["perf", ...args], { cwd: repo.dir });
 
   it("a truncated NDJSON file (a run cut short) fails the gate: exit 1", async () => {
     const result = await cli(["--results", "perf/truncated.ndjson"]);

@@ -11,16 +11,14 @@ import {
   asGitLabProject,
   COMPONENT_PROJECT,
   COMPONENT_VERSION,
-  cleanEnv,
   jobLog,
   node24,
-  releaseTree,
   repoRoot,
   requireReleaseTree,
   requireTestTools,
   runBundledAction,
   runGitLabPipeline,
-  runProcess,
+  runReleaseCli,
 } from "./support.js";
 
 /**
@@ -44,7 +42,7 @@ beforeAll(() => {
 afterAll(() => repo?.remove());
 
 describe("release-gates promote and plan, CLI bundle", () => {
-  const cli = (args: string[]) => runProcess(process.execPath, [join(releaseTree, "cli/dist/index.js"), ...args], { cwd: repo.dir, env: cleanEnv() });
+  const cli = (args: string[]) => runReleaseCli(args, { cwd: repo.dir });
   const chain = ["--reports", "release-gates/reports", "--now", NOW];
 
   it("exit 1 and the reason when the commit must wait for its soak; exit 0 for plan", async () => {

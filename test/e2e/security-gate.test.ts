@@ -12,15 +12,13 @@ import {
   asGitLabProject,
   COMPONENT_PROJECT,
   COMPONENT_VERSION,
-  cleanEnv,
   jobLog,
   node24,
-  releaseTree,
   requireReleaseTree,
   requireTestTools,
   runBundledAction,
   runGitLabPipeline,
-  runProcess,
+  runReleaseCli,
 } from "./support.js";
 
 /**
@@ -167,8 +165,7 @@ describe("security-gate action bundle", () => {
 });
 
 describe("release-gates security CLI bundle", () => {
-  const cli = (args: string[]) =>
-    runProcess(process.execPath, [join(releaseTree, "cli/dist/index.js"), "security", ...args], { cwd: repo.dir, env: cleanEnv() });
+  const cli = (args: string[]) => runReleaseCli(["security", ...args], { cwd: repo.dir });
 
   it("reads an OSV zip and the SBOM; the report pins the snapshot's digest and carries id, package and version", async () => {
     const result = await cli([

@@ -12,10 +12,9 @@ import {
   cleanEnv,
   jobLog,
   node24,
-  releaseTree,
   runBundledAction,
   runGitLabPipeline,
-  runProcess,
+  runReleaseCli,
   useFakeApis,
   useTestRepos,
 } from "./support.js";
@@ -45,13 +44,11 @@ function pullRequest(repository: string, reviewers: string[] = ["alice", "bob"])
 }
 
 describe("signoff-gate CLI from the release tree", () => {
-  const cli = join(releaseTree, "cli/dist/index.js");
-
   it("reads a pull request's reviews from GitHub (--pull-request with GITHUB_REPOSITORY and GITHUB_TOKEN): two counted approvals pass", async () => {
     const { repo, scenario } = pullRequest("acme/app");
     const github = await api(githubPullRequestApi(scenario));
     const env = cleanEnv({ GITHUB_API_URL: github.url, GITHUB_REPOSITORY: "acme/app", GITHUB_TOKEN: "ghp_test" });
-    const result = await runProcess(process.execPath, [cli, "signoff", "--pull-request", "12", "--format", "text"], { cwd: repo.dir, env });
+    const result = await runReleaseCli(["signoff", "--pull-request", "12", "--format", "text"], { cwd: repo.dir, env });
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^PASS +reviews\.approvals +2 approvals +≥ 2 approvals/m);
     expect(result.stdout).toContain("acme/app#12: 2 of 2 approvals counted, 1 of 1 requirements met");
@@ -63,17 +60,17 @@ describe("signoff-gate CLI from the release tree", () => {
     const { repo, scenario } = pullRequest("acme/app", ["alice", "octocat"]);
     const github = await api(githubPullRequestApi(scenario));
     const env = cleanEnv({ GITHUB_API_URL: github.url, GITHUB_REPOSITORY: "acme/app", GITHUB_TOKEN: "ghp_test" });
-    const failed = await runProcess(process.execPath, [cli, "signoff", "--pull-request", "12", "--format", "text"], { cwd: repo.dir, env });
+    const failed = await runReleaseCli(["signoff", "--pull-request", "12", "--format", "text"], { cwd: repo.dir, env });
     expect(failed.code).toBe(1);
     expect(failed.stdout).toContain("octocat (author: nobody approves their own change)");
-    const none = await runProcess(process.execPath, [cli, "signoff", "--format", "text"], { cwd: repo.dir, env: cleanEnv() });
+    const none = await runReleaseCli(["signoff", "--format", "text"], { cwd: repo.dir });
     expect(none.code).toBe(1);
     expect(none.stdout).toContain("No review to count: the run has no pull or merge request");
   });
 
   it("a bad flag value is the user's mistake: exit 2, naming the flag", async () => {
     const { repo } = pullRequest("acme/app");
-    const result = await runProcess(process.execPath, [cli, "signoff", "--stale-after", "sometimes"], { cwd: repo.dir, env: cleanEnv() });
+    const result = await runReleaseCli(["signoff", "--stale-after", "sometimes"], { cwd: repo.dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("--stale-after");
   });

@@ -78,6 +78,11 @@ export function runProcess(command: string, args: string[], options: { cwd: stri
   });
 }
 
+/** The release tree's CLI run as users run it, `node cli/dist/index.js <args>`, in a clean environment unless given one. */
+export function runReleaseCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<ProcessResult> {
+  return runProcess(process.execPath, [join(releaseTree, "cli/dist/index.js"), ...args], { cwd: options.cwd, env: options.env ?? cleanEnv() });
+}
+
 /** An environment without the runner's or GitLab's own variables leaking in from the machine. */
 export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};

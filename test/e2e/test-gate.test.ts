@@ -10,13 +10,11 @@ import {
   asGitLabProject,
   COMPONENT_PROJECT,
   COMPONENT_VERSION,
-  cleanEnv,
   jobLog,
   node24,
-  releaseTree,
   runBundledAction,
   runGitLabPipeline,
-  runProcess,
+  runReleaseCli,
   useFakeApis,
   useTestRepos,
 } from "./support.js";
@@ -36,12 +34,10 @@ function project(extra: Record<string, string> = {}): TestRepo {
   return repo;
 }
 
-const cli = join(releaseTree, "cli/dist/index.js");
-
 describe("test-gate CLI from the release tree", () => {
   it("51 passing tests and a clean lint log pass", async () => {
     const repo = project();
-    const result = await runProcess(process.execPath, [cli, "tests", "--format", "text"], { cwd: repo.dir, env: cleanEnv() });
+    const result = await runReleaseCli(["tests", "--format", "text"], { cwd: repo.dir });
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^PASS +tests\.failed +0 failing tests/m);
     expect(result.stdout).toContain("all tests: 51/51 passed");
@@ -63,7 +59,7 @@ describe("test-gate CLI from the release tree", () => {
         },
       }),
     });
-    const result = await runProcess(process.execPath, [cli, "tests", "--format", "text"], { cwd: repo.dir, env: cleanEnv() });
+    const result = await runReleaseCli(["tests", "--format", "text"], { cwd: repo.dir });
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('suite "e2e/edge" ran no test');
     expect(result.stdout).toContain("[build failed]");
@@ -74,10 +70,10 @@ describe("test-gate CLI from the release tree", () => {
     const repo = createTestRepo({ "README.md": "x\n" });
     repo.commit("empty");
     repos.push(repo);
-    const none = await runProcess(process.execPath, [cli, "tests", "--format", "text"], { cwd: repo.dir, env: cleanEnv() });
+    const none = await runReleaseCli(["tests", "--format", "text"], { cwd: repo.dir });
     expect(none.code).toBe(1);
     expect(none.stdout).toMatch(/^NO DATA \(fail\) +tests\.expected-suites/m);
-    const bad = await runProcess(process.execPath, [cli, "tests", "--flaky", "sometimes"], { cwd: repo.dir, env: cleanEnv() });
+    const bad = await runReleaseCli(["tests", "--flaky", "sometimes"], { cwd: repo.dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--flaky");
   });
