@@ -11,7 +11,7 @@ import {
   type TestSettings,
   testGate,
 } from "@release-gates/core/tests";
-import { GitLabClient } from "../gitlab/client.js";
+import { gitlabClientFromEnv } from "../gitlab/client.js";
 import { ApiError } from "../http/rest.js";
 import { fetchBaseReportFromArtifacts } from "../kit/base-artifact.js";
 import { type FrontEndRequest, type GateRequest, type GateRunner, type ReportInput, type RunPlatform, runGate } from "../kit/run-gate.js";
@@ -135,9 +135,8 @@ function platformJobs(request: FrontEndRequest<TestSettings>, platform: RunPlatf
   if (platform.kind === "gitlab") {
     const { context } = platform;
     return async () => {
-      const token = env.RELEASE_GATES_GITLAB_TOKEN ?? context.jobToken;
-      if (!context.apiUrl || !context.projectId || !runId || !token) return { unavailable: "no GitLab API, project, pipeline or token in the environment" };
-      const client = new GitLabClient(context.apiUrl, token, env.RELEASE_GATES_GITLAB_TOKEN ? "private-token" : "job-token");
+      const client = context.apiUrl ? gitlabClientFromEnv(context.apiUrl, env, context.jobToken) : undefined;
+      if (!client || !context.projectId || !runId) return { unavailable: "no GitLab API, project, pipeline or token in the environment" };
       return readOrSay(
         async () => ({
           source: `pipeline ${runId}`,

@@ -14,6 +14,16 @@ export class GitLabClient extends RestClient {
   }
 }
 
+/**
+ * A client with the token a job reads GitLab's API with: RELEASE_GATES_GITLAB_TOKEN
+ * (a project access token) over the job's own token, each with its header;
+ * undefined when there is neither.
+ */
+export function gitlabClientFromEnv(apiUrl: string, env: NodeJS.ProcessEnv, jobToken = env.CI_JOB_TOKEN): GitLabClient | undefined {
+  const token = env.RELEASE_GATES_GITLAB_TOKEN ?? jobToken;
+  return token ? new GitLabClient(apiUrl, token, env.RELEASE_GATES_GITLAB_TOKEN ? "private-token" : "job-token") : undefined;
+}
+
 /** Artifacts are reports, not builds: anything bigger is a mistake. */
 const MAX_ARTIFACT_BYTES = 512 * 1024 * 1024;
 

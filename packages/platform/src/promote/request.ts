@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { ConfigurationError, type FrontEnd, optionLabel } from "@release-gates/core";
 import { decisionTime, parseRecordedAnalysis } from "@release-gates/core/promote";
 import { GitHubClient } from "../github/client.js";
-import { GitLabClient } from "../gitlab/client.js";
+import { type GitLabClient, gitlabClientFromEnv } from "../gitlab/client.js";
 import { projectInput, readTextFile } from "../local/files.js";
 import { type DeploymentHistory, GitHubDeploymentHistory, GitLabDeploymentHistory } from "./history.js";
 import { DirectoryReports, type GateReportSource, GitHubArtifactReports, GitLabArtifactReports } from "./reports.js";
@@ -35,10 +35,10 @@ function githubAccess(at: PromoteFrontEnd, where: string, needs: string): { clie
 
 /** GitLab's client and project from the CI_* variables; RELEASE_GATES_GITLAB_TOKEN (a project access token) wins over CI_JOB_TOKEN. */
 function gitlabAccess(env: NodeJS.ProcessEnv, where: string): { client: GitLabClient; projectId: string } {
-  const token = env.RELEASE_GATES_GITLAB_TOKEN ?? env.CI_JOB_TOKEN;
-  if (!env.CI_API_V4_URL || !env.CI_PROJECT_ID || !token)
+  const client = env.CI_API_V4_URL ? gitlabClientFromEnv(env.CI_API_V4_URL, env) : undefined;
+  if (!client || !env.CI_PROJECT_ID)
     throw new ConfigurationError("expected CI_API_V4_URL, CI_PROJECT_ID and a token (RELEASE_GATES_GITLAB_TOKEN or CI_JOB_TOKEN), found them unset", where);
-  return { client: new GitLabClient(env.CI_API_V4_URL, token, env.RELEASE_GATES_GITLAB_TOKEN ? "private-token" : "job-token"), projectId: env.CI_PROJECT_ID };
+  return { client, projectId: env.CI_PROJECT_ID };
 }
 
 /** The history adapter the `history` option names; undefined is the ledger (at `ledgerPath`). */
