@@ -103,8 +103,7 @@ async function readOrSay(read: () => Promise<{ source: string; jobs: JobResult[]
   try {
     return await read();
   } catch (error) {
-    if (error instanceof ApiError && error.isPermissionProblem)
-      return { unavailable: `${error.message} (${token})` };
+    if (error instanceof ApiError && error.isPermissionProblem) return { unavailable: `${error.message} (${token})` };
     throw error;
   }
 }
