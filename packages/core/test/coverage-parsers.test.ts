@@ -261,6 +261,74 @@ describe("broken input gives one sentence with a line number", () => {
   });
 });
 
+describe("lcov DA and BRDA records read straight from the chunk", () => {
+  // Records the direct reading takes, and look-alikes it must leave to the general path: CRLF, a checksum,
+  // leading zeros, a line number of ten digits, a count of sixteen, BRDA's "-", expressions as branch names.
+  const text = [
+    "SF:a.c",
+    "DA:007,0003",
+    "DA:2,5\r",
+    "DA:3,2,d41d8cd98f00b204e9800998ecf8427e",
+    "DA:1234567890,1",
+    "DA:4,1234567890123456",
+    "DA:2,1",
+    "BRDA:9,0,0,-",
+    "BRDA:9,0,1,4\r",
+    "BRDA:10,0,0,-\r",
+    "BRDA:11,0,x > 1,2",
+    "BRDA:12,1,0,0",
+    "end_of_record",
+    "",
+  ].join("\n");
+
+  const read = (chunk: number) => {
+    const parser = createCoverageParser("lcov");
+    for (let i = 0; i < text.length; i += chunk) parser.write(text.slice(i, i + chunk));
+    return parser.end().files;
+  };
+
+  it("give each record's values, CRLF lines and look-alikes included", () => {
+    const [file] = read(text.length);
+    expect([...(file?.lines.entries() ?? [])]).toEqual([
+      [2, 6],
+      [3, 2],
+      [4, 2 ** 31 - 2],
+      [7, 3],
+      [1234567890, 1],
+    ]);
+    expect(file?.branches.byLine()).toEqual(
+      new Map([
+        [9, { covered: 1, total: 2 }],
+        [10, { covered: 0, total: 1 }],
+        [11, { covered: 1, total: 1 }],
+        [12, { covered: 0, total: 1 }],
+      ]),
+    );
+  });
+
+  it("give the same files whichever way the text is cut into chunks", () => {
+    const whole = read(text.length);
+    for (const chunk of [1, 2, 3, 4, 5, 7, 11, 13, 64]) expect(read(chunk), `chunks of ${chunk}`).toEqual(whole);
+  });
+
+  it.each([
+    ["a sign", "DA:1,+3", 'expected a non-negative number in the DA record, found "+3x"'],
+    ["a count that is not a number", "DA:5,", 'expected a non-negative number in the DA record, found "x"'],
+    ["a BRDA of three fields", "BRDA:1,0,-", 'expected a non-negative number in the BRDA record, found "-x"'],
+    ["a dash followed by digits", "BRDA:1,0,0,-5", 'expected a non-negative number in the BRDA record, found "-5x"'],
+  ])("leave %s to the general path, which names the line", (_name, record, message) => {
+    for (const chunk of [1, 3, 1000]) {
+      // After a CRLF line: counted as one line, whichever way it was read.
+      const bad = `SF:a\nDA:1,1\r\n${record}x\nend_of_record\n`;
+      const parser = createCoverageParser("lcov");
+      expect(() => {
+        for (let i = 0; i < bad.length; i += chunk) parser.write(bad.slice(i, i + chunk));
+        parser.end();
+      }, `chunks of ${chunk}`).toThrow(`line 3: ${message}`);
+    }
+  });
+});
+
 describe("forcing a format", () => {
   it("an XML format forced on a text report says what it found", () => {
     expect(() => parseCoverageReport("SF:a.ts\nDA:1,1\nend_of_record\n", "cobertura")).toThrow(

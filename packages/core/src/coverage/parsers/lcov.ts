@@ -138,7 +138,7 @@ export function createLcovParser(): CoverageParser {
   const readUnsigned = (text: string, position: number, end: number, maxDigits: number): number => {
     let value = 0;
     let digits = 0;
-    for (let code = text.charCodeAt(position); position < end && code >= 48 && code <= 57; code = text.charCodeAt(++position)) {
+    for (let code = position < end ? text.charCodeAt(position) : -1; code >= 48 && code <= 57; code = ++position < end ? text.charCodeAt(position) : -1) {
       value = value * 10 + code - 48;
       digits += 1;
     }
@@ -147,34 +147,60 @@ export function createLcovParser(): CoverageParser {
   };
 
   /**
-   * DA lines are most of a file: read their two integers straight from the
-   * chunk, without cutting the line out. Anything unusual (a sign, a
-   * checksum, a fraction) goes the general way, which also reports errors.
+   * DA and BRDA records (nine lines in ten) of plain integers, read straight
+   * from the chunk in one pass that also finds where the line ends: no
+   * indexOf, no cut, no call per number. `lineEnd` is the end of a line
+   * already cut out, or -1 when the record must end at a newline in `text`.
+   * Returns where the record ends, or -1 for anything else (a sign, a
+   * checksum, a fraction, a CR, a line cut by the chunk's end), which the
+   * general path reads and reports.
    */
-  const fastDA = (text: string, start: number, end: number): boolean => {
-    if (!current || !text.startsWith("DA:", start)) return false;
-    const line = readUnsigned(text, start + 3, end, 9);
-    if (line < 0 || text.charCodeAt(cursor) !== 44) return false;
-    const hits = readUnsigned(text, cursor + 1, end, 15);
-    if (hits < 0 || cursor !== end) return false;
-    current.lines.add(line, hits);
-    return true;
-  };
-
-  /** BRDA:<line>,<block>,<arm>,<taken|-> with small integers, read straight from the chunk. */
-  const fastBRDA = (text: string, start: number, end: number): boolean => {
-    if (!current || !text.startsWith("BRDA:", start)) return false;
-    const line = readUnsigned(text, start + 5, end, 9);
-    if (line < 0 || text.charCodeAt(cursor) !== 44) return false;
-    const block = readUnsigned(text, cursor + 1, end, 9);
-    if (block < 0 || text.charCodeAt(cursor) !== 44) return false;
-    const arm = readUnsigned(text, cursor + 1, end, 9);
-    if (arm < 0 || text.charCodeAt(cursor) !== 44) return false;
-    const never = text.charCodeAt(cursor + 1) === 45 && cursor + 2 === end;
-    const taken = never ? 0 : readUnsigned(text, cursor + 1, end, 15);
-    if (taken < 0 || (!never && cursor !== end)) return false;
-    current.branches.add(line, block, arm, taken);
-    return true;
+  const countsRecord = (text: string, start: number, lineEnd: number): number => {
+    const file = current;
+    // Never read past the text: a charCodeAt out of bounds makes V8 compile every read of the loop slower.
+    const limit = lineEnd === -1 ? text.length : lineEnd;
+    if (file === undefined || start + 6 > limit) return -1;
+    const first = text.charCodeAt(start);
+    let position: number;
+    if (first === 68) {
+      if (text.charCodeAt(start + 1) !== 65 || text.charCodeAt(start + 2) !== 58) return -1;
+      position = start + 2;
+    } else if (first === 66) {
+      if (text.charCodeAt(start + 1) !== 82 || text.charCodeAt(start + 2) !== 68 || text.charCodeAt(start + 3) !== 65 || text.charCodeAt(start + 4) !== 58)
+        return -1;
+      position = start + 4;
+    } else return -1;
+    // DA's line and hits; BRDA's line, block, arm and taken: digits each, after the colon or a comma (`position` is on the colon).
+    const fields = first === 66 ? 4 : 2;
+    let line = 0;
+    let block = 0;
+    let arm = 0;
+    let count = 0;
+    let code = 44;
+    for (let field = 0; field < fields; field += 1) {
+      if (code !== 44) return -1;
+      const from = ++position;
+      let value = 0;
+      code = position < limit ? text.charCodeAt(position) : -1;
+      while (code >= 48 && code <= 57) {
+        value = value * 10 + code - 48;
+        code = ++position < limit ? text.charCodeAt(position) : -1;
+      }
+      const digits = position - from;
+      if (field === fields - 1) {
+        // BRDA's taken "-": the branch's block never ran.
+        if (digits === 0 && fields === 4 && code === 45) code = ++position < limit ? text.charCodeAt(position) : -1;
+        else if (digits === 0 || digits > 15) return -1;
+        count = value;
+      } else if (digits === 0 || digits > 9) return -1;
+      else if (field === 0) line = value;
+      else if (field === 1) block = value;
+      else arm = value;
+    }
+    if (lineEnd === -1 ? code !== 10 : position !== lineEnd) return -1;
+    if (first === 66) file.branches.add(line, block, arm, count);
+    else file.lines.add(line, count);
+    return position;
   };
 
   /**
@@ -233,13 +259,7 @@ export function createLcovParser(): CoverageParser {
         undefined,
         lineNumber,
       );
-    if (
-      !fastDA(text, start, end) &&
-      !fastBRDA(text, start, end) &&
-      !fastFNDA(text, start, end) &&
-      !fastFN(text, start, end, lineNumber) &&
-      !isSummaryRecord(text, start)
-    )
+    if (countsRecord(text, start, end) === -1 && !fastFNDA(text, start, end) && !fastFN(text, start, end, lineNumber) && !isSummaryRecord(text, start))
       record(text.slice(start, end), lineNumber);
   };
 
@@ -257,7 +277,15 @@ export function createLcovParser(): CoverageParser {
         start = newline + 1;
         newline = chunk.indexOf("\n", start);
       }
-      for (; newline !== -1; newline = chunk.indexOf("\n", start)) {
+      for (;;) {
+        const recordEnd = countsRecord(chunk, start, -1);
+        if (recordEnd !== -1) {
+          lineNumber += 1;
+          start = recordEnd + 1;
+          continue;
+        }
+        newline = chunk.indexOf("\n", start);
+        if (newline === -1) break;
         dispatch(chunk, start, newline);
         start = newline + 1;
       }
