@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { evaluateCoverage } from "../src/coverage/evaluate.js";
 import { BranchHits, LineHits } from "../src/coverage/hits.js";
@@ -83,6 +84,50 @@ describe("branch arm storage", () => {
     branches.addAll(other);
     expect(branches.byLine().get(40)).toEqual({ covered: 2, total: 2 });
     expect(branches.counts()).toEqual({ covered: 3, total: 5 });
+  });
+});
+
+describe("covered counts kept as hits are stored", () => {
+  // counts() is read, not recounted: after any mix of operations it must equal a count of what is stored.
+  const line = fc.oneof(fc.integer({ min: 0, max: 600 }), fc.constant(2_000_000_000));
+  const hits = fc.oneof(fc.constant(0), fc.integer({ min: -2, max: 5 }), fc.constant(2 ** 31));
+
+  it("lines: set, add and max over dense and overflow lines", () => {
+    const operation = fc.tuple(fc.constantFrom("set", "add", "max"), line, hits);
+    fc.assert(
+      fc.property(fc.array(operation, { maxLength: 60 }), fc.array(operation, { maxLength: 20 }), (own, merged) => {
+        const apply = (lines: LineHits, ops: typeof own) => {
+          for (const [name, at, count] of ops) lines[name as "set" | "add" | "max"](at, count);
+          return lines;
+        };
+        const lines = apply(new LineHits(), own);
+        lines.addAll(apply(new LineHits(), merged));
+        const stored = [...lines.values()];
+        expect(lines.counts()).toEqual({ covered: stored.filter((count) => count > 0).length, total: stored.length });
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("branches: numeric arms in and out of order, named arms, merges", () => {
+    const arm = fc.tuple(fc.integer({ min: 0, max: 40 }), fc.constantFrom(0, 1, "2", "x > 1"), fc.constantFrom(0, 1, "true"), fc.integer({ min: 0, max: 3 }));
+    fc.assert(
+      fc.property(fc.array(arm, { maxLength: 40 }), fc.array(arm, { maxLength: 20 }), (own, merged) => {
+        const fill = (arms: typeof own) => {
+          const branches = new BranchHits();
+          for (const [at, block, armId, taken] of arms) branches.add(at, block, armId, taken);
+          return branches;
+        };
+        const branches = fill(own);
+        branches.addAll(fill(merged));
+        const byLine = [...branches.byLine().values()];
+        expect(branches.counts()).toEqual({
+          covered: byLine.reduce((sum, counts) => sum + counts.covered, 0),
+          total: byLine.reduce((sum, counts) => sum + counts.total, 0),
+        });
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -34,6 +34,8 @@ export class LineHits {
   private dense: Int32Array = EMPTY;
   private overflow: Map<number, number> | undefined;
   private count = 0;
+  /** Lines hit at least once, kept as lines are set: counting them is then free for 50,000 files. */
+  private covered = 0;
 
   get size(): number {
     return this.count;
@@ -54,12 +56,18 @@ export class LineHits {
   set(line: number, hits: number): void {
     const value = hits <= 0 ? 0 : hits >= MAX_COUNT ? MAX_COUNT : Math.floor(hits);
     if (line < this.dense.length || this.grow(line)) {
-      if (this.dense[line] === 0) this.count += 1;
+      const stored = this.dense[line] as number;
+      if (stored === 0) this.count += 1;
+      else if (stored > 1) this.covered -= 1;
+      if (value > 0) this.covered += 1;
       this.dense[line] = value + 1;
       return;
     }
     this.overflow ??= new Map();
-    if (!this.overflow.has(line)) this.count += 1;
+    const known = this.overflow.get(line);
+    if (known === undefined) this.count += 1;
+    else if (known > 0) this.covered -= 1;
+    if (value > 0) this.covered += 1;
     this.overflow.set(line, value);
   }
 
@@ -103,11 +111,7 @@ export class LineHits {
 
   /** Covered (hits > 0) and total lines. */
   counts(): { covered: number; total: number } {
-    let covered = 0;
-    const { dense } = this;
-    for (let line = 0; line < dense.length; line += 1) if ((dense[line] as number) > 1) covered += 1;
-    if (this.overflow) for (const hits of this.overflow.values()) if (hits > 0) covered += 1;
-    return { covered, total: this.count };
+    return { covered: this.covered, total: this.count };
   }
 
   /** Grows the dense array to hold `line`, unless that would leave it mostly empty. */
@@ -155,6 +159,8 @@ export class BranchHits {
   private index: Map<number, number> | undefined;
   private named: Map<string, number> | undefined;
   private aggregates: Map<number, { covered: number; total: number }> | undefined;
+  /** Arms taken at least once (numeric and named), kept as arms are added. */
+  private covered = 0;
 
   get size(): number {
     return this.counts().total;
@@ -174,17 +180,20 @@ export class BranchHits {
       this.addNumeric(line * 4096 + blockId * 64 + armId, taken);
       return;
     }
-    this.named ??= new Map();
-    const key = `${line}:${block}:${arm}`;
-    this.named.set(key, (this.named.get(key) ?? 0) + taken);
+    this.addNamed(`${line}:${block}:${arm}`, taken);
   }
 
   addAll(other: BranchHits): void {
     for (let position = 0; position < other.keys.length; position += 1) this.addNumeric(other.keys[position] as number, other.taken[position] as number);
     if (other.aggregates) for (const [line, { covered, total }] of other.aggregates) this.addAggregate(line, covered, total);
-    if (!other.named) return;
+    if (other.named) for (const [key, taken] of other.named) this.addNamed(key, taken);
+  }
+
+  private addNamed(key: string, taken: number): void {
     this.named ??= new Map();
-    for (const [key, taken] of other.named) this.named.set(key, (this.named.get(key) ?? 0) + taken);
+    const known = this.named.get(key) ?? 0;
+    if (known <= 0 && known + taken > 0) this.covered += 1;
+    this.named.set(key, known + taken);
   }
 
   /** Every arm with the line it is on (arms counted per line only are not here: see byLine). */
@@ -219,10 +228,7 @@ export class BranchHits {
       }
       return sum;
     }
-    let covered = 0;
-    for (const taken of this.taken) if (taken > 0) covered += 1;
-    if (this.named) for (const taken of this.named.values()) if (taken > 0) covered += 1;
-    return { covered, total: this.keys.length + (this.named?.size ?? 0) };
+    return { covered: this.covered, total: this.keys.length + (this.named?.size ?? 0) };
   }
 
   private addNumeric(key: number, taken: number): void {
@@ -230,6 +236,7 @@ export class BranchHits {
     if (!this.index && (last < 0 || key > (this.keys[last] as number))) {
       this.keys.push(key);
       this.taken.push(taken);
+      if (taken > 0) this.covered += 1;
       return;
     }
     if (!this.index) {
@@ -237,7 +244,9 @@ export class BranchHits {
       for (let position = 0; position <= last; position += 1) this.index.set(this.keys[position] as number, position);
     }
     const position = this.index.get(key);
-    if (position !== undefined) this.taken[position] = (this.taken[position] as number) + taken;
+    const known = position === undefined ? 0 : (this.taken[position] as number);
+    if (known <= 0 && known + taken > 0) this.covered += 1;
+    if (position !== undefined) this.taken[position] = known + taken;
     else {
       this.index.set(key, this.keys.length);
       this.keys.push(key);

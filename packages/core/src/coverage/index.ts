@@ -12,7 +12,6 @@ export { type CoverageExtra, coverageGate } from "./gate.js";
 export {
   type Counts,
   CoverageMap,
-  cachedFileCounts,
   emptyFileCoverage,
   type FileCounter,
   type FileCoverage,

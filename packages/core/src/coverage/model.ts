@@ -53,28 +53,6 @@ export function fileCounts(file: FileCoverage, metric: Metric): Counts {
 
 export type FileCounter = (file: FileCoverage, metric: Metric) => Counts;
 
-/**
- * `fileCounts` remembered per file and metric, for a pass that asks many
- * times (evaluation of 50,000 files). Only for coverage that no longer changes.
- */
-export function cachedFileCounts(): FileCounter {
-  // Every metric of a file at once: one lookup per file and objects of one shape (a record filled key by key was a fifth of evaluating 50,000 files).
-  const cache = new Map<FileCoverage, Record<Metric, Counts>>();
-  return (file, metric) => {
-    let entry = cache.get(file);
-    if (!entry) {
-      entry = {
-        lines: fileCounts(file, "lines"),
-        branches: fileCounts(file, "branches"),
-        functions: fileCounts(file, "functions"),
-        statements: fileCounts(file, "statements"),
-      };
-      cache.set(file, entry);
-    }
-    return entry[metric];
-  };
-}
-
 export function sumCounts(files: Iterable<FileCoverage>, metric: Metric, count: FileCounter = fileCounts): Counts {
   const sum = { covered: 0, total: 0 };
   for (const file of files) {

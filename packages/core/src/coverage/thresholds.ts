@@ -24,32 +24,37 @@ const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 /**
  * jest's threshold semantics: `80` is a minimum percentage, `-10` allows at
  * most 10 uncovered items. Nothing to measure is `no-data`, never a pass.
+ * The verdict alone: per-file checks judge 50,000 files and describe a few.
  */
+export function judgeThreshold(counts: Counts, threshold: number): Omit<ThresholdResult, "sentence"> {
+  if (counts.total === 0) return { status: "no-data", measured: null };
+  if (threshold < 0) {
+    const uncovered = counts.total - counts.covered;
+    return { status: uncovered <= -threshold ? "pass" : "fail", measured: uncovered };
+  }
+  const pct = percentage(counts) as number;
+  return { status: pct >= threshold ? "pass" : "fail", measured: pct };
+}
+
+/** The verdict and the sentence that explains it for `scope` (a file, a directory, all files). */
 export function evaluateThreshold(metric: Metric, counts: Counts, threshold: number, scope: string): ThresholdResult {
-  const label = () => `${capital(METRIC_NOUN[metric].many)} of ${scope}`;
+  const { status, measured } = judgeThreshold(counts, threshold);
+  const label = `${capital(METRIC_NOUN[metric].many)} of ${scope}`;
   const uncovered = counts.total - counts.covered;
   const pct = percentage(counts);
-  const status = counts.total === 0 ? "no-data" : (threshold < 0 ? uncovered <= -threshold : (pct as number) >= threshold) ? "pass" : "fail";
-  const measured = counts.total === 0 ? null : threshold < 0 ? uncovered : pct;
-  // The sentence is built only when read: per-file checks judge 50,000 files and describe a few.
-  const describe = (): string => {
-    if (status === "no-data") return `${label()}: the report has no ${METRIC_NOUN[metric].many} to measure, so the ${threshold} threshold cannot be checked.`;
-    if (threshold < 0) {
-      return status === "pass"
-        ? `${label()}: ${uncovered} uncovered, within the ${-threshold} allowed.`
-        : `${label()}: ${uncovered} uncovered, more than the ${-threshold} allowed: cover ${uncovered + threshold} more.`;
-    }
-    if (status === "pass") return `${label()}: ${pct} % (${counts.covered}/${counts.total}) meets the minimum of ${threshold} %.`;
+  let sentence: string;
+  if (status === "no-data") sentence = `${label}: the report has no ${METRIC_NOUN[metric].many} to measure, so the ${threshold} threshold cannot be checked.`;
+  else if (threshold < 0)
+    sentence =
+      status === "pass"
+        ? `${label}: ${uncovered} uncovered, within the ${-threshold} allowed.`
+        : `${label}: ${uncovered} uncovered, more than the ${-threshold} allowed: cover ${uncovered + threshold} more.`;
+  else if (status === "pass") sentence = `${label}: ${pct} % (${counts.covered}/${counts.total}) meets the minimum of ${threshold} %.`;
+  else {
     const needed = Math.max(1, Math.ceil((threshold / 100) * counts.total - counts.covered - 1e-9));
-    return `${label()}: ${pct} % (${counts.covered}/${counts.total}) is below the minimum of ${threshold} %: cover ${needed} more ${plural(metric, needed)} to pass.`;
-  };
-  return {
-    status,
-    measured,
-    get sentence() {
-      return describe();
-    },
-  };
+    sentence = `${label}: ${pct} % (${counts.covered}/${counts.total}) is below the minimum of ${threshold} %: cover ${needed} more ${plural(metric, needed)} to pass.`;
+  }
+  return { status, measured, sentence };
 }
 
 /**
@@ -74,14 +79,14 @@ export function parseThresholdList(text: string, source: string): MetricThreshol
 
 export type PathRule = { key: string; kind: "glob" | "directory" | "file"; matches: (path: string) => boolean };
 
-/** jest's rules for a `coverageThreshold` key: a glob checks each file, a directory its aggregate. */
-export function classifyPathKey(key: string, paths: readonly string[]): PathRule {
+/** jest's rules for a `coverageThreshold` key: a glob checks each file, a directory its aggregate; `isFile` says whether a path is a covered file. */
+export function classifyPathKey(key: string, isFile: (path: string) => boolean): PathRule {
   const normalised = key.replace(/^\.\//, "");
   if (picomatch.scan(normalised).isGlob) {
     const isMatch = picomatch(normalised, { dot: true });
     return { key, kind: "glob", matches: (path) => isMatch(path) };
   }
   const bare = normalised.replace(/\/$/, "");
-  if (!normalised.endsWith("/") && paths.includes(bare)) return { key, kind: "file", matches: (path) => path === bare };
+  if (!normalised.endsWith("/") && isFile(bare)) return { key, kind: "file", matches: (path) => path === bare };
   return { key, kind: "directory", matches: (path) => path.startsWith(`${bare}/`) };
 }
