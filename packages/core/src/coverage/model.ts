@@ -19,8 +19,11 @@ export interface FileCoverage {
   branches: BranchHits;
   /** function key (`name@line`) → hit count */
   functions: Map<string, number>;
-  /** statement key (`line:column` or an id) → hit count; absent when the format has no statements */
-  statements?: Map<string, number>;
+  /**
+   * statement key (`line:column` or an id) → hit count, or line → hit count for
+   * a format whose statements are lines (Clover); absent when the format has no statements
+   */
+  statements?: Map<string, number> | LineHits;
   /** Totals given by a summary-only format (coverage-summary.json): no per-line detail. */
   summary?: Partial<Record<Metric, Counts>>;
 }
@@ -63,8 +66,20 @@ export function sumCounts(files: Iterable<FileCoverage>, metric: Metric, count: 
   return sum;
 }
 
-function addHits(into: Map<string, number>, from: Map<string, number>): void {
-  for (const [key, hits] of from) into.set(key, (into.get(key) ?? 0) + hits);
+function addHits(into: Map<string, number>, from: Iterable<[string | number, number]>): void {
+  for (const [key, hits] of from) into.set(String(key), (into.get(String(key)) ?? 0) + hits);
+}
+
+/** Statements of one file from two reports: per line when both count lines, else by key (a line's key is its number). */
+function mergeStatements(into: FileCoverage["statements"], from: NonNullable<FileCoverage["statements"]>): NonNullable<FileCoverage["statements"]> {
+  if (from instanceof LineHits && !(into instanceof Map)) {
+    const lines = into ?? new LineHits();
+    lines.addAll(from);
+    return lines;
+  }
+  const merged = into instanceof Map ? into : new Map<string, number>(into ? [...into].map(([line, hits]) => [String(line), hits]) : []);
+  addHits(merged, from);
+  return merged;
 }
 
 /**
@@ -77,10 +92,7 @@ export function mergeFileCoverage(into: FileCoverage, from: FileCoverage): void 
   into.lines.addAll(from.lines);
   into.branches.addAll(from.branches);
   addHits(into.functions, from.functions);
-  if (from.statements) {
-    into.statements ??= new Map();
-    addHits(into.statements, from.statements);
-  }
+  if (from.statements) into.statements = mergeStatements(into.statements, from.statements);
   if (from.summary) {
     into.summary ??= {};
     for (const [metric, counts] of Object.entries(from.summary) as [Metric, Counts][]) {

@@ -1,6 +1,7 @@
 import { ConfigurationError } from "../../errors.js";
 import { detachString } from "../../text/lines.js";
 import { integerAttribute, XmlStream } from "../../xml.js";
+import { LineHits } from "../hits.js";
 import { CoverageMap, emptyFileCoverage, type FileCoverage } from "../model.js";
 import { coveredOfTotal, ExpansionBudget, lineNumberOf } from "./limits.js";
 import type { CoverageParser, ParsedReport } from "./types.js";
@@ -18,7 +19,7 @@ export function createCloverParser(): CoverageParser {
   const budget = new ExpansionBudget();
   let sawRoot = false;
   let countsArms = false;
-  let currentFile: (FileCoverage & { statements: Map<string, number> }) | undefined;
+  let currentFile: (FileCoverage & { statements: LineHits }) | undefined;
 
   const xml = new XmlStream(
     {
@@ -32,7 +33,7 @@ export function createCloverParser(): CoverageParser {
         if (name === "file") {
           const path = attributes.path || attributes.name;
           if (!path) throw new ConfigurationError('expected <file path="…"> or <file name="…">, found neither', undefined, line);
-          currentFile = { ...emptyFileCoverage(detachString(path)), statements: new Map() };
+          currentFile = { ...emptyFileCoverage(detachString(path)), statements: new LineHits() };
           return;
         }
         // istanbul's clover reporter writes no method lines, only the file's method totals.
@@ -50,9 +51,9 @@ export function createCloverParser(): CoverageParser {
           currentFile.functions.set(detachString(`${attributes.name ?? attributes.signature ?? "method"}@${number}`), count);
           return;
         }
+        // Statements are these lines, as Clover's <metrics statements> counts them: kept per line number.
         currentFile.lines.add(number, count);
-        const statement = String(number);
-        currentFile.statements.set(statement, (currentFile.statements.get(statement) ?? 0) + count);
+        currentFile.statements.add(number, count);
         if (type !== "cond") return;
         const trueCount = integerAttribute(attributes, "truecount", "line", line);
         const falseCount = integerAttribute(attributes, "falsecount", "line", line);
