@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { evaluateCoverage } from "../src/coverage/evaluate.js";
 import { BranchHits, LineHits } from "../src/coverage/hits.js";
-import { CoverageMap, emptyFileCoverage } from "../src/coverage/model.js";
+import { CoverageMap, emptyFileCoverage, fileCounts, mergeFileCoverage } from "../src/coverage/model.js";
 import { CoverageSettings } from "../src/coverage/settings.js";
 
 describe("line hit storage", () => {
@@ -128,6 +128,74 @@ describe("covered counts kept as hits are stored", () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe("statements of one file from two reports", () => {
+  const perLine = (entries: [number, number][]) => {
+    const file = emptyFileCoverage("a.js");
+    const statements = new LineHits();
+    for (const [line, hits] of entries) statements.add(line, hits);
+    file.statements = statements;
+    return file;
+  };
+  const byKey = (entries: [string, number][]) => ({ ...emptyFileCoverage("a.js"), statements: new Map(entries) });
+
+  it("add up per line when both count lines (Clover twice)", () => {
+    const into = perLine([
+      [1, 0],
+      [2, 3],
+    ]);
+    mergeFileCoverage(into, perLine([[1, 2]]));
+    expect(into.statements).toBeInstanceOf(LineHits);
+    expect([...(into.statements ?? [])]).toEqual([
+      [1, 2],
+      [2, 3],
+    ]);
+  });
+
+  it("add up by key when one counts by id, a line's key being its number", () => {
+    const clover = perLine([
+      [1, 0],
+      [2, 3],
+    ]);
+    mergeFileCoverage(
+      clover,
+      byKey([
+        ["1", 4],
+        ["2:5", 0],
+      ]),
+    );
+    expect(clover.statements).toEqual(
+      new Map([
+        ["1", 4],
+        ["2", 3],
+        ["2:5", 0],
+      ]),
+    );
+    const istanbul = byKey([["1", 1]]);
+    mergeFileCoverage(
+      istanbul,
+      perLine([
+        [1, 1],
+        [3, 0],
+      ]),
+    );
+    expect(istanbul.statements).toEqual(
+      new Map([
+        ["1", 2],
+        ["3", 0],
+      ]),
+    );
+    expect(fileCounts(istanbul, "statements")).toEqual({ covered: 1, total: 2 });
+  });
+
+  it("are copied, not shared, into a file that had none", () => {
+    const lcov = emptyFileCoverage("a.js");
+    const clover = perLine([[7, 1]]);
+    mergeFileCoverage(lcov, clover);
+    expect(lcov.statements).not.toBe(clover.statements);
+    expect(fileCounts(lcov, "statements")).toEqual({ covered: 1, total: 1 });
   });
 });
 
