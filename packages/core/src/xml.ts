@@ -56,11 +56,18 @@ export class XmlStream {
   private depth = 0;
   /** The last character saxes was given is a carriage return. */
   private afterCarriageReturn = false;
-  /** The text from a plain element that the last chunk cut, to read with the next. */
+  /** The text from a tag that the last chunk cut, to read with the next. */
   private carry = "";
-  /** `<line ` or `<line/`: where a plain element may start. */
-  private readonly plainStart?: RegExp;
-  /** The whole plain element, from its `<`. */
+  /**
+   * Blank text before plain elements, not yet given to saxes: one write per
+   * run of elements instead of one per element. Spaces, tabs and line feeds
+   * only (no carriage return, which saxes holds back), which leave saxes in
+   * an element's text where it was, and reach it before anything else does;
+   * `deferredLines` of them are line feeds, for the elements' line numbers.
+   */
+  private deferred = "";
+  private deferredLines = 0;
+  /** A whole plain element. */
   private readonly plainElement?: RegExp;
   /** The last plain element's attribute names in order, its attributes, and every name seen, each one string (`plainAttributes`). */
   private readonly attributeNames: string[] = [];
@@ -96,8 +103,7 @@ export class XmlStream {
     });
     if (options.plainElements?.length) {
       const names = options.plainElements.join("|");
-      this.plainStart = new RegExp(`<(?:${names})[ \\t/]`, "g");
-      this.plainElement = new RegExp(`<(${names})((?:[ \\t]+[A-Za-z_:][\\w.:-]*="[^"<&\\n\\r]*")*)[ \\t]*/>`, "y");
+      this.plainElement = new RegExp(`<(${names})((?:[ \\t]+[A-Za-z_:][\\w.:-]*="[^"<&\\n\\r]*")*)[ \\t]*/>`, "g");
     }
   }
 
@@ -114,48 +120,65 @@ export class XmlStream {
         );
       this.started = true;
     }
-    if (!this.plainStart || !this.plainElement) {
+    if (!this.plainElement) {
       this.parser.write(chunk);
       return;
     }
     const text = this.carry ? this.carry + chunk : chunk;
     this.carry = "";
     let fed = 0;
-    const starts = this.plainStart;
-    starts.lastIndex = 0;
-    for (let found = starts.exec(text); found; found = starts.exec(text)) {
-      const lt = found.index;
-      this.plainElement.lastIndex = lt;
-      const element = this.plainElement.exec(text);
-      if (!element) {
-        // Cut by the chunk's end: read it whole with the next chunk. Otherwise it is not plain: saxes reads it.
-        if (text.indexOf(">", lt) === -1 && text.length - lt < 4096) {
-          this.feed(text.slice(fed, lt));
-          this.carry = text.slice(lt);
-          return;
-        }
-        continue;
-      }
-      // What comes before goes to saxes first, in order; then saxes must stand in an element's text
-      // (not in a comment, CDATA, a tag or a reference), or the element is not one and saxes reads it.
+    const plain = this.plainElement;
+    plain.lastIndex = 0;
+    for (let element = plain.exec(text); element; element = plain.exec(text)) {
+      const lt = element.index;
+      // What comes before goes to saxes first, in order (blank text may wait, see `deferred`); then saxes must stand in
+      // an element's text (not in a comment, CDATA, a tag or a reference), or the element is not one and saxes reads it.
       // After a carriage return saxes waits to see whether a line feed follows: its line is not final yet.
-      this.feed(text.slice(fed, lt));
+      if (!this.defer(text, fed, lt)) this.feed(text.slice(fed, lt));
       fed = lt;
-      if (stateOf(this.parser) !== saxesTextState() || this.depth === 0 || this.afterCarriageReturn) continue;
+      if (!this.inElementText()) continue;
       const attributes = this.plainAttributes(element[2] as string);
       // A repeated attribute is an error saxes words.
       if (!attributes) continue;
       const name = element[1] as string;
-      this.handlers.open(name, attributes, this.parser.line);
+      this.handlers.open(name, attributes, this.parser.line + this.deferredLines);
       this.handlers.close?.(name);
-      this.afterCarriageReturn = false;
       fed = lt + element[0].length;
-      starts.lastIndex = fed;
+    }
+    // A tag cut by the chunk's end (a plain element, perhaps): read it whole with the next chunk.
+    const lastTag = text.lastIndexOf("<");
+    if (lastTag >= fed && text.length - lastTag < 4096 && text.indexOf(">", lastTag) === -1) {
+      this.feed(text.slice(fed, lastTag));
+      this.carry = text.slice(lastTag);
+      return;
     }
     this.feed(text.slice(fed));
   }
 
+  /** saxes stands in an element's text, inside the root, with no carriage return pending. */
+  private inElementText(): boolean {
+    return stateOf(this.parser) === saxesTextState() && this.depth > 0 && !this.afterCarriageReturn;
+  }
+
+  /** Keeps `text[from, to)` back from saxes when it is blank (see `deferred`). */
+  private defer(text: string, from: number, to: number): boolean {
+    let lines = 0;
+    for (let at = from; at < to; at += 1) {
+      const code = text.charCodeAt(at);
+      if (code === 10) lines += 1;
+      else if (code !== 32 && code !== 9) return false;
+    }
+    if (to > from) this.deferred += text.slice(from, to);
+    this.deferredLines += lines;
+    return true;
+  }
+
   private feed(text: string): void {
+    if (this.deferred) {
+      this.parser.write(this.deferred);
+      this.deferred = "";
+      this.deferredLines = 0;
+    }
     if (text.length === 0) return;
     this.parser.write(text);
     this.afterCarriageReturn = text.charCodeAt(text.length - 1) === 13;
@@ -176,15 +199,19 @@ export class XmlStream {
     for (let at = 0; at < text.length; count += 1) {
       let code = text.charCodeAt(at);
       while (code === 0x20 || code === 0x09) code = text.charCodeAt(++at);
-      const equals = text.indexOf('="', at);
-      const close = text.indexOf('"', equals + 2);
-      const name = text.slice(at, equals);
-      if (this.attributeNames[count] !== name) {
+      // The name last seen at this place, followed by "=": the same name, compared without cutting it out.
+      const known = this.attributeNames[count];
+      let equals: number;
+      if (known !== undefined && text.startsWith(known, at) && text.charCodeAt(at + known.length) === 61) equals = at + known.length;
+      else {
+        equals = text.indexOf('="', at);
+        const name = text.slice(at, equals);
         sameNames = false;
         let interned = this.internedNames.get(name);
         if (interned === undefined) this.internedNames.set((interned = detachString(name)), interned);
         this.attributeNames[count] = interned;
       }
+      const close = text.indexOf('"', equals + 2);
       values[count] = text.slice(equals + 2, close);
       at = close + 1;
     }
@@ -212,7 +239,7 @@ export class XmlStream {
 
   end(): void {
     try {
-      if (this.carry) this.parser.write(this.carry);
+      this.feed(this.carry);
       this.carry = "";
       this.parser.close();
     } catch (error) {

@@ -49,6 +49,8 @@ describe("plain elements read aside from saxes", () => {
     ["with an attribute twice", '<r><line number="1" number="2"/></r>'],
     ["with a reference in a value", '<r><line number="&#49;" hits="1"/></r>'],
     ["after a carriage return", '<r>\r<line number="1" hits="1"/>\r\n<line number="2" hits="1"/></r>'],
+    ["with names that extend the last element's", '<r><line num="1" count="2"/><line number="1" count="2"/><line num="3" counter="4"/></r>'],
+    ["between others, after blanks and carriage returns", '<r><line a="1"/>\r<line a="2"/>\r\n<line a="3"/>\n\t <line a="4"/> \n<x/>\n<line a="5"/></r>'],
     ["cut at the end of the document", '<r><line number="1" hits="1"'],
     ["named like one but longer", '<r><lines><line number="1" hits="1"/></lines><liner a="1"/></r>'],
   ])("an element %s is what saxes says it is", (_case, text) => {
@@ -69,6 +71,8 @@ describe("plain elements read aside from saxes", () => {
     "&",
     "\r",
     "\n",
+    "\t",
+    '<other a="1"/>',
     "<r>",
     "</r>",
     "<line",
