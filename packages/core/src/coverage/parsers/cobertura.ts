@@ -49,8 +49,8 @@ export function createCoberturaParser(): CoverageParser {
             break;
           case "line": {
             if (!currentClass) break;
-            const number = lineNumberOf(integerAttribute(attributes, "number", "line", line), '<line number="…">', line);
-            const hits = integerAttribute(attributes, "hits", "line", line);
+            const number = lineNumberOf(integerAttribute(attributes.number, "number", "line", line), '<line number="…">', line);
+            const hits = integerAttribute(attributes.hits, "hits", "line", line);
             if (inMethods) {
               if (method) {
                 method.firstLine ??= number;

@@ -53,7 +53,7 @@ export function createJacocoParser(): CoverageParser {
             break;
           case "counter":
             if (currentMethod && currentClass && attributes.type === "METHOD") {
-              currentClass.methods.set(currentMethod, integerAttribute(attributes, "covered", "counter", line));
+              currentClass.methods.set(currentMethod, integerAttribute(attributes.covered, "covered", "counter", line));
             }
             break;
           case "sourcefile": {
@@ -64,11 +64,11 @@ export function createJacocoParser(): CoverageParser {
           }
           case "line": {
             if (!currentFile) break;
-            const number = lineNumberOf(integerAttribute(attributes, "nr", "line", line), '<line nr="…">', line);
-            const missedInstructions = integerAttribute(attributes, "mi", "line", line);
-            const coveredInstructions = integerAttribute(attributes, "ci", "line", line);
-            const missedBranches = integerAttribute(attributes, "mb", "line", line);
-            const coveredBranches = integerAttribute(attributes, "cb", "line", line);
+            const number = lineNumberOf(integerAttribute(attributes.nr, "nr", "line", line), '<line nr="…">', line);
+            const missedInstructions = integerAttribute(attributes.mi, "mi", "line", line);
+            const coveredInstructions = integerAttribute(attributes.ci, "ci", "line", line);
+            const missedBranches = integerAttribute(attributes.mb, "mb", "line", line);
+            const coveredBranches = integerAttribute(attributes.cb, "cb", "line", line);
             if (missedInstructions + coveredInstructions > 0) currentFile.lines.set(number, coveredInstructions);
             if (missedBranches + coveredBranches > 0) {
               budget.spend(missedBranches + coveredBranches, `mb="${missedBranches}" cb="${coveredBranches}" on one line`, line);
