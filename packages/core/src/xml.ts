@@ -67,8 +67,11 @@ export class XmlStream {
    */
   private deferred = "";
   private deferredLines = 0;
-  /** A whole plain element. */
-  private readonly plainElement?: RegExp;
+  /** The names of plain elements, and where one may start: a `<` followed by one of them and a blank or `/`. */
+  private readonly plainNames: readonly string[] = [];
+  private readonly plainStart?: RegExp;
+  /** The rest of a plain element after its name: attributes, blanks, `/>`. */
+  private readonly plainRest?: RegExp;
   /** The last plain element's attribute names in order, its attributes, and every name seen, each one string (`plainAttributes`). */
   private readonly attributeNames: string[] = [];
   private lastAttributes?: Record<string, string>;
@@ -103,7 +106,10 @@ export class XmlStream {
     });
     if (options.plainElements?.length) {
       const names = options.plainElements.join("|");
-      this.plainElement = new RegExp(`<(${names})((?:[ \\t]+[A-Za-z_:][\\w.:-]*="[^"<&\\n\\r]*")*)[ \\t]*/>`, "g");
+      this.plainNames = options.plainElements;
+      // A lookahead: the match is the `<` alone, so `test` (which builds no match object) says where it is.
+      this.plainStart = new RegExp(`<(?=(?:${names})[ \\t/])`, "g");
+      this.plainRest = /(?:[ \t]+[A-Za-z_:][\w.:-]*="[^"<&\n\r]*")*[ \t]*\/>/y;
     }
   }
 
@@ -120,30 +126,36 @@ export class XmlStream {
         );
       this.started = true;
     }
-    if (!this.plainElement) {
+    if (!this.plainStart || !this.plainRest) {
       this.parser.write(chunk);
       return;
     }
     const text = this.carry ? this.carry + chunk : chunk;
     this.carry = "";
     let fed = 0;
-    const plain = this.plainElement;
-    plain.lastIndex = 0;
-    for (let element = plain.exec(text); element; element = plain.exec(text)) {
-      const lt = element.index;
+    const start = this.plainStart;
+    const rest = this.plainRest;
+    start.lastIndex = 0;
+    while (start.test(text)) {
+      const lt = start.lastIndex - 1;
+      const name = this.plainNameAt(text, lt + 1);
+      rest.lastIndex = lt + 1 + name.length;
+      // Not plain (a reference, a line break, children…), or cut by the chunk's end: saxes reads it, or the next chunk.
+      if (!rest.test(text)) continue;
+      const end = rest.lastIndex;
+      start.lastIndex = end;
       // What comes before goes to saxes first, in order (blank text may wait, see `deferred`); then saxes must stand in
       // an element's text (not in a comment, CDATA, a tag or a reference), or the element is not one and saxes reads it.
       // After a carriage return saxes waits to see whether a line feed follows: its line is not final yet.
       if (!this.defer(text, fed, lt)) this.feed(text.slice(fed, lt));
       fed = lt;
       if (!this.inElementText()) continue;
-      const attributes = this.plainAttributes(element[2] as string);
+      const attributes = this.plainAttributes(text, lt + 1 + name.length, end - 2);
       // A repeated attribute is an error saxes words.
       if (!attributes) continue;
-      const name = element[1] as string;
       this.handlers.open(name, attributes, this.parser.line + this.deferredLines);
       this.handlers.close?.(name);
-      fed = lt + element[0].length;
+      fed = end;
     }
     // A tag cut by the chunk's end (a plain element, perhaps): read it whole with the next chunk.
     const lastTag = text.lastIndexOf("<");
@@ -153,6 +165,17 @@ export class XmlStream {
       return;
     }
     this.feed(text.slice(fed));
+  }
+
+  /** The plain element name at `at`, where the start pattern found one: the name followed by a blank or `/` (one only). */
+  private plainNameAt(text: string, at: number): string {
+    const names = this.plainNames;
+    if (names.length === 1) return names[0] as string;
+    for (const name of names) {
+      const next = text.charCodeAt(at + name.length);
+      if ((next === 0x20 || next === 0x09 || next === 0x2f) && text.startsWith(name, at)) return name;
+    }
+    return "";
   }
 
   /** saxes stands in an element's text, inside the root, with no carriage return pending. */
@@ -191,14 +214,14 @@ export class XmlStream {
    * given again with the new values (no new object, no new keys: building one
    * object per element was most of the time of reading a plain element).
    */
-  private plainAttributes(text: string): Record<string, string> | undefined {
+  private plainAttributes(text: string, from: number, to: number): Record<string, string> | undefined {
     const values = this.attributeValues;
     let count = 0;
     let sameNames = true;
     // The element's pattern has checked the grammar (blanks, name="value", …): here it is only cut up.
-    for (let at = 0; at < text.length; count += 1) {
-      let code = text.charCodeAt(at);
-      while (code === 0x20 || code === 0x09) code = text.charCodeAt(++at);
+    for (let at = from; ; count += 1) {
+      while (at < to && (text.charCodeAt(at) === 0x20 || text.charCodeAt(at) === 0x09)) at += 1;
+      if (at >= to) break;
       // The name last seen at this place, followed by "=": the same name, compared without cutting it out.
       const known = this.attributeNames[count];
       let equals: number;

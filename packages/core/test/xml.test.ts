@@ -57,6 +57,11 @@ describe("plain elements read aside from saxes", () => {
     for (const chunkSize of [1, 3, 1 << 20]) expect(events(text, chunkSize, ["line"])).toEqual(events(text, chunkSize));
   });
 
+  it("several plain names, one beginning another, are each read as themselves", () => {
+    const text = '<r><line a="1"/><lines b="2"/><line/><lines/><linesx c="3"/></r>';
+    for (const chunkSize of [1, 5, 1 << 20]) expect(events(text, chunkSize, ["line", "lines"])).toEqual(events(text, chunkSize));
+  });
+
   // Pieces that change what a `<line` is: markup openers and closers, quotes, references, line breaks.
   const pieces = [
     '<line number="1" hits="2"/>',
