@@ -27,8 +27,25 @@ export function createLcovParser(): CoverageParser {
   const files: FileCoverage[] = [];
   let current: FileCoverage | undefined;
   let currentStart = 0;
-  let functionLines = new Map<string, number>();
+  /** A function's name → its key in `functions` (`name@line`, of the last FN record naming it), for the FNDA records that give its hits. */
+  let functionKeys = new Map<string, string>();
   let functionIndexLines = new Map<string, number>();
+
+  const declareFunction = (file: FileCoverage, name: string, line: number) => {
+    let key = `${name}@${line}`;
+    if (!file.functions.has(key)) {
+      // A copy, not a slice of the chunk: the key lives as long as the report.
+      key = detachString(key);
+      file.functions.set(key, 0);
+    }
+    functionKeys.set(name, key);
+  };
+
+  /** FNDA's hits for the function FN declared under `name` (at line 0 when none did). */
+  const addFunctionHits = (file: FileCoverage, name: string, hits: number) => {
+    const key = functionKeys.get(name) ?? `${name}@0`;
+    file.functions.set(key, (file.functions.get(key) ?? 0) + hits);
+  };
 
   const record = (line: string, lineNumber: number) => {
     const colon = line.indexOf(":");
@@ -52,7 +69,7 @@ export function createLcovParser(): CoverageParser {
       // A copy, not a slice: a sliced string would keep the whole 1 MiB chunk it came from alive.
       current = emptyFileCoverage(detachString(value.trim()));
       currentStart = lineNumber;
-      functionLines = new Map();
+      functionKeys = new Map();
       functionIndexLines = new Map();
       return;
     }
@@ -101,16 +118,13 @@ export function createLcovParser(): CoverageParser {
         const fields = value.split(",");
         const start = lineNumberOf(count(fields[0] ?? "", "FN", lineNumber), "the FN record's line", lineNumber);
         const name = fields.length >= 3 && /^\d+$/.test(fields[1] ?? "") ? fields.slice(2).join(",") : fields.slice(1).join(",");
-        functionLines.set(name, start);
-        const fnKey = `${name}@${start}`;
-        if (!current.functions.has(fnKey)) current.functions.set(detachString(fnKey), 0);
+        declareFunction(current, name, start);
         return;
       }
       case "FNDA": {
         const comma = value.indexOf(",");
         const name = value.slice(comma + 1);
-        const fnKey = `${name}@${functionLines.get(name) ?? 0}`;
-        current.functions.set(fnKey, (current.functions.get(fnKey) ?? 0) + count(value.slice(0, comma), "FNDA", lineNumber));
+        addFunctionHits(current, name, count(value.slice(0, comma), "FNDA", lineNumber));
         return;
       }
       case "FNL": {
@@ -215,11 +229,7 @@ export function createLcovParser(): CoverageParser {
     let digit = nameStart;
     while (digit < end && text.charCodeAt(digit) >= 48 && text.charCodeAt(digit) <= 57) digit += 1;
     if (digit > nameStart && digit < end && text.charCodeAt(digit) === 44) nameStart = digit + 1;
-    const name = text.slice(nameStart, end);
-    const first = lineNumberOf(line, "the FN record's line", lineNumber);
-    functionLines.set(name, first);
-    const fnKey = `${name}@${first}`;
-    if (!current.functions.has(fnKey)) current.functions.set(detachString(fnKey), 0);
+    declareFunction(current, text.slice(nameStart, end), lineNumberOf(line, "the FN record's line", lineNumber));
     return true;
   };
 
@@ -231,9 +241,7 @@ export function createLcovParser(): CoverageParser {
     if (!current || !text.startsWith("FNDA:", start)) return false;
     const hits = readUnsigned(text, start + 5, end, 15);
     if (hits < 0 || text.charCodeAt(cursor) !== 44) return false;
-    const name = text.slice(cursor + 1, end);
-    const fnKey = `${name}@${functionLines.get(name) ?? 0}`;
-    current.functions.set(fnKey, (current.functions.get(fnKey) ?? 0) + hits);
+    addFunctionHits(current, text.slice(cursor + 1, end), hits);
     return true;
   };
 
