@@ -38,11 +38,36 @@ export interface XmlOptions {
    * saxes stands in an element's text. They are nine in ten elements of a
    * coverage report (`<line …/>`), and saxes took 60-70 % of reading one.
    * The text before such an element may reach `text` after it (saxes hands
-   * text over at the next markup it sees), and its attributes object is
-   * reused for the next element with the same names: for readers that read
-   * the values at once and do not need the text around them.
+   * text over at the next markup it sees), and one attributes object is
+   * reused for every element with the same names in the same order: for
+   * readers that read the values at once and do not need the text around them.
    */
   plainElements?: readonly string[];
+}
+
+/** How many attribute layouts (names in order) one document's plain elements may teach the reader. */
+const MAX_LAYOUTS = 16;
+
+/**
+ * The attribute names of a plain element, in order: a pattern that matches
+ * an element with exactly these (and captures their values), and the one
+ * object handed to the handlers for every element of the layout.
+ */
+class AttributeLayout {
+  readonly pattern: RegExp;
+  private readonly attributes: Record<string, string> = {};
+
+  constructor(private readonly names: readonly string[]) {
+    // Names are [A-Za-z_:][\w.:-]*, as the element's pattern found them: only "." needs escaping.
+    this.pattern = new RegExp(`${names.map((name) => `[ \\t]+${name.replaceAll(".", "\\.")}="([^"<&\\n\\r]*)"`).join("")}[ \\t]*/>`, "y");
+  }
+
+  /** The layout's object with the values of `match` (a match of `pattern`: the values from index 1). */
+  fill(match: readonly string[]): Record<string, string> {
+    const { names, attributes } = this;
+    for (let index = 0; index < names.length; index += 1) attributes[names[index] as string] = match[index + 1] as string;
+    return attributes;
+  }
 }
 
 /**
@@ -72,11 +97,9 @@ export class XmlStream {
   private readonly plainStart?: RegExp;
   /** The rest of a plain element after its name: attributes, blanks, `/>`. */
   private readonly plainRest?: RegExp;
-  /** The last plain element's attribute names in order, its attributes, and every name seen, each one string (`plainAttributes`). */
-  private readonly attributeNames: string[] = [];
-  private lastAttributes?: Record<string, string>;
-  private readonly attributeValues: string[] = [];
-  private readonly internedNames = new Map<string, string>();
+  /** Attribute layouts seen, by their names in order (at most MAX_LAYOUTS), the last one matched first. */
+  private readonly layouts = new Map<string, AttributeLayout>();
+  private lastLayout?: AttributeLayout;
 
   constructor(
     private readonly handlers: XmlHandlers,
@@ -139,10 +162,17 @@ export class XmlStream {
     while (start.test(text)) {
       const lt = start.lastIndex - 1;
       const name = this.plainNameAt(text, lt + 1);
-      rest.lastIndex = lt + 1 + name.length;
-      // Not plain (a reference, a line break, children…), or cut by the chunk's end: saxes reads it, or the next chunk.
-      if (!rest.test(text)) continue;
-      const end = rest.lastIndex;
+      const from = lt + 1 + name.length;
+      // An element with a layout seen before is matched and its values captured by that layout's pattern.
+      const known = this.matchLayout(text, from);
+      let end: number;
+      if (known) end = (this.lastLayout as AttributeLayout).pattern.lastIndex;
+      else {
+        rest.lastIndex = from;
+        // Not plain (a reference, a line break, children…), or cut by the chunk's end: saxes reads it, or the next chunk.
+        if (!rest.test(text)) continue;
+        end = rest.lastIndex;
+      }
       start.lastIndex = end;
       // What comes before goes to saxes first, in order (blank text may wait, see `deferred`); then saxes must stand in
       // an element's text (not in a comment, CDATA, a tag or a reference), or the element is not one and saxes reads it.
@@ -150,7 +180,7 @@ export class XmlStream {
       if (!this.defer(text, fed, lt)) this.feed(text.slice(fed, lt));
       fed = lt;
       if (!this.inElementText()) continue;
-      const attributes = this.plainAttributes(text, lt + 1 + name.length, end - 2);
+      const attributes = known ? (this.lastLayout as AttributeLayout).fill(known) : this.plainAttributes(text, from, end - 2);
       // A repeated attribute is an error saxes words.
       if (!attributes) continue;
       this.handlers.open(name, attributes, this.parser.line + this.deferredLines);
@@ -207,57 +237,54 @@ export class XmlStream {
     this.afterCarriageReturn = text.charCodeAt(text.length - 1) === 13;
   }
 
+  /** The last matched layout's pattern, then the others', at `from`: the values captured by the one that matches, which becomes `lastLayout`. */
+  private matchLayout(text: string, from: number): RegExpExecArray | null {
+    const last = this.lastLayout;
+    if (last) {
+      last.pattern.lastIndex = from;
+      const match = last.pattern.exec(text);
+      if (match) return match;
+    }
+    for (const layout of this.layouts.values()) {
+      if (layout === last) continue;
+      layout.pattern.lastIndex = from;
+      const match = layout.pattern.exec(text);
+      if (match) {
+        this.lastLayout = layout;
+        return match;
+      }
+    }
+    return null;
+  }
+
   /**
-   * A plain element's attributes, or undefined when one is repeated. Names
-   * come in the same order element after element: each is compared with the
-   * name last seen at its place, and when all are the same the last object is
-   * given again with the new values (no new object, no new keys: building one
-   * object per element was most of the time of reading a plain element).
+   * A plain element's attributes cut up one by one (the element's pattern has
+   * checked their grammar), for a layout not seen yet, which is learned; or
+   * undefined when a name is repeated (an error saxes words) or `__proto__`.
    */
   private plainAttributes(text: string, from: number, to: number): Record<string, string> | undefined {
-    const values = this.attributeValues;
-    let count = 0;
-    let sameNames = true;
-    // The element's pattern has checked the grammar (blanks, name="value", …): here it is only cut up.
-    for (let at = from; ; count += 1) {
+    const names: string[] = [];
+    const values: string[] = [];
+    for (let at = from; ; ) {
       while (at < to && (text.charCodeAt(at) === 0x20 || text.charCodeAt(at) === 0x09)) at += 1;
       if (at >= to) break;
-      // The name last seen at this place, followed by "=": the same name, compared without cutting it out.
-      const known = this.attributeNames[count];
-      let equals: number;
-      if (known !== undefined && text.startsWith(known, at) && text.charCodeAt(at + known.length) === 61) equals = at + known.length;
-      else {
-        equals = text.indexOf('="', at);
-        const name = text.slice(at, equals);
-        sameNames = false;
-        let interned = this.internedNames.get(name);
-        if (interned === undefined) this.internedNames.set((interned = detachString(name)), interned);
-        this.attributeNames[count] = interned;
-      }
+      const equals = text.indexOf('="', at);
       const close = text.indexOf('"', equals + 2);
-      values[count] = text.slice(equals + 2, close);
+      names.push(text.slice(at, equals));
+      values.push(text.slice(equals + 2, close));
       at = close + 1;
     }
-    const names = this.attributeNames;
-    if (sameNames && count === names.length && this.lastAttributes) {
-      const attributes = this.lastAttributes;
-      for (let index = 0; index < count; index += 1) attributes[names[index] as string] = values[index] as string;
-      return attributes;
+    if (names.includes("__proto__") || new Set(names).size !== names.length) return undefined;
+    const key = names.join(" ");
+    let layout = this.layouts.get(key);
+    if (!layout) {
+      // A document of ever new layouts (no coverage tool writes one) teaches the first few; the rest are cut up each time.
+      if (this.layouts.size >= MAX_LAYOUTS) return Object.fromEntries(names.map((name, index) => [name, values[index] as string]));
+      layout = new AttributeLayout(names.map(detachString));
+      this.layouts.set(detachString(key), layout);
     }
-    // Other names: a new object, checked for repeats.
-    const attributes: Record<string, string> = {};
-    for (let index = 0; index < count; index += 1) {
-      const name = names[index] as string;
-      if (name === "__proto__" || Object.hasOwn(attributes, name)) {
-        names.length = 0;
-        this.lastAttributes = undefined;
-        return undefined;
-      }
-      attributes[name] = values[index] as string;
-    }
-    names.length = count;
-    this.lastAttributes = attributes;
-    return attributes;
+    this.lastLayout = layout;
+    return layout.fill(["", ...values]);
   }
 
   end(): void {

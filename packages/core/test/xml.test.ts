@@ -57,6 +57,12 @@ describe("plain elements read aside from saxes", () => {
     for (const chunkSize of [1, 3, 1 << 20]) expect(events(text, chunkSize, ["line"])).toEqual(events(text, chunkSize));
   });
 
+  it("attribute layouts are told apart: order, names with a dot, more layouts than are learned", () => {
+    const learned = Array.from({ length: 20 }, (_, index) => `<line n${index}="${index}"/><line a="1" n${index}="x"/>`).join("\n");
+    const text = `<r><line a="1" b="2"/><line b="2" a="1"/><line a="3"/><line a.b="4"/><line axb="5"/><line a.b="6" c="7"/>\n${learned}\n<line a="1" b="2"/></r>`;
+    for (const chunkSize of [1, 7, 1 << 20]) expect(events(text, chunkSize, ["line"])).toEqual(events(text, chunkSize));
+  });
+
   it("several plain names, one beginning another, are each read as themselves", () => {
     const text = '<r><line a="1"/><lines b="2"/><line/><lines/><linesx c="3"/></r>';
     for (const chunkSize of [1, 5, 1 << 20]) expect(events(text, chunkSize, ["line", "lines"])).toEqual(events(text, chunkSize));
@@ -81,6 +87,8 @@ describe("plain elements read aside from saxes", () => {
     "<r>",
     "</r>",
     "<line",
+    '<line b="3" number="1"/>',
+    '<line number="4"/>',
     "/>",
     " ",
   ];
