@@ -34,6 +34,6 @@ export {
   streamTextFile,
   tempFilePath,
 } from "./local/files.js";
-export { changedFilesSince, changedLinesSince, type GitFacts, git, gitFacts, hasCommit, headCommit, isGitWorkTree, trackedFiles } from "./local/git.js";
+export { changedFilesSince, changedLinesSince, type GitFacts, git, gitFacts, hasCommit, trackedFiles, workTreeAndHead } from "./local/git.js";
 export { loadPolicy } from "./local/policy.js";
 export { extractZipEntry, forEachZipEntry, type ZipFileEntry, type ZipLimits } from "./local/zip.js";

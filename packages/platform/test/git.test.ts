@@ -1,7 +1,10 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ConfigurationError } from "@release-gates/core";
 import { createTestRepo, type TestRepo } from "@release-gates/test-helpers/git-repo";
 import { afterEach, describe, expect, it } from "vitest";
-import { changedLinesSince, headCommit, isGitWorkTree, trackedFiles } from "../src/local/git.js";
+import { changedLinesSince, gitFacts, trackedFiles, workTreeAndHead } from "../src/local/git.js";
 
 let repo: TestRepo;
 afterEach(() => repo?.remove());
@@ -67,11 +70,16 @@ describe("changed lines from a real git repository", () => {
     await expect(changedLinesSince("--output=/tmp/pwned", repo.dir)).rejects.toBeInstanceOf(ConfigurationError);
   });
 
-  it("knows a work tree and its HEAD", async () => {
+  it("knows a work tree and its HEAD in one call: none before the first commit, neither outside git", async () => {
     repo = createTestRepo({ "a.ts": "x\n" });
+    expect(await workTreeAndHead(repo.dir)).toEqual({ inWorkTree: true, head: undefined });
     const sha = repo.commit("only");
-    expect(await isGitWorkTree(repo.dir)).toBe(true);
-    expect(await headCommit(repo.dir)).toBe(sha);
-    expect(await isGitWorkTree("/")).toBe(false);
+    expect(await workTreeAndHead(repo.dir)).toEqual({ inWorkTree: true, head: sha });
+    expect(await workTreeAndHead(join(repo.dir, ".git"))).toEqual({ inWorkTree: false, head: undefined });
+    const outside = mkdtempSync(join(tmpdir(), "rg-no-git-"));
+    expect(await workTreeAndHead(outside)).toEqual({ inWorkTree: false, head: undefined });
+    const facts = gitFacts(repo.dir);
+    expect([await facts.inWorkTree(), await facts.head()]).toEqual([true, sha]);
+    rmSync(outside, { recursive: true });
   });
 });

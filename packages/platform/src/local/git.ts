@@ -11,20 +11,22 @@ export async function git(args: readonly string[], cwd: string): Promise<string>
   return stdout;
 }
 
-export async function isGitWorkTree(cwd: string): Promise<boolean> {
+/**
+ * Whether `cwd` is in a git work tree, and the commit checked out there (none
+ * before the first commit): one git call, as each costs a run several
+ * milliseconds of CPU. `--verify --quiet` fails without a HEAD but still
+ * prints the work-tree answer first; outside git nothing is printed.
+ */
+export async function workTreeAndHead(cwd: string): Promise<{ inWorkTree: boolean; head: string | undefined }> {
+  let stdout: string;
   try {
-    return (await git(["rev-parse", "--is-inside-work-tree"], cwd)).trim() === "true";
-  } catch {
-    return false;
+    stdout = await git(["rev-parse", "--is-inside-work-tree", "--verify", "--quiet", "HEAD"], cwd);
+  } catch (error) {
+    stdout = String((error as { stdout?: unknown }).stdout ?? "");
   }
-}
-
-export async function headCommit(cwd: string): Promise<string | undefined> {
-  try {
-    return (await git(["rev-parse", "--verify", "HEAD"], cwd)).trim();
-  } catch {
-    return undefined;
-  }
+  const [inside, head] = stdout.split("\n");
+  const inWorkTree = inside === "true";
+  return { inWorkTree, head: inWorkTree && head ? head : undefined };
 }
 
 /** Files git tracks under `cwd`, relative to it. */
@@ -43,12 +45,11 @@ export interface GitFacts {
 }
 
 export function gitFacts(cwd: string): GitFacts {
-  let inWorkTree: Promise<boolean> | undefined;
-  let head: Promise<string | undefined> | undefined;
+  let state: ReturnType<typeof workTreeAndHead> | undefined;
   let files: Promise<string[]> | undefined;
   const facts: GitFacts = {
-    inWorkTree: () => (inWorkTree ??= isGitWorkTree(cwd)),
-    head: () => (head ??= facts.inWorkTree().then((inGit) => (inGit ? headCommit(cwd) : undefined))),
+    inWorkTree: () => (state ??= workTreeAndHead(cwd)).then((known) => known.inWorkTree),
+    head: () => (state ??= workTreeAndHead(cwd)).then((known) => known.head),
     files: () => (files ??= facts.inWorkTree().then((inGit) => (inGit ? trackedFiles(cwd) : listFiles(cwd)))),
   };
   return facts;

@@ -12,7 +12,7 @@ import {
   type Promotion,
   planPromotions,
 } from "@release-gates/core/promote";
-import { headCommit, isGitWorkTree } from "../local/git.js";
+import { workTreeAndHead } from "../local/git.js";
 import { loadPolicy } from "../local/policy.js";
 import { type DeploymentHistory, LedgerHistory } from "./history.js";
 import { measureCanary, measureSoakHealth, type SoakHealth } from "./prometheus.js";
@@ -62,7 +62,7 @@ export async function gatherPromoteContext(request: PromoteRequest, store = hist
   const policy = assertPolicyValid(loaded.policy, loaded.source);
   if (policy.environments.length === 0)
     throw new ConfigurationError("expected an environments chain to promote along, found none", loaded.source ?? "release-gates.yml");
-  const commit = request.commit ?? ((await isGitWorkTree(cwd)) ? await headCommit(cwd) : undefined);
+  const commit = request.commit ?? (await workTreeAndHead(cwd)).head;
   if (!commit || !/^[0-9a-f]{7,64}$/.test(commit))
     throw new ConfigurationError(
       `expected a commit SHA, found ${quoted(commit ?? "none (not a git repository)")}`,
