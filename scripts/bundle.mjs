@@ -55,7 +55,8 @@ const gateEntries = {
       contents:
         args.path === "promote"
           ? `import { run } from "./actions/promote/src/main.ts";\nawait run();\n`
-          : `import { loadGateRunner } from "@release-gates/platform";\nimport { runGateAction } from "@release-gates/platform/github";\nawait runGateAction(await loadGateRunner(${JSON.stringify(args.path)}));\n`,
+          : // The registry's loader, not the package's index: the index re-exports every adapter (the zip reader among them).
+            `import { loadGateRunner } from "@release-gates/platform/gates/index";\nimport { runGateAction } from "@release-gates/platform/github";\nawait runGateAction(await loadGateRunner(${JSON.stringify(args.path)}));\n`,
     }));
   },
 };

@@ -23,8 +23,8 @@ import {
   securityGate,
 } from "@release-gates/core/security";
 import { type GateRequest, type GateRunner, type ReportInput, runGate } from "../kit/run-gate.js";
+import { zipReader } from "../local/archives.js";
 import { displayPath, fileSha256, listFiles, projectInput, readOptionalTextFile, readTextFile } from "../local/files.js";
-import { forEachZipEntry } from "../local/zip.js";
 import { checkReviewEvidence } from "../security/audits.js";
 import { generateNpmSbom } from "../security/sbom.js";
 import { checkSecrets } from "../security/secrets.js";
@@ -74,6 +74,7 @@ async function readAdvisories(path: string, shown: string, selection: AdvisorySe
     }
     return { path: shown, format: `osv-directory (${count} advisories)`, sha256: sha256(digests.join("\n")) };
   }
+  const { forEachZipEntry } = await zipReader();
   await forEachZipEntry(path, shown, { maxTotalBytes: MAX_ADVISORY_ARCHIVE_BYTES, maxEntryBytes: MAX_ADVISORY_BYTES }, async (entry) => {
     if (!entry.name.endsWith(".json")) return;
     selection.addText((await entry.bytes()).toString("utf8"), `${shown}!${entry.name}`);

@@ -1,7 +1,7 @@
 import { rm } from "node:fs/promises";
 import { ConfigurationError, quoted } from "@release-gates/core";
+import { zipReader } from "../local/archives.js";
 import { tempFilePath } from "../local/files.js";
-import { extractZipEntry, forEachZipEntry } from "../local/zip.js";
 import type { GitHubClient } from "./client.js";
 import type { GitHubContext } from "./context.js";
 
@@ -60,6 +60,7 @@ export async function downloadBaseArtifact(
     const names: string[] = [];
     let extracted: string | undefined;
     try {
+      const { extractZipEntry, forEachZipEntry } = await zipReader();
       await forEachZipEntry(archive, source, { maxTotalBytes: MAX_ARTIFACT_BYTES, maxEntryBytes: MAX_ARTIFACT_BYTES }, async (entry) => {
         names.push(entry.name);
         const pick = wanted === undefined ? names.length === 1 : entry.name === wanted;

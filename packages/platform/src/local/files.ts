@@ -4,7 +4,6 @@ import { mkdtemp, readdir, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { StringDecoder } from "node:string_decoder";
-import { Worker } from "node:worker_threads";
 import { ConfigurationError } from "@release-gates/core";
 import picomatch from "picomatch";
 
@@ -143,7 +142,9 @@ createReadStream(workerData, { highWaterMark: 256 * 1024 })
 `;
 
 /** A file's sha256 and length, read and hashed on a worker thread; `stop` ends the worker early. */
-function hashOnWorker(path: string): { done: Promise<{ sha256: string; bytes: number }>; stop: () => void } {
+async function hashOnWorker(path: string): Promise<{ done: Promise<{ sha256: string; bytes: number }>; stop: () => void }> {
+  // Loaded with the first large file: a small input's run never starts a worker, and need not load their module.
+  const { Worker } = await import("node:worker_threads");
   const worker = new Worker(HASH_WORKER, { eval: true, workerData: path });
   const done = new Promise<{ sha256: string; bytes: number }>((resolve, reject) => {
     worker.once("message", (answer: { sha256: string; bytes: number } | { error: string }) =>
@@ -171,10 +172,10 @@ export async function streamTextFile(
   hashOnWorkerFrom = HASH_ON_WORKER_BYTES,
 ): Promise<string> {
   const decoder = new StringDecoder("utf8");
-  let hashing: ReturnType<typeof hashOnWorker> | undefined;
+  let hashing: Awaited<ReturnType<typeof hashOnWorker>> | undefined;
   try {
     const size = (await stat(path)).size;
-    hashing = size >= hashOnWorkerFrom ? hashOnWorker(path) : undefined;
+    hashing = size >= hashOnWorkerFrom ? await hashOnWorker(path) : undefined;
     const hash = hashing ? undefined : createHash("sha256");
     let bytes = 0;
     // Read a megabyte at a time (each read is a trip through the thread pool), decoded 64 KiB at a time.
@@ -188,7 +189,7 @@ export async function streamTextFile(
     }
     write(decoder.end(), true);
     if (hash) return hash.digest("hex");
-    const hashed = await (hashing as ReturnType<typeof hashOnWorker>).done;
+    const hashed = await (hashing as Awaited<ReturnType<typeof hashOnWorker>>).done;
     // Two reads of one file: they must have seen the same bytes for the digest to be this input's.
     if (hashed.bytes !== bytes)
       throw new ConfigurationError(`expected ${expected} that stays as it is while it is read, found it changed (${bytes} bytes, then ${hashed.bytes})`);

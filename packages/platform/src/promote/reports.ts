@@ -5,7 +5,7 @@ import { parseJsonText } from "@release-gates/core";
 import picomatch from "picomatch";
 import type { GitHubClient } from "../github/client.js";
 import type { GitLabClient } from "../gitlab/client.js";
-import { forEachZipEntry } from "../local/zip.js";
+import { zipReader } from "../local/archives.js";
 
 /** A JSON file that may be a gate report, with where it came from; `report` is undefined when it was not JSON. */
 export interface FoundReport {
@@ -86,6 +86,7 @@ async function reportsInArchive(download: (path: string) => Promise<void>, where
   const reports: FoundReport[] = [];
   try {
     await download(archive);
+    const { forEachZipEntry } = await zipReader();
     await forEachZipEntry(archive, where, LIMITS, async (entry) => {
       if (!entry.name.endsWith(".json")) return;
       const source = `${where}/${entry.name}`;
