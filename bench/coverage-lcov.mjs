@@ -6,7 +6,7 @@
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { FILES, runCoverageGate, writeOnce } from "./coverage-model.mjs";
-import { catFloor, measure, RUNS, record } from "./measure.mjs";
+import { catFloor, measureInterleaved, RUNS, record } from "./measure.mjs";
 
 const data = resolve(import.meta.dirname, ".data");
 const lcovFile = resolve(data, "large.info");
@@ -49,8 +49,7 @@ if (mode === "--run-ours" || mode === "--run-lcov-parse") {
 } else {
   writeOnce(lcovFile, { serialise: lcovRecord });
   const size = statSync(lcovFile).size;
-  const ours = measure(import.meta.filename, "--run-ours");
-  const reference = measure(import.meta.filename, "--run-lcov-parse");
+  const [ours, reference] = measureInterleaved(import.meta.filename, [["--run-ours"], ["--run-lcov-parse"]]);
   const mb = size / 1024 / 1024;
   console.log(`input: ${lcovFile}, ${mb.toFixed(1)} MiB, ${FILES} source files`);
   console.log("");

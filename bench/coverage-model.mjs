@@ -35,6 +35,7 @@ export function* coverageFiles(count = FILES, seed = 42) {
 export function writeOnce(path, { head = "", tail = "", serialise, maxBytes = Number.POSITIVE_INFINITY }) {
   const counted = `${path}.files`;
   if (existsSync(path) && statSync(path).size > 0 && existsSync(counted)) return Number(readFileSync(counted, "utf8"));
+  console.log(`writing ${path} once${Number.isFinite(maxBytes) ? ` (up to ${(maxBytes / 1024 / 1024).toFixed(1)} MiB)` : ""}…`);
   mkdirSync(dirname(path), { recursive: true });
   const fd = openSync(path, "w");
   writeSync(fd, head);

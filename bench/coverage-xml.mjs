@@ -8,7 +8,7 @@
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { FILES, runCoverageGate, writeOnce } from "./coverage-model.mjs";
-import { measure, RUNS, record } from "./measure.mjs";
+import { measureInterleaved, RUNS, record } from "./measure.mjs";
 
 const data = resolve(import.meta.dirname, ".data");
 const covered = (hits) => (hits > 0 ? 1 : 0);
@@ -101,15 +101,19 @@ if (mode === "--run") {
   const maxBytes = statSync(FORMATS.lcov.file).size;
   for (const spec of Object.values(FORMATS)) {
     if (!spec.serialise) continue;
-    console.log(`writing ${spec.file} once (up to ${(maxBytes / 1024 / 1024).toFixed(1)} MiB)…`);
     spec.fileCount = writeOnce(spec.file, { ...spec, maxBytes });
   }
   FORMATS.lcov.fileCount = FILES;
-  const rows = Object.entries(FORMATS).map(([format, { file, fileCount }]) => ({
+  const formats = Object.keys(FORMATS);
+  const measured = measureInterleaved(
+    import.meta.filename,
+    formats.map((format) => ["--run", format]),
+  );
+  const rows = formats.map((format, index) => ({
     format,
-    fileCount,
-    size: statSync(file).size,
-    ...measure(import.meta.filename, "--run", format),
+    fileCount: FORMATS[format].fileCount,
+    size: statSync(FORMATS[format].file).size,
+    ...measured[index],
   }));
   const lcov = rows[0];
   console.log("");

@@ -5,18 +5,42 @@ import { cpus } from "node:os";
 /** How many times each measured run is repeated: a shared 2-core VM is noisy, so the median counts. */
 export const RUNS = 3;
 
+/** One fresh process of `script ...args`, whose last stdout line is a JSON result with `ms` and `maxRssMB`. */
+function runScript(script, args) {
+  const child = spawnSync(process.execPath, [script, ...args], { encoding: "utf8", maxBuffer: 1 << 20 });
+  if (child.status !== 0) throw new Error(`${args.join(" ")} failed: ${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split("\n").pop());
+}
+
+/** Runs sorted by time: the median run, the highest peak RSS and every run's seconds. */
+function summarise(runs) {
+  const sorted = [...runs].sort((a, b) => a.ms - b.ms);
+  return {
+    ...sorted[Math.floor(sorted.length / 2)],
+    maxRssMB: Math.max(...sorted.map((run) => run.maxRssMB)),
+    all: sorted.map((run) => (run.ms / 1000).toFixed(2)),
+  };
+}
+
 /**
- * Runs `script flag ...args` RUNS times, each in a fresh process whose last stdout
- * line is a JSON result with `ms` and `maxRssMB`; returns the median run,
- * the highest peak RSS and every run's seconds.
+ * Runs `script flag ...args` RUNS times, each in a fresh process (see
+ * runScript); returns the median run, the highest peak RSS and every run's seconds.
  */
 export function measure(script, flag, ...args) {
-  const { median, runs, all } = repeated(() => {
-    const child = spawnSync(process.execPath, [script, flag, ...args], { encoding: "utf8", maxBuffer: 1 << 20 });
-    if (child.status !== 0) throw new Error(`${flag} ${args.join(" ")} failed: ${child.stderr}`);
-    return JSON.parse(child.stdout.trim().split("\n").pop());
-  });
-  return { ...median, maxRssMB: Math.max(...runs.map((run) => run.maxRssMB)), all };
+  return measureInterleaved(script, [[flag, ...args]])[0];
+}
+
+/**
+ * `measure` for tools compared with each other: RUNS rounds, each running
+ * every variant once in turn, so a machine that speeds up or slows down
+ * during the benchmark moves all of them alike rather than whichever ran
+ * in that stretch (the same session's lcov-parse took 7.9 s in one run and
+ * 9.6 s in another).
+ */
+export function measureInterleaved(script, variants) {
+  const runs = variants.map(() => []);
+  for (let round = 0; round < RUNS; round += 1) variants.forEach((args, index) => runs[index].push(runScript(script, args)));
+  return runs.map(summarise);
 }
 
 /** `once` (returning at least `ms`) run RUNS times: the median run, every run by time, and their seconds as printed. */
