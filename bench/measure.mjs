@@ -39,7 +39,7 @@ export function measure(script, flag, ...args) {
  */
 export function measureInterleaved(script, variants) {
   const runs = variants.map(() => []);
-  for (let round = 0; round < RUNS; round += 1) variants.forEach((args, index) => runs[index].push(runScript(script, args)));
+  for (let round = 0; round < RUNS; round += 1) for (const [index, args] of variants.entries()) runs[index].push(runScript(script, args));
   return runs.map(summarise);
 }
 
