@@ -276,14 +276,13 @@ export function createLcovParser(): CoverageParser {
   return {
     write(chunk) {
       let start = 0;
-      let newline = chunk.indexOf("\n");
       // The line cut by the previous chunk's end: join just that line, never the whole chunk.
-      if (pending && newline !== -1) {
-        const line = pending + chunk.slice(0, newline);
+      const firstNewline = pending ? chunk.indexOf("\n") : -1;
+      if (firstNewline !== -1) {
+        const line = pending + chunk.slice(0, firstNewline);
         pending = "";
         dispatch(line, 0, line.length);
-        start = newline + 1;
-        newline = chunk.indexOf("\n", start);
+        start = firstNewline + 1;
       }
       for (;;) {
         const recordEnd = countsRecord(chunk, start, -1);
@@ -292,7 +291,7 @@ export function createLcovParser(): CoverageParser {
           start = recordEnd + 1;
           continue;
         }
-        newline = chunk.indexOf("\n", start);
+        const newline = chunk.indexOf("\n", start);
         if (newline === -1) break;
         dispatch(chunk, start, newline);
         start = newline + 1;
