@@ -66,8 +66,12 @@ export function sumCounts(files: Iterable<FileCoverage>, metric: Metric, count: 
   return sum;
 }
 
+/** Adds `from`'s hits to `into` key by key; a line number's key is its text. */
 function addHits(into: Map<string, number>, from: Iterable<[string | number, number]>): void {
-  for (const [key, hits] of from) into.set(String(key), (into.get(String(key)) ?? 0) + hits);
+  for (const [key, hits] of from) {
+    const id = String(key);
+    into.set(id, (into.get(id) ?? 0) + hits);
+  }
 }
 
 /** Statements of one file from two reports: per line when both count lines, else by key (a line's key is its number). */
@@ -77,7 +81,8 @@ function mergeStatements(into: FileCoverage["statements"], from: NonNullable<Fil
     lines.addAll(from);
     return lines;
   }
-  const merged = into instanceof Map ? into : new Map<string, number>(into ? [...into].map(([line, hits]) => [String(line), hits]) : []);
+  const merged = into instanceof Map ? into : new Map<string, number>();
+  if (into instanceof LineHits) addHits(merged, into);
   addHits(merged, from);
   return merged;
 }
