@@ -141,9 +141,15 @@ createReadStream(workerData, { highWaterMark: 256 * 1024 })
   .on("error", (error) => parentPort.postMessage({ error: String(error.code ?? error.message) }));
 `;
 
-/** A file's sha256 and length, read and hashed on a worker thread; `stop` ends the worker early. */
-async function hashOnWorker(path: string): Promise<{ done: Promise<{ sha256: string; bytes: number }>; stop: () => void }> {
-  // Loaded with the first large file: a small input's run never starts a worker, and need not load their module.
+/** A file's sha256 and length being computed on a worker thread; `stop` ends the worker early. */
+interface WorkerHash {
+  done: Promise<{ sha256: string; bytes: number }>;
+  stop: () => void;
+}
+
+/** Starts reading and hashing `path` on a worker thread. */
+async function hashOnWorker(path: string): Promise<WorkerHash> {
+  // Loaded with the first large file: a run on small inputs never starts a worker, and need not load the module.
   const { Worker } = await import("node:worker_threads");
   const worker = new Worker(HASH_WORKER, { eval: true, workerData: path });
   const done = new Promise<{ sha256: string; bytes: number }>((resolve, reject) => {
@@ -172,7 +178,7 @@ export async function streamTextFile(
   hashOnWorkerFrom = HASH_ON_WORKER_BYTES,
 ): Promise<string> {
   const decoder = new StringDecoder("utf8");
-  let hashing: Awaited<ReturnType<typeof hashOnWorker>> | undefined;
+  let hashing: WorkerHash | undefined;
   try {
     const size = (await stat(path)).size;
     hashing = size >= hashOnWorkerFrom ? await hashOnWorker(path) : undefined;
@@ -189,7 +195,7 @@ export async function streamTextFile(
     }
     write(decoder.end(), true);
     if (hash) return hash.digest("hex");
-    const hashed = await (hashing as Awaited<ReturnType<typeof hashOnWorker>>).done;
+    const hashed = await (hashing as WorkerHash).done;
     // Two reads of one file: they must have seen the same bytes for the digest to be this input's.
     if (hashed.bytes !== bytes)
       throw new ConfigurationError(`expected ${expected} that stays as it is while it is read, found it changed (${bytes} bytes, then ${hashed.bytes})`);

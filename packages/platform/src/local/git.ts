@@ -46,10 +46,11 @@ export interface GitFacts {
 
 export function gitFacts(cwd: string): GitFacts {
   let state: ReturnType<typeof workTreeAndHead> | undefined;
+  const known = () => (state ??= workTreeAndHead(cwd));
   let files: Promise<string[]> | undefined;
   const facts: GitFacts = {
-    inWorkTree: () => (state ??= workTreeAndHead(cwd)).then((known) => known.inWorkTree),
-    head: () => (state ??= workTreeAndHead(cwd)).then((known) => known.head),
+    inWorkTree: () => known().then((answer) => answer.inWorkTree),
+    head: () => known().then((answer) => answer.head),
     files: () => (files ??= facts.inWorkTree().then((inGit) => (inGit ? trackedFiles(cwd) : listFiles(cwd)))),
   };
   return facts;
