@@ -27,7 +27,7 @@ export function parseYamlDocuments(text: string, source: string): YamlDocument[]
       if (fast) return fast;
     }
     const lineCounter = new LineCounter();
-    const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: "error" });
     // A stream with no document (only comments, or nothing) may still carry errors.
     if ("empty" in documents) {
       const [error] = documents.errors;

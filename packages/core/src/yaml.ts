@@ -29,7 +29,11 @@ export function guardDepth<T>(source: string, read: () => T): T {
 export function parseYamlMapping<S extends z.ZodType>(text: string, schema: S, source: string): ParsedYaml<z.infer<S>> {
   return guardDepth(source, () => {
     const lineCounter = new LineCounter();
-    const document = new ParsedYamlDocument(parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true }), lineCounter, source);
+    const document = new ParsedYamlDocument(
+      parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: "error" }),
+      lineCounter,
+      source,
+    );
     const data = document.value;
     if (data === undefined || data === null) return { value: document.validate(schema, {}), raw: {} };
     if (typeof data !== "object" || Array.isArray(data))

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { parseCoverageReport } from "../src/coverage/parsers/index.js";
 import { parseThresholdList } from "../src/coverage/thresholds.js";
 import { ConfigurationError } from "../src/errors.js";
@@ -18,6 +18,7 @@ import { parseRiskRegister } from "../src/security/risks.js";
 import { parseSbom } from "../src/security/sbom.js";
 import { parseGitleaksReport, parseSecretsAllowlist, parseSecretsBaseline } from "../src/security/secrets.js";
 import { parseSarifResults } from "../src/security/static-analysis.js";
+import { parseYamlDocuments } from "../src/yaml-stream.js";
 
 /** Every loader of a YAML or JSON input, as the gates call it. */
 const YAML_LOADERS: [string, (text: string) => unknown][] = [
@@ -147,6 +148,29 @@ describe("inputs built to exhaust the reader are one sentence", () => {
 
   it("YAML nested deeper than the reader goes", () => {
     expect(refusal((text) => parsePolicy(text), `gates: ${"[".repeat(5000)}${"]".repeat(5000)}\n`).message).toMatch(/^release-gates\.yml, line 1: /);
+  });
+});
+
+describe("the YAML reader never writes to the runner's log itself", () => {
+  // The yaml library warns (on stderr, the key's text included) when it turns a collection key into a string;
+  // the anchor sends a stream to that library too.
+  const collectionKey = '? [a, "::error::x"]\n: &value 1\n';
+
+  it.each([...YAML_LOADERS, ["a YAML stream", (text: string) => parseYamlDocuments(text, "rules.yml")] as const])("%s", (_name, load) => {
+    const emitWarning = vi.spyOn(process, "emitWarning").mockImplementation(() => undefined);
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      try {
+        load(collectionKey);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigurationError);
+      }
+      expect(emitWarning).not.toHaveBeenCalled();
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      emitWarning.mockRestore();
+      warn.mockRestore();
+    }
   });
 });
 
