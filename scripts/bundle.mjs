@@ -9,6 +9,7 @@
 // linked source maps that Node reads only under --enable-source-maps.
 //   node scripts/bundle.mjs <actions|cli|all> <out-dir>
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -55,8 +56,9 @@ const gateEntries = {
       contents:
         args.path === "promote"
           ? `import { run } from "./actions/promote/src/main.ts";\nawait run();\n`
-          : // The registry's loader, not the package's index: the index re-exports every adapter (the zip reader among them).
-            `import { loadGateRunner } from "@release-gates/platform/gates/index";\nimport { runGateAction } from "@release-gates/platform/github";\nawait runGateAction(await loadGateRunner(${JSON.stringify(args.path)}));\n`,
+          : // An action runs one gate, so its runner is imported statically (gates/<id>.ts exports <id>Runner, as
+            // `npm run new-gate` writes it; the CLI loads runners on demand): 4–5 ms of CPU less per run than loading it.
+            `import { ${args.path}Runner } from "@release-gates/platform/gates/${args.path}";\nimport { runGateAction } from "@release-gates/platform/github";\nawait runGateAction(${args.path}Runner);\n`,
     }));
   },
 };
@@ -80,6 +82,20 @@ const unusedUnlessCalled = {
       });
       return { ...resolved, sideEffects: false };
     });
+  },
+};
+
+/**
+ * The yaml package gives Node its CommonJS build and every other platform an
+ * ES module build of the same sources. Bundled, the ES build loads faster
+ * (each CommonJS module runs through a wrapper at startup): 6–7 ms of CPU per
+ * action run on Node 24, measured on a program that only reads a policy.
+ */
+const yamlModules = {
+  name: "yaml-es-modules",
+  setup(bundler) {
+    const browserBuild = join(dirname(createRequire(join(root, "packages/core/package.json")).resolve("yaml/package.json")), "browser/index.js");
+    bundler.onResolve({ filter: /^yaml$/ }, () => ({ path: browserBuild }));
   },
 };
 
@@ -142,7 +158,7 @@ export async function bundleActions(out) {
     outdir,
     outExtension: { ".js": ".mjs" },
     chunkNames: "chunks/[name]-[hash]",
-    plugins: [gateEntries, unusedUnlessCalled],
+    plugins: [gateEntries, unusedUnlessCalled, yamlModules],
   });
   writeNotices(join(outdir, "THIRD_PARTY_NOTICES.txt"), result.metafile);
   return result.metafile;
@@ -155,7 +171,7 @@ export async function bundleCli(out) {
     entryPoints: { index: join(root, "packages/cli/src/main.ts") },
     outdir,
     chunkNames: "chunks/[name]-[hash]",
-    plugins: [unusedUnlessCalled],
+    plugins: [unusedUnlessCalled, yamlModules],
   });
   writeNotices(join(outdir, "THIRD_PARTY_NOTICES.txt"), result.metafile);
   return result.metafile;
@@ -163,7 +179,7 @@ export async function bundleCli(out) {
 
 /** One program bundled as the actions are (the benchmarks' reference programs). */
 export async function bundleProgram(entry, outfile) {
-  await build({ ...common, splitting: false, sourcemap: false, metafile: false, entryPoints: [entry], outfile, plugins: [unusedUnlessCalled] });
+  await build({ ...common, splitting: false, sourcemap: false, metafile: false, entryPoints: [entry], outfile, plugins: [unusedUnlessCalled, yamlModules] });
 }
 
 if (process.argv[1] === import.meta.filename) {
