@@ -41,7 +41,7 @@ export {
   WORKING_DIRECTORY_OPTION,
 } from "./kit/options.js";
 export { type CommandView, gateView } from "./kit/view.js";
-export { defaultPolicy, type LoadedPolicy, POLICY_FILE, parsePolicy, resolveGateSettings } from "./policy/load.js";
+export { defaultPolicy, type LoadedPolicy, POLICY_FILE, readPolicy, resolveGateSettings } from "./policy/load.js";
 export { Analysis, AnalysisMetric, CalendarWindow, composePolicySchema, type GateSettingsEntry } from "./policy/schema.js";
 export { ANNOTATIONS_PER_LEVEL, type AnnotationSelection, renderWorkflowCommands, selectAnnotations } from "./render/annotations.js";
 export { escapeCell, fileReference, MAX_SUMMARY_BYTES, type RenderLinks, renderChecksTable, renderMarkdown, section, table } from "./render/markdown.js";
@@ -64,4 +64,3 @@ export { oneLine, readSarifLog, type SarifResultRead, type SarifRunRead } from "
 export { policyJsonSchema, reportJsonSchema } from "./schemas.js";
 export { describeZodError, formatKeyPath, parseJsonText, validateAs, valueAt } from "./validation.js";
 export { TOOL_NAME, TOOL_VERSION } from "./version.js";
-export { type ParsedYaml, parseYamlMapping } from "./yaml.js";

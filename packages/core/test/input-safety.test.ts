@@ -8,7 +8,7 @@ import { parseThresholdAssignments } from "../src/perf/expression.js";
 import { parseResourceSamples } from "../src/perf/resources.js";
 import { createK6ResultsParser } from "../src/perf/results.js";
 import { parseK6Summary } from "../src/perf/summary.js";
-import { parsePolicy } from "../src/policy/load.js";
+import { parsePolicy } from "../src/policy/parse.js";
 import { parseRecordedAnalysis } from "../src/promote/analysis.js";
 import { parseLedger } from "../src/promote/ledger.js";
 import { parseAuditManifest } from "../src/security/audits.js";

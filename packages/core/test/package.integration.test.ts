@@ -40,14 +40,16 @@ describe("@release-gates/core, packed and installed", () => {
     writeFileSync(
       join(project, "consumer.ts"),
       [
-        'import { ConfigurationError, GATES, parsePolicy } from "@release-gates/core";',
+        'import { ConfigurationError, GATES, readPolicy } from "@release-gates/core";',
         'import { parseCoverageReport } from "@release-gates/core/coverage";',
+        'import { parsePolicy } from "@release-gates/core/policy";',
         'const report = parseCoverageReport("SF:src/a.ts\\nDA:1,1\\nDA:2,0\\nend_of_record\\n");',
         "const lines: number = report.files[0]?.lines.size ?? -1;",
         'const policy = parsePolicy("version: 1\\n").policy;',
+        'const read = (await readPolicy("environments: [{ name: staging }]\\n")).policy;',
         "let refused = false;",
         'try { parseCoverageReport("not a report"); } catch (error) { refused = error instanceof ConfigurationError; }',
-        "console.log(JSON.stringify({ format: report.format, lines, gates: GATES.map((gate) => gate.id), environments: policy.environments.length, refused }));",
+        "console.log(JSON.stringify({ format: report.format, lines, gates: GATES.map((gate) => gate.id), environments: policy.environments.length + read.environments.length, refused }));",
         "",
       ].join("\n"),
     );
@@ -70,7 +72,7 @@ describe("@release-gates/core, packed and installed", () => {
       format: "lcov",
       lines: 2,
       gates: GATES.map((gate) => gate.id),
-      environments: 0,
+      environments: 1,
       refused: true,
     });
   });

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { coverageGate } from "../src/coverage/gate.js";
 import type { CoverageSettings } from "../src/coverage/settings.js";
 import { ConfigurationError } from "../src/errors.js";
-import { defaultPolicy, type LoadedPolicy, parsePolicy, resolveGateSettings } from "../src/policy/load.js";
+import { defaultPolicy, type LoadedPolicy, resolveGateSettings } from "../src/policy/load.js";
+import { parsePolicy } from "../src/policy/parse.js";
 import { policyJsonSchema, reportJsonSchema } from "../src/schemas.js";
 
 const examplePolicy = readFileSync(new URL("../../../examples/sample-service/release-gates.yml", import.meta.url), "utf8");

@@ -11,7 +11,7 @@ import type { Aggregation } from "../../src/perf/expression.js";
 import { parseResourceSamples } from "../../src/perf/resources.js";
 import { createK6ResultsParser, type K6Results } from "../../src/perf/results.js";
 import { parseK6Summary } from "../../src/perf/summary.js";
-import { parsePolicy } from "../../src/policy/load.js";
+import { parsePolicy } from "../../src/policy/parse.js";
 import { parseRecordedAnalysis } from "../../src/promote/analysis.js";
 import { parseLedger } from "../../src/promote/ledger.js";
 import { readSarifLog } from "../../src/sarif.js";

@@ -7,7 +7,8 @@ import type { Evidence } from "../../src/observability/evidence.js";
 import { observabilityGate } from "../../src/observability/gate.js";
 import { ObservabilitySettings } from "../../src/observability/settings.js";
 import { parseCollectorConfig, parseSdkEnvironment } from "../../src/observability/telemetry.js";
-import { parsePolicy, resolveGateSettings } from "../../src/policy/load.js";
+import { resolveGateSettings } from "../../src/policy/load.js";
+import { parsePolicy } from "../../src/policy/parse.js";
 import { corpus, evidenceOf } from "./support.js";
 
 const NOW = new Date("2026-11-29T12:00:00Z");

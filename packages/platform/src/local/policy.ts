@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { ConfigurationError, defaultPolicy, type LoadedPolicy, POLICY_FILE, parsePolicy } from "@release-gates/core";
+import { ConfigurationError, defaultPolicy, type LoadedPolicy, POLICY_FILE, readPolicy } from "@release-gates/core";
 import { projectInput } from "./files.js";
 
 /**
@@ -20,5 +20,5 @@ export async function loadPolicy(cwd: string, policyPath?: string): Promise<Load
       display,
     );
   }
-  return parsePolicy(text, display);
+  return readPolicy(text, display);
 }
