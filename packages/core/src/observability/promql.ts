@@ -161,6 +161,8 @@ export class PromqlQuery {
   private selectorCache?: Selector[];
   // Derived once: the burn-rate checks ask every alert for these, some of them several times.
   private metricCache?: readonly string[];
+  /** Each binary expression's comparison with a constant, if it is one: the conjunctions ask again for those inside each side. */
+  private comparisonByExpr?: readonly (Comparison | undefined)[];
   private comparisonCache?: readonly Comparison[];
   private conjunctionCache?: readonly Conjunction[];
 
@@ -215,9 +217,24 @@ export class PromqlQuery {
     return { range: text, rangeMs: promDurationMs(text) };
   }
 
-  /** The collected nodes that lie within `node`. */
-  private within(nodes: readonly SyntaxNode[], node: SyntaxNode): SyntaxNode[] {
-    return nodes.filter((inner) => inner.from >= node.from && inner.to <= node.to);
+  /**
+   * Where the collected nodes that lie within `node` stand in `nodes`. The
+   * walk collected them in document order, so they start from the first that
+   * starts at `node`: found by halving, not by filtering them all (an `and`
+   * chain asks this of each link, and a 22 KB chain of 185 took 1.6 s).
+   */
+  private indicesWithin(nodes: readonly SyntaxNode[], node: SyntaxNode): number[] {
+    let low = 0;
+    let high = nodes.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((nodes[middle] as SyntaxNode).from < node.from) low = middle + 1;
+      else high = middle;
+    }
+    const inside: number[] = [];
+    for (let index = low; index < nodes.length && (nodes[index] as SyntaxNode).from <= node.to; index += 1)
+      if ((nodes[index] as SyntaxNode).to <= node.to) inside.push(index);
+    return inside;
   }
 
   private selectorAt(node: SyntaxNode): Selector {
@@ -266,7 +283,8 @@ export class PromqlQuery {
 
   /** Selectors within a part of the tree. */
   private selectorsIn(node: SyntaxNode): Selector[] {
-    return this.within(this.vectorSelectors, node).map((inner) => this.selectorAt(inner));
+    const selectors = this.selectors();
+    return this.indicesWithin(this.vectorSelectors, node).map((index) => selectors[index] as Selector);
   }
 
   /** The value of a constant expression (`14.4 * 0.001`, `(1 - 0.999)`); undefined when it reads series. */
@@ -291,7 +309,8 @@ export class PromqlQuery {
       case "BinaryExpr": {
         const [left, op, right] = [node.firstChild, node.firstChild?.nextSibling, node.lastChild];
         if (!left || !op || !right) return undefined;
-        const [a, b] = [this.constant(left), this.constant(right)];
+        const a = this.constant(left);
+        const b = a === undefined ? undefined : this.constant(right);
         if (a === undefined || b === undefined) return undefined;
         const arithmetic: Record<string, (x: number, y: number) => number> = {
           Add: (x, y) => x + y,
@@ -331,14 +350,20 @@ export class PromqlQuery {
     return undefined;
   }
 
+  private comparisonsByExpr(): readonly (Comparison | undefined)[] {
+    this.comparisonByExpr ??= this.binaryExprs.map((node) => this.comparisonAt(node));
+    return this.comparisonByExpr;
+  }
+
   /** Every comparison of series with a constant, in order. */
   comparisons(): readonly Comparison[] {
-    this.comparisonCache ??= this.binaryExprs.flatMap((node) => this.comparisonAt(node) ?? []);
+    this.comparisonCache ??= this.comparisonsByExpr().filter((comparison) => comparison !== undefined);
     return this.comparisonCache;
   }
 
   private comparisonsIn(node: SyntaxNode): Comparison[] {
-    return this.within(this.binaryExprs, node).flatMap((inner) => this.comparisonAt(inner) ?? []);
+    const byExpr = this.comparisonsByExpr();
+    return this.indicesWithin(this.binaryExprs, node).flatMap((index) => byExpr[index] ?? []);
   }
 
   /** Every `a and b` with the comparisons on each side. */

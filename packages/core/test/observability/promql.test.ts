@@ -40,6 +40,24 @@ describe("PromQL through the official grammar", () => {
     expect(new PromqlQuery("-(2 - 3) * 0x10 / 4 + 1 >= x").comparisons()[0]?.threshold).toBe(5);
   });
 
+  it("a long chain of and: each link's sides hold exactly the comparisons inside them, nested or not", () => {
+    const links = 60;
+    const chain = Array.from({ length: links }, (_, index) => `(m${index} > ${index})`).join(" and ");
+    const query = new PromqlQuery(`${chain} or (x > 1 and (y < 2 and z == 3))`);
+    expect(query.comparisons().map((comparison) => comparison.selectors[0]?.metric)).toEqual([
+      ...Array.from({ length: links }, (_, index) => `m${index}`),
+      "x",
+      "y",
+      "z",
+    ]);
+    const sides = query.conjunctions().map(({ left, right }) => [left.map((c) => c.selectors[0]?.metric).join(","), right.map((c) => c.threshold).join(",")]);
+    // `and` binds to the left: the k-th link (from the outside) has every earlier comparison on its left.
+    for (let link = 1; link < links; link += 1) expect(sides).toContainEqual([Array.from({ length: link }, (_, index) => `m${index}`).join(","), String(link)]);
+    expect(sides).toContainEqual(["x", "2,3"]);
+    expect(sides).toContainEqual(["y", "3"]);
+    expect(sides).toHaveLength(links - 1 + 2);
+  });
+
   it("finds the two sides of every and", () => {
     const query = new PromqlQuery("(a:rate1h > 14.4 * 0.001 and a:rate5m > 14.4 * 0.001) or (a:rate6h > 6 * 0.001 and a:rate30m > 6 * 0.001)");
     const pairs = query.conjunctions().map(({ left, right }) => [left.map((c) => c.selectors[0]?.metric), right.map((c) => c.selectors[0]?.metric)]);
