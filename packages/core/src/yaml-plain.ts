@@ -142,7 +142,7 @@ function hasPlainStructure(frame: NodeFrame, text: string, owner: number): boole
   const nodes = pairNodes(node);
   if (nodes.length !== 2 * Object.keys(node.result as object).length) return false;
   for (let index = 0; index < nodes.length; index += 2) {
-    // js-yaml closes a quoted key after its value: too long a key is all that declining it for length risks.
+    // js-yaml closes a quoted key only after its value, so a long value can make it look long: declined, it only costs speed.
     const { result: key, position, end = position } = nodes[index] as NodeFrame;
     if (key === null || typeof key === "object" || FORBIDDEN_KEYS.has(String(key)) || end - position > MAX_KEY_CHARACTERS) return false;
     const valueOwner = block ? columnOf(text, firstContent(text, position)) : owner;
