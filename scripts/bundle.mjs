@@ -99,6 +99,40 @@ const yamlModules = {
   },
 };
 
+/**
+ * core and platform both depend on picomatch 4, and npm installs a copy under
+ * each (the root's node_modules holds picomatch 2 for a dev tool): bundled as
+ * resolved, both copies would load at every action's startup. A package under
+ * another workspace's node_modules is taken from core's when core has the
+ * same version, so each version is bundled once.
+ */
+const onePackageCopy = {
+  name: "one-package-copy",
+  setup(bundler) {
+    const versionAt = (dir) => {
+      try {
+        return JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).version;
+      } catch {
+        return undefined;
+      }
+    };
+    bundler.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.pluginData?.resolving) return undefined;
+      const resolved = await bundler.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: { resolving: true },
+      });
+      const copy = /^(.*\/packages\/(?!core\/)[^/]+\/node_modules\/((?:@[^/]+\/)?[^/]+))\/(.*)$/.exec(resolved.path ?? "");
+      if (!copy) return resolved;
+      const coreCopy = join(root, "packages/core/node_modules", copy[2]);
+      const version = versionAt(copy[1]);
+      return version !== undefined && versionAt(coreCopy) === version ? { ...resolved, path: join(coreCopy, copy[3]) } : resolved;
+    });
+  },
+};
+
 const common = {
   bundle: true,
   platform: "node",
@@ -158,7 +192,7 @@ export async function bundleActions(out) {
     outdir,
     outExtension: { ".js": ".mjs" },
     chunkNames: "chunks/[name]-[hash]",
-    plugins: [gateEntries, unusedUnlessCalled, yamlModules],
+    plugins: [gateEntries, unusedUnlessCalled, yamlModules, onePackageCopy],
   });
   writeNotices(join(outdir, "THIRD_PARTY_NOTICES.txt"), result.metafile);
   return result.metafile;
@@ -171,7 +205,7 @@ export async function bundleCli(out) {
     entryPoints: { index: join(root, "packages/cli/src/main.ts") },
     outdir,
     chunkNames: "chunks/[name]-[hash]",
-    plugins: [unusedUnlessCalled, yamlModules],
+    plugins: [unusedUnlessCalled, yamlModules, onePackageCopy],
   });
   writeNotices(join(outdir, "THIRD_PARTY_NOTICES.txt"), result.metafile);
   return result.metafile;
@@ -179,7 +213,15 @@ export async function bundleCli(out) {
 
 /** One program bundled as the actions are (the benchmarks' reference programs). */
 export async function bundleProgram(entry, outfile) {
-  await build({ ...common, splitting: false, sourcemap: false, metafile: false, entryPoints: [entry], outfile, plugins: [unusedUnlessCalled, yamlModules] });
+  await build({
+    ...common,
+    splitting: false,
+    sourcemap: false,
+    metafile: false,
+    entryPoints: [entry],
+    outfile,
+    plugins: [unusedUnlessCalled, yamlModules, onePackageCopy],
+  });
 }
 
 if (process.argv[1] === import.meta.filename) {

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
-import { join } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { GATES } from "@release-gates/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -29,6 +29,23 @@ describe("the bundles in the release tree", () => {
         (specifier) => !specifier.startsWith("node:") && !builtins.has(specifier) && !specifier.startsWith("./") && !specifier.startsWith("../"),
       ),
     ).toEqual([]);
+  });
+
+  it("hold one copy of each version of a package, however many workspaces install it", () => {
+    const copies = new Map<string, Set<string>>();
+    for (const map of bundleFiles().map((file) => `${file}.map`)) {
+      for (const source of JSON.parse(readFileSync(map, "utf8")).sources as string[]) {
+        const match = /^(.*node_modules\/((?:@[^/]+\/)?[^/]+))\//.exec(source);
+        if (!match) continue;
+        const dir = resolve(dirname(map), match[1] as string);
+        // A package's own source map may name its unpublished sources (@octokit/src/…): no package there to count.
+        if (!existsSync(join(dir, "package.json"))) continue;
+        const key = `${match[2]}@${JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).version}`;
+        copies.set(key, (copies.get(key) ?? new Set()).add(relative(repoRoot, dir)));
+      }
+    }
+    expect(copies.size).toBeGreaterThan(5);
+    expect([...copies].filter(([, dirs]) => dirs.size > 1).map(([key, dirs]) => `${key}: ${[...dirs].join(", ")}`)).toEqual([]);
   });
 
   it("carry no path of the machine that built them", () => {
