@@ -81,7 +81,7 @@ async function matchOnly() {
   const sbom = parseSbom(readFileSync(resolve(data, "bom.cdx.json"), "utf8"));
   const advisories = readdirSync(resolve(data, "osv")).map((file) => parseOsvAdvisory(readFileSync(resolve(data, "osv", file), "utf8"), file));
   const started = performance.now();
-  const { hits } = matchAdvisories(sbom.components, advisories);
+  const { hits } = await matchAdvisories(sbom.components, advisories);
   return { ms: performance.now() - started, hits: hits.length };
 }
 

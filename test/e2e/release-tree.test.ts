@@ -48,6 +48,26 @@ describe("the bundles in the release tree", () => {
     expect([...copies].filter(([, dirs]) => dirs.size > 1).map(([key, dirs]) => `${key}: ${[...dirs].join(", ")}`)).toEqual([]);
   });
 
+  it("load the CVSS 4.0 calculator only when a vector needs it, never at an action's startup", () => {
+    const startup = new Set<string>();
+    const visit = (file: string) => {
+      if (startup.has(file)) return;
+      startup.add(file);
+      for (const [, from] of readFileSync(file, "utf8").matchAll(/(?:^|[;}\n])import\s*(?:[\w{}\s,$*]+from\s*)?"(\.\.?\/[^"]+)"/g))
+        visit(resolve(dirname(file), from as string));
+    };
+    visit(join(releaseTree, "lib/security-gate.mjs"));
+    const files = [...startup].map((file) => relative(join(releaseTree, "lib"), file));
+    expect(files.length).toBeGreaterThan(3);
+    // "MacroVector" is in the calculator's code only (CVSS 4.0 scores by macro vector).
+    expect(files.filter((file) => readFileSync(join(releaseTree, "lib", file), "utf8").includes("MacroVector"))).toEqual([]);
+    expect(
+      readdirSync(join(releaseTree, "lib/chunks")).some(
+        (file) => file.endsWith(".mjs") && readFileSync(join(releaseTree, "lib/chunks", file), "utf8").includes("MacroVector"),
+      ),
+    ).toBe(true);
+  });
+
   it("carry no path of the machine that built them", () => {
     for (const file of bundleFiles()) expect(readFileSync(file, "utf8"), file).not.toContain(repoRoot.replace(/\/$/, ""));
   });

@@ -20,13 +20,13 @@ const NOW = new Date("2026-11-26T12:00:00Z");
  * only dev dependency); high for GHSA-6g6m, GHSA-35jh (×2), GHSA-p6mc (×2), GHSA-8hfj; medium
  * (MODERATE) for GHSA-8cf7 (×2, alias CVE-2022-23539).
  */
-function evaluate(settings: Partial<SecuritySettings>, registerText = "risks: []\n", sbomFile = "security/generated/audit-demo/bom.cdx.json") {
+async function evaluate(settings: Partial<SecuritySettings>, registerText = "risks: []\n", sbomFile = "security/generated/audit-demo/bom.cdx.json") {
   const sbom = parseSbom(fixture(sbomFile));
   const input: DependencyEvaluationInput = {
     settings: SecuritySettings.parse(settings),
     inventory: sbom.components,
     inventorySource: "bom.cdx.json",
-    match: matchAdvisories(sbom.components, advisories),
+    match: await matchAdvisories(sbom.components, advisories),
     snapshot: describeSnapshot(advisories, "advisories/"),
     register: parseRiskRegister(registerText, "security/accepted-risks.yml"),
     now: NOW,
@@ -50,8 +50,8 @@ const ACCEPT_JWT = (expires: string) => `risks:
 `;
 
 describe("dependency decisions on audit-demo", () => {
-  it("default policy: ten runtime critical/high findings block, two mediums need acceptance, the dev minimist is out of scope", () => {
-    const result = evaluate({});
+  it("default policy: ten runtime critical/high findings block, two mediums need acceptance, the dev minimist is out of scope", async () => {
+    const result = await evaluate({});
     expect(result.status).toBe("fail");
     expect(result.decided("blocking")).toHaveLength(10);
     expect(result.decided("unaccepted")).toEqual(["GHSA-8cf7-32gw-wr33 jsonwebtoken@0.1.0", "GHSA-8cf7-32gw-wr33 jsonwebtoken@0.4.0"]);
@@ -73,37 +73,37 @@ describe("dependency decisions on audit-demo", () => {
     expect(result.findings.at(-1)?.severity).toBe("notice");
   });
 
-  it("an unexpired accepted risk, named by its CVE alias and a version range, covers both mediums", () => {
-    const result = evaluate({}, ACCEPT_JWT("2027-01-31"));
+  it("an unexpired accepted risk, named by its CVE alias and a version range, covers both mediums", async () => {
+    const result = await evaluate({}, ACCEPT_JWT("2027-01-31"));
     expect(result.decided("accepted")).toHaveLength(2);
     expect(result.check("dependencies.accepted-risks")).toMatchObject({ status: "pass", measured: 0 });
     expect(result.findings.find((finding) => finding.properties?.decision === "accepted")?.message).toContain("accepted by alice@example.com until 2027-01-31");
   });
 
-  it("an expired accepted risk fails and names its owner; the expiry day itself still counts", () => {
-    const expired = evaluate({}, ACCEPT_JWT("2026-11-25"));
+  it("an expired accepted risk fails and names its owner; the expiry day itself still counts", async () => {
+    const expired = await evaluate({}, ACCEPT_JWT("2026-11-25"));
     expect(expired.decided("expired-acceptance")).toHaveLength(2);
     expect(expired.findings.find((finding) => finding.properties?.decision === "expired-acceptance")?.message).toContain(
       "its accepted risk (owner alice@example.com) expired on 2026-11-25",
     );
-    expect(evaluate({}, ACCEPT_JWT("2026-11-26")).decided("accepted")).toHaveLength(2);
+    expect((await evaluate({}, ACCEPT_JWT("2026-11-26"))).decided("accepted")).toHaveLength(2);
   });
 
-  it("an accepted risk whose range misses the version does not cover it", () => {
-    const result = evaluate({}, ACCEPT_JWT("2027-01-31").replace("<1.0.0", ">=0.2.0 <1.0.0"));
+  it("an accepted risk whose range misses the version does not cover it", async () => {
+    const result = await evaluate({}, ACCEPT_JWT("2027-01-31").replace("<1.0.0", ">=0.2.0 <1.0.0"));
     expect(result.decided("accepted")).toEqual(["GHSA-8cf7-32gw-wr33 jsonwebtoken@0.4.0"]);
     expect(result.decided("unaccepted")).toEqual(["GHSA-8cf7-32gw-wr33 jsonwebtoken@0.1.0"]);
   });
 
-  it("a critical finding is never lifted by the register", () => {
+  it("a critical finding is never lifted by the register", async () => {
     const register = `risks:
   - { advisory: GHSA-c7hr-j4mj-j2w6, package: jsonwebtoken, reason: legacy, owner: bob, expires: 2030-01-01 }
 `;
-    expect(evaluate({}, register).decided("blocking")).toContain("GHSA-c7hr-j4mj-j2w6 jsonwebtoken@0.1.0");
+    expect((await evaluate({}, register)).decided("blocking")).toContain("GHSA-c7hr-j4mj-j2w6 jsonwebtoken@0.1.0");
   });
 
-  it("failOn critical, both scopes, only fixable: highs need acceptance, marsdb (no fix) is set aside, the dev minimist blocks", () => {
-    const result = evaluate({ failOn: "critical", scopes: ["runtime", "development"], onlyFixable: true });
+  it("failOn critical, both scopes, only fixable: highs need acceptance, marsdb (no fix) is set aside, the dev minimist blocks", async () => {
+    const result = await evaluate({ failOn: "critical", scopes: ["runtime", "development"], onlyFixable: true });
     expect(result.decided("no-fix-yet")).toEqual(["GHSA-5mrr-rgp6-x4gr marsdb@0.6.11"]);
     expect(result.decided("blocking")).toEqual([
       "GHSA-c7hr-j4mj-j2w6 jsonwebtoken@0.1.0",
@@ -114,8 +114,8 @@ describe("dependency decisions on audit-demo", () => {
     expect(result.decided("unaccepted")).toHaveLength(8);
   });
 
-  it("requireAcceptanceFrom high with failOn critical leaves mediums as warnings below the policy", () => {
-    const result = evaluate({ failOn: "critical", requireAcceptanceFrom: "high" });
+  it("requireAcceptanceFrom high with failOn critical leaves mediums as warnings below the policy", async () => {
+    const result = await evaluate({ failOn: "critical", requireAcceptanceFrom: "high" });
     expect(result.decided("below-policy")).toHaveLength(2);
     expect(result.findings.filter((finding) => finding.properties?.decision === "below-policy").map((finding) => finding.severity)).toEqual([
       "warning",
@@ -125,26 +125,28 @@ describe("dependency decisions on audit-demo", () => {
 });
 
 describe("evidence and snapshot checks", () => {
-  it("an empty SBOM (Trivy on a tree without a lock file) is no evidence and fails", () => {
-    const result = evaluate({}, undefined, "security/sbom/cra-sbom-demo.trivy-0.71.2.empty.spdx.json");
+  it("an empty SBOM (Trivy on a tree without a lock file) is no evidence and fails", async () => {
+    const result = await evaluate({}, undefined, "security/sbom/cra-sbom-demo.trivy-0.71.2.empty.spdx.json");
     expect(result.check("dependencies.inventory")).toMatchObject({ status: "no-data", onNoData: "fail" });
     expect(result.status).toBe("fail");
   });
 
-  it("the negative-control workspaces SBOM passes every check", () => {
-    expect(evaluate({}, undefined, "security/sbom/local-workspaces.bare.cdx-1.6.json").status).toBe("pass");
+  it("the negative-control workspaces SBOM passes every check", async () => {
+    expect((await evaluate({}, undefined, "security/sbom/local-workspaces.bare.cdx-1.6.json")).status).toBe("pass");
   });
 
-  it("a snapshot older than maxSnapshotAge warns (or fails) with its newest modified date", () => {
+  it("a snapshot older than maxSnapshotAge warns (or fails) with its newest modified date", async () => {
     const newest = describeSnapshot(advisories, "advisories/").newestModified as string;
-    const stale = evaluate({ maxSnapshotAge: "30d" }, undefined, "security/sbom/local-workspaces.bare.cdx-1.6.json");
+    const stale = await evaluate({ maxSnapshotAge: "30d" }, undefined, "security/sbom/local-workspaces.bare.cdx-1.6.json");
     expect(stale.check("advisories.snapshot-age")).toMatchObject({ status: "warn", threshold: "30d" });
     expect(stale.check("advisories.snapshot-age")?.message).toContain(newest);
     expect(stale.status).toBe("warn");
-    expect(evaluate({ maxSnapshotAge: "30d", onStaleSnapshot: "fail" }, undefined, "security/sbom/local-workspaces.bare.cdx-1.6.json").status).toBe("fail");
-    expect(evaluate({ maxSnapshotAge: "520w" }, undefined, "security/sbom/local-workspaces.bare.cdx-1.6.json").check("advisories.snapshot-age")?.status).toBe(
-      "pass",
+    expect((await evaluate({ maxSnapshotAge: "30d", onStaleSnapshot: "fail" }, undefined, "security/sbom/local-workspaces.bare.cdx-1.6.json")).status).toBe(
+      "fail",
     );
+    expect(
+      (await evaluate({ maxSnapshotAge: "520w" }, undefined, "security/sbom/local-workspaces.bare.cdx-1.6.json")).check("advisories.snapshot-age")?.status,
+    ).toBe("pass");
   });
 });
 
@@ -215,19 +217,19 @@ describe("the register published as CycloneDX VEX", () => {
 describe("components no advisory can be matched to", () => {
   const lodashAdvisory = parseOsvAdvisory(fixture("security/advisories/GHSA-35jh-r3h4-6jhm.json"), "GHSA-35jh-r3h4-6jhm.json");
   const sbom = (components: object[]) => parseSbom(JSON.stringify({ bomFormat: "CycloneDX", specVersion: "1.6", components }));
-  const decide = (components: ReturnType<typeof sbom>["components"], overrides: Partial<SecuritySettings> = {}) =>
+  const decide = async (components: ReturnType<typeof sbom>["components"], overrides: Partial<SecuritySettings> = {}) =>
     evaluateDependencies({
       settings: SecuritySettings.parse({ advisories: "osv", ...overrides }),
       inventory: components,
       inventorySource: "bom.json",
-      match: matchAdvisories(components, [lodashAdvisory]),
+      match: await matchAdvisories(components, [lodashAdvisory]),
       snapshot: describeSnapshot([lodashAdvisory], "osv"),
       register: [],
       now: new Date("2026-11-29T00:00:00Z"),
     });
 
-  it("a vulnerable lodash without a package URL is not skipped: the gate fails and names it", () => {
-    const evaluation = decide(sbom([{ name: "lodash", version: "4.17.15" }]).components);
+  it("a vulnerable lodash without a package URL is not skipped: the gate fails and names it", async () => {
+    const evaluation = await decide(sbom([{ name: "lodash", version: "4.17.15" }]).components);
     expect(evaluation.checks.find((check) => check.id === "dependencies.unmatched")).toMatchObject({ status: "fail", measured: 1 });
     expect(evaluation.findings).toContainEqual(
       expect.objectContaining({
@@ -243,22 +245,22 @@ describe("components no advisory can be matched to", () => {
     [{ name: "lodash", purl: "pkg:npm/lodash" }, /the SBOM gives it no version/],
     [{ name: "openssl", version: "3.0.2", purl: "pkg:deb/debian/openssl@3.0.2" }, /no advisory database here covers deb packages/],
     [{ name: "x", version: "1", purl: "not a purl" }, /its package URL is malformed/],
-  ])("%j is listed with the reason, and fails closed", (component, reason) => {
-    const evaluation = decide(sbom([component]).components);
+  ])("%j is listed with the reason, and fails closed", async (component, reason) => {
+    const evaluation = await decide(sbom([component]).components);
     expect(evaluation.checks.find((check) => check.id === "dependencies.unmatched")?.status).toBe("fail");
     expect(evaluation.details.unmatched[0]?.reason).toMatch(reason);
   });
 
-  it("the policy may soften it to a warning, and out-of-scope dev dependencies are not counted", () => {
+  it("the policy may soften it to a warning, and out-of-scope dev dependencies are not counted", async () => {
     const components = sbom([
       { name: "lodash", version: "4.17.15" },
       { name: "mocha", version: "10.0.0", properties: [{ name: "cdx:npm:package:development", value: "true" }] },
     ]).components;
-    expect(decide(components, { onUnmatched: "warn" }).checks.find((check) => check.id === "dependencies.unmatched")).toMatchObject({
+    expect((await decide(components, { onUnmatched: "warn" })).checks.find((check) => check.id === "dependencies.unmatched")).toMatchObject({
       status: "warn",
       measured: 1,
     });
-    expect(decide(components, { scopes: ["runtime", "development"] }).checks.find((check) => check.id === "dependencies.unmatched")?.measured).toBe(2);
+    expect((await decide(components, { scopes: ["runtime", "development"] })).checks.find((check) => check.id === "dependencies.unmatched")?.measured).toBe(2);
   });
 });
 

@@ -22,14 +22,14 @@ describe("npm audit --json (v2)", () => {
     expect(hits.find((hit) => hit.advisory === "GHSA-v75r-vx73-82pj")?.component).toMatchObject({ name: "@cyclonedx/cyclonedx-npm", version: undefined });
   });
 
-  it("severity: the CVSS vector when npm has one, else GitHub's word; sources disagree and the report says which it read", () => {
+  it("severity: the CVSS vector when npm has one, else GitHub's word; sources disagree and the report says which it read", async () => {
     const hits = npmAuditHits(audit("juice-shop"), []);
     const byId = (id: string) => hits.find((hit) => hit.advisory === id)?.severity;
     expect(byId("GHSA-c7hr-j4mj-j2w6")).toEqual({ severity: "critical", source: "database" });
     // npm audit rates GHSA-8cf7 high (CVSS 8.1); the stored OSV copy says MODERATE.
     expect(byId("GHSA-8cf7-32gw-wr33")).toEqual({ severity: "high", score: 8.1, source: "cvss3" });
     expect(
-      matchAdvisories(parseSbom(fixture("security/generated/audit-demo/bom.cdx.json")).components, advisories).hits.find(
+      (await matchAdvisories(parseSbom(fixture("security/generated/audit-demo/bom.cdx.json")).components, advisories)).hits.find(
         (hit) => hit.advisory === "GHSA-8cf7-32gw-wr33",
       )?.severity.severity,
     ).toBe("medium");
@@ -63,17 +63,15 @@ describe("npm audit --json (v2)", () => {
 });
 
 describe("package-lock.json as the inventory", () => {
-  it("audit-demo: 30 installed packages, minimist the only dev one, and the same 13 OSV hits as its SBOM", () => {
+  it("audit-demo: 30 installed packages, minimist the only dev one, and the same 13 OSV hits as its SBOM", async () => {
     const components = parseNpmLockfile(fixture("security/generated/audit-demo/package-lock.json"), "package-lock.json");
     expect(components).toHaveLength(30);
     expect(components.filter((component) => component.development).map((component) => component.name)).toEqual(["minimist"]);
-    const pairs = (list: typeof components) =>
-      matchAdvisories(list, advisories)
-        .hits.map((hit) => `${hit.advisory} ${hit.component.name}@${hit.component.version}`)
-        .sort();
-    const fromLock = pairs(components);
+    const pairs = async (list: typeof components) =>
+      (await matchAdvisories(list, advisories)).hits.map((hit) => `${hit.advisory} ${hit.component.name}@${hit.component.version}`).sort();
+    const fromLock = await pairs(components);
     expect(fromLock).toHaveLength(13);
-    expect(fromLock).toEqual(pairs(parseSbom(fixture("security/generated/audit-demo/bom.cdx.json")).components));
+    expect(fromLock).toEqual(await pairs(parseSbom(fixture("security/generated/audit-demo/bom.cdx.json")).components));
   });
 
   it("a lockfile v1 (npm 6) is refused with what to do", () => {

@@ -12,13 +12,13 @@ import { SecuritySettings } from "../src/security/settings.js";
 
 const advisories = readdirSync(fixturePath("security/advisories")).map((file) => parseOsvAdvisory(fixture(`security/advisories/${file}`), file));
 
-function auditDemoReport() {
+async function auditDemoReport() {
   const { components } = parseSbom(fixture("security/generated/audit-demo/bom.cdx.json"));
   const evaluation = evaluateDependencies({
     settings: SecuritySettings.parse({}),
     inventory: components,
     inventorySource: "bom.cdx.json",
-    match: matchAdvisories(components, advisories),
+    match: await matchAdvisories(components, advisories),
     snapshot: describeSnapshot(advisories, "osv"),
     register: [],
     now: new Date("2026-11-26T00:00:00Z"),
@@ -38,8 +38,8 @@ function auditDemoReport() {
 }
 
 describe("SARIF 2.1.0 for GitHub code scanning", () => {
-  it("one rule per advisory, one result per vulnerable version, levels from the gate's decision", () => {
-    const log = renderSecuritySarif(auditDemoReport());
+  it("one rule per advisory, one result per vulnerable version, levels from the gate's decision", async () => {
+    const log = renderSecuritySarif(await auditDemoReport());
     const run = log.runs[0];
     expect(log.version).toBe("2.1.0");
     // 13 hits of 9 distinct advisories (GHSA-c7hr, GHSA-8cf7, GHSA-35jh and GHSA-p6mc each hit two versions).
@@ -56,11 +56,11 @@ describe("SARIF 2.1.0 for GitHub code scanning", () => {
     expect(run?.results?.[0]?.locations?.[0]?.physicalLocation?.artifactLocation?.uri).toBe("bom.cdx.json");
   });
 
-  it("fingerprints are stable across runs and distinct per advisory, package and version", () => {
+  it("fingerprints are stable across runs and distinct per advisory, package and version", async () => {
     const fingerprints = (log: ReturnType<typeof renderSecuritySarif>) =>
       log.runs[0]?.results?.map((result) => result.partialFingerprints?.["releaseGatesDependency/v1"]);
-    const first = fingerprints(renderSecuritySarif(auditDemoReport()));
-    expect(fingerprints(renderSecuritySarif(auditDemoReport()))).toEqual(first);
+    const first = fingerprints(renderSecuritySarif(await auditDemoReport()));
+    expect(fingerprints(renderSecuritySarif(await auditDemoReport()))).toEqual(first);
     expect(new Set(first).size).toBe(13);
   });
 });
@@ -70,8 +70,8 @@ describe("GitLab dependency_scanning and secret_detection reports", () => {
   const real = JSON.parse(fixture("security/gitlab/diggsweden-reusable-ci.gl-dependency-scanning-report.v15.2.1.json"));
   const keys = (value: object) => Object.keys(value).sort();
 
-  it("has the real report's envelope: version, scan (analyzer, scanner, type, times without zone, status), vulnerabilities", () => {
-    const report = renderDependencyScanningReport(auditDemoReport());
+  it("has the real report's envelope: version, scan (analyzer, scanner, type, times without zone, status), vulnerabilities", async () => {
+    const report = renderDependencyScanningReport(await auditDemoReport());
     expect(keys(report)).toEqual(keys(real));
     expect(keys(report.scan)).toEqual(keys(real.scan));
     expect(keys(report.scan.analyzer)).toEqual(keys(real.scan.analyzer));
@@ -82,8 +82,8 @@ describe("GitLab dependency_scanning and secret_detection reports", () => {
     expect(real.scan.start_time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
   });
 
-  it("one vulnerability per advisory and package version, with identifiers, severity, solution and dependency location", () => {
-    const { vulnerabilities } = renderDependencyScanningReport(auditDemoReport());
+  it("one vulnerability per advisory and package version, with identifiers, severity, solution and dependency location", async () => {
+    const { vulnerabilities } = renderDependencyScanningReport(await auditDemoReport());
     // The same 13 (advisory, package@version) pairs the SBOM gives: every match, whatever the policy decided.
     expect(vulnerabilities).toHaveLength(13);
     expect(new Set(vulnerabilities.map((vulnerability) => vulnerability.id)).size).toBe(13);
@@ -104,12 +104,12 @@ describe("GitLab dependency_scanning and secret_detection reports", () => {
     expect(jwt?.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     // marsdb has no fix: no solution is invented.
     expect(vulnerabilities.find((vulnerability) => vulnerability.identifiers[0]?.value === "GHSA-5mrr-rgp6-x4gr")?.solution).toBeUndefined();
-    expect(renderDependencyScanningReport(auditDemoReport()).vulnerabilities.map((vulnerability) => vulnerability.id)).toEqual(
+    expect(renderDependencyScanningReport(await auditDemoReport()).vulnerabilities.map((vulnerability) => vulnerability.id)).toEqual(
       vulnerabilities.map((vulnerability) => vulnerability.id),
     );
   });
 
-  it("secret_detection carries file, line, rule and commit, and never the secret", () => {
+  it("secret_detection carries file, line, rule and commit, and never the secret", async () => {
     const token = ["ghp_", "R8s2Kq9LmZx4Tv7Wn1Pb6Yc3Hd5Jf0GaE2uQ"].join("");
     const found = scanForSecrets("deploy.env", `REGION=eu\nGH_TOKEN=${token}\n`, SECRET_RULES);
     const evaluation = evaluateSecrets({ found, allowed: 0, baseline: new Set(), filesScanned: 1, skippedFiles: [] });
@@ -140,7 +140,7 @@ describe("GitLab dependency_scanning and secret_detection reports", () => {
     ]);
     expect(JSON.stringify(report)).not.toContain(token);
     // Dependency findings are not secrets, and the other way round.
-    expect(renderSecretDetectionReport(auditDemoReport()).vulnerabilities).toEqual([]);
+    expect(renderSecretDetectionReport(await auditDemoReport()).vulnerabilities).toEqual([]);
     expect(renderDependencyScanningReport(gateReport).vulnerabilities).toEqual([]);
   });
 });

@@ -12,11 +12,11 @@ const pairs = (hits: AdvisoryHit[]) => hits.map((hit) => `${hit.advisory} ${hit.
 describe("matching real SBOMs against real GitHub advisories", () => {
   // The expected pairs are the corpus's SOURCES.md list, worked out there with OSV's own
   // IsVulnerable over the npm ECOSYSTEM ranges; here they are recomputed and compared.
-  it("Juice Shop 14.1.1 (cyclonedx-npm, 1101 components): the 15 known pairs, and none of the negative controls", () => {
+  it("Juice Shop 14.1.1 (cyclonedx-npm, 1101 components): the 15 known pairs, and none of the negative controls", async () => {
     const sbom = parseSbom(fixture("security/sbom/juice-shop-14.1.1.flat.cdx-1.6.json"));
     expect(sbom).toMatchObject({ format: "cyclonedx", specVersion: "1.6" });
     expect(sbom.components).toHaveLength(1101);
-    const { hits } = matchAdvisories(sbom.components, advisories);
+    const { hits } = await matchAdvisories(sbom.components, advisories);
     expect(pairs(hits)).toEqual(
       [
         "GHSA-35jh-r3h4-6jhm lodash@2.4.2",
@@ -45,19 +45,19 @@ describe("matching real SBOMs against real GitHub advisories", () => {
     ["bom.cdx.json", "cyclonedx"],
     ["npm-sbom.cdx.json", "cyclonedx"],
     ["npm-sbom.spdx.json", "spdx"],
-  ])("audit-demo %s: 13 pairs, minimist@0.0.8 marked as a dev dependency", (file, format) => {
+  ])("audit-demo %s: 13 pairs, minimist@0.0.8 marked as a dev dependency", async (file, format) => {
     const sbom = parseSbom(fixture(`security/generated/audit-demo/${file}`));
     expect(sbom.format).toBe(format);
-    const { hits } = matchAdvisories(sbom.components, advisories);
+    const { hits } = await matchAdvisories(sbom.components, advisories);
     expect(pairs(hits)).toHaveLength(13);
     const minimist = hits.find((hit) => hit.component.name === "minimist");
     expect(minimist).toMatchObject({ advisory: "GHSA-xvch-5gv4-984h", component: { version: "0.0.8", development: true } });
     expect(hits.filter((hit) => hit.component.development)).toHaveLength(1);
   });
 
-  it("negative controls: a workspaces monorepo and a dev-dependencies demo match nothing; an empty SPDX has no components", () => {
+  it("negative controls: a workspaces monorepo and a dev-dependencies demo match nothing; an empty SPDX has no components", async () => {
     for (const file of ["local-workspaces.bare.cdx-1.6.json", "dev-dependencies.bare.cdx-1.6.json"]) {
-      expect(matchAdvisories(parseSbom(fixture(`security/sbom/${file}`)).components, advisories).hits).toEqual([]);
+      expect((await matchAdvisories(parseSbom(fixture(`security/sbom/${file}`)).components, advisories)).hits).toEqual([]);
     }
     expect(parseSbom(fixture("security/sbom/cra-sbom-demo.trivy-0.71.2.empty.spdx.json")).components).toEqual([]);
     const dev = parseSbom(fixture("security/sbom/dev-dependencies.bare.cdx-1.6.json")).components;
@@ -92,8 +92,8 @@ describe("severity", () => {
     ["CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H", 10],
     ["CVSS:4.0/AV:N/AC:L/AT:N", undefined],
     ["CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", undefined],
-  ])("CVSS 4.0 %s scores %s", (vector, score) => {
-    expect(cvss4BaseScore(vector)).toBe(score);
+  ])("CVSS 4.0 %s scores %s", async (vector, score) => {
+    expect(await cvss4BaseScore(vector)).toBe(score);
   });
 
   it("an advisory with only a CVSS 4.0 vector is rated from it; with both, v3 is read", async () => {
@@ -101,16 +101,16 @@ describe("severity", () => {
     const express = byId("GHSA-qw6h-vgh9-j6wx");
     // The real advisory carries both vectors: without its v3 one, its v4 vector (AT:P, UI:P, subsequent-system L/L/L only) gives 2.3, low.
     const v4Only = { ...express, severity: express.severity?.filter((entry) => entry.type === "CVSS_V4") };
-    expect(advisorySeverity(v4Only)).toEqual({ severity: "low", score: 2.3, source: "cvss4" });
+    expect(await advisorySeverity(v4Only)).toEqual({ severity: "low", score: 2.3, source: "cvss4" });
   });
 
   it("without any CVSS, GitHub's own rating is used: jsonwebtoken <4.2.2 is critical, not unknown", async () => {
     const { advisorySeverity } = await import("../src/security/osv.js");
-    expect(advisorySeverity(byId("GHSA-c7hr-j4mj-j2w6"))).toEqual({ severity: "critical", source: "database" });
-    expect(advisorySeverity(byId("GHSA-8cf7-32gw-wr33"))).toEqual({ severity: "medium", source: "database" });
-    expect(advisorySeverity(byId("GHSA-qw6h-vgh9-j6wx"))).toEqual({ severity: "medium", score: 5, source: "cvss3" });
-    expect(advisorySeverity(byId("GHSA-pxg6-pf52-xh8x")).severity).toBe("low");
-    expect(advisorySeverity({ id: "X", affected: [] } as OsvAdvisory)).toEqual({ severity: "unknown", source: "none" });
+    expect(await advisorySeverity(byId("GHSA-c7hr-j4mj-j2w6"))).toEqual({ severity: "critical", source: "database" });
+    expect(await advisorySeverity(byId("GHSA-8cf7-32gw-wr33"))).toEqual({ severity: "medium", source: "database" });
+    expect(await advisorySeverity(byId("GHSA-qw6h-vgh9-j6wx"))).toEqual({ severity: "medium", score: 5, source: "cvss3" });
+    expect((await advisorySeverity(byId("GHSA-pxg6-pf52-xh8x"))).severity).toBe("low");
+    expect(await advisorySeverity({ id: "X", affected: [] } as OsvAdvisory)).toEqual({ severity: "unknown", source: "none" });
     expect([normaliseSeverity("MODERATE"), normaliseSeverity("Medium"), normaliseSeverity(undefined)]).toEqual(["medium", "medium", "unknown"]);
   });
 });
@@ -126,18 +126,18 @@ describe("OSV range edge cases", () => {
     path: undefined,
   });
   const hitsFor = (name: string, versions: string[], extra: OsvAdvisory[] = advisories) =>
-    versions.map((version) => matchAdvisories([component(name, version)], extra).hits.map((hit) => hit.advisory));
+    Promise.all(versions.map(async (version) => (await matchAdvisories([component(name, version)], extra)).hits.map((hit) => hit.advisory)));
 
-  it("introduced 0 with an empty fixed (legacy GitHub data) means every version, no fix", () => {
-    expect(hitsFor("marsdb", ["0.0.1", "0.6.11", "9.9.9"])).toEqual([["GHSA-5mrr-rgp6-x4gr"], ["GHSA-5mrr-rgp6-x4gr"], ["GHSA-5mrr-rgp6-x4gr"]]);
+  it("introduced 0 with an empty fixed (legacy GitHub data) means every version, no fix", async () => {
+    expect(await hitsFor("marsdb", ["0.0.1", "0.6.11", "9.9.9"])).toEqual([["GHSA-5mrr-rgp6-x4gr"], ["GHSA-5mrr-rgp6-x4gr"], ["GHSA-5mrr-rgp6-x4gr"]]);
   });
 
-  it("last_affected is inclusive", () => {
-    expect(hitsFor("vm2", ["3.9.19", "3.9.20"])).toEqual([["GHSA-cchq-frgv-rjh5"], []]);
+  it("last_affected is inclusive", async () => {
+    expect(await hitsFor("vm2", ["3.9.19", "3.9.20"])).toEqual([["GHSA-cchq-frgv-rjh5"], []]);
   });
 
-  it("several ranges (backported fixes) each apply to their own line", () => {
-    expect(hitsFor("ws", ["5.2.3", "5.2.4", "6.2.2", "7.5.10", "8.17.0", "8.17.1"])).toEqual([
+  it("several ranges (backported fixes) each apply to their own line", async () => {
+    expect(await hitsFor("ws", ["5.2.3", "5.2.4", "6.2.2", "7.5.10", "8.17.0", "8.17.1"])).toEqual([
       ["GHSA-3h5v-q93c-6h6q"],
       [],
       ["GHSA-3h5v-q93c-6h6q"],
@@ -147,15 +147,15 @@ describe("OSV range edge cases", () => {
     ]);
   });
 
-  it("pre-releases: 5.0.0-beta.1 is inside [5.0.0-alpha.1, 5.0.0), 5.0.0 and 4.20.0 are not", () => {
-    expect(hitsFor("express", ["5.0.0-beta.1", "5.0.0", "4.20.0", "4.19.2"])).toEqual([["GHSA-qw6h-vgh9-j6wx"], [], [], ["GHSA-qw6h-vgh9-j6wx"]]);
+  it("pre-releases: 5.0.0-beta.1 is inside [5.0.0-alpha.1, 5.0.0), 5.0.0 and 4.20.0 are not", async () => {
+    expect(await hitsFor("express", ["5.0.0-beta.1", "5.0.0", "4.20.0", "4.19.2"])).toEqual([["GHSA-qw6h-vgh9-j6wx"], [], [], ["GHSA-qw6h-vgh9-j6wx"]]);
   });
 
-  it("two affected entries for one package, with negative controls at their fixes", () => {
-    expect(hitsFor("minimist", ["0.0.8", "0.2.4", "1.2.5", "1.2.8"])).toEqual([["GHSA-xvch-5gv4-984h"], [], ["GHSA-xvch-5gv4-984h"], []]);
+  it("two affected entries for one package, with negative controls at their fixes", async () => {
+    expect(await hitsFor("minimist", ["0.0.8", "0.2.4", "1.2.5", "1.2.8"])).toEqual([["GHSA-xvch-5gv4-984h"], [], ["GHSA-xvch-5gv4-984h"], []]);
   });
 
-  it("a withdrawn advisory never matches, a limit closes a range, explicit versions match, shared aliases are one hit", () => {
+  it("a withdrawn advisory never matches, a limit closes a range, explicit versions match, shared aliases are one hit", async () => {
     const synthetic = (id: string, fields: Partial<OsvAdvisory>): OsvAdvisory =>
       ({
         id,
@@ -169,13 +169,13 @@ describe("OSV range edge cases", () => {
     const listed = synthetic("GHSA-listed", { affected: [{ package: { ecosystem: "npm", name: "left-pad" }, versions: ["3.0.0"] }] });
     const cveA = synthetic("GHSA-aaaa", { aliases: ["CVE-2099-0001"] });
     const cveB = synthetic("OSV-bbbb", { aliases: ["CVE-2099-0001"] });
-    expect(hitsFor("left-pad", ["1.5.0", "2.0.0", "3.0.0"], [withdrawn, limited, listed])).toEqual([["GHSA-limited"], [], ["GHSA-listed"]]);
-    const merged = matchAdvisories([component("left-pad", "1.0.0")], [cveA, cveB]).hits;
+    expect(await hitsFor("left-pad", ["1.5.0", "2.0.0", "3.0.0"], [withdrawn, limited, listed])).toEqual([["GHSA-limited"], [], ["GHSA-listed"]]);
+    const merged = (await matchAdvisories([component("left-pad", "1.0.0")], [cveA, cveB])).hits;
     expect(merged).toHaveLength(1);
     expect(merged[0]?.aliases).toEqual(["CVE-2099-0001", "OSV-bbbb"]);
   });
 
-  it("purls: scopes, subpaths and types OSV does not know", () => {
+  it("purls: scopes, subpaths and types OSV does not know", async () => {
     expect(parsePurl("pkg:npm/%40babel/core@7.24.7#packages/core")).toEqual({
       type: "npm",
       namespace: "@babel",
@@ -185,7 +185,7 @@ describe("OSV range edge cases", () => {
     });
     expect(osvPackage(parsePurl("pkg:maven/org.slf4j/slf4j-api@2.0.9"))).toEqual({ ecosystem: "Maven", name: "org.slf4j:slf4j-api" });
     expect(osvPackage(parsePurl("pkg:generic/openssl@3.0.0"))).toBeUndefined();
-    const result = matchAdvisories([{ ...component("openssl", "3.0.0"), purl: "pkg:generic/openssl@3.0.0", ecosystem: undefined }], advisories);
+    const result = await matchAdvisories([{ ...component("openssl", "3.0.0"), purl: "pkg:generic/openssl@3.0.0", ecosystem: undefined }], advisories);
     expect(result.unmatched.map(({ reason }) => reason)).toEqual(["no advisory database here covers its ecosystem"]);
   });
 
@@ -230,10 +230,10 @@ describe("invalid CVSS vectors", () => {
     ["CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/", '"" is not a metric:value pair'],
     ["CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/VC:L", "VC is given twice"],
     ["CVSS:2.0/AV:N", "it is not a CVSS 3.0, 3.1 or 4.0 vector"],
-  ])("%s cannot be scored: %s", (vector, problem) => {
+  ])("%s cannot be scored: %s", async (vector, problem) => {
     expect(cvssVectorProblem(vector)).toBe(problem);
     expect(cvss3BaseScore(vector)).toBeUndefined();
-    expect(cvss4BaseScore(vector)).toBeUndefined();
+    expect(await cvss4BaseScore(vector)).toBeUndefined();
   });
 
   it("temporal and environmental metrics are allowed; the base score ignores them", () => {
@@ -241,7 +241,7 @@ describe("invalid CVSS vectors", () => {
     expect(cvss3BaseScore(`${VALID_V3}/E:P/RL:O/RC:C/CR:H/MAV:L`)).toBe(9.8);
   });
 
-  it("an advisory whose vector is invalid is rated from the database's severity, and says so", () => {
+  it("an advisory whose vector is invalid is rated from the database's severity, and says so", async () => {
     const advisory = parseOsvAdvisory(
       JSON.stringify({
         id: "GHSA-test",
@@ -251,7 +251,7 @@ describe("invalid CVSS vectors", () => {
       }),
       "GHSA-test.json",
     );
-    expect(advisorySeverity(advisory)).toEqual({
+    expect(await advisorySeverity(advisory)).toEqual({
       severity: "medium",
       source: "database",
       note: "its CVSS_V3 vector is invalid (AV is given twice): rated from the database's severity",

@@ -109,17 +109,42 @@ export function onlyOwnErrors<T>(property: string, isOwnError: (error: unknown) 
   try {
     outcome = { value: load() };
   } catch (error) {
-    if (!isOwnError(error)) throw new Error(`${property}: a ${bytes}-byte input ended in ${String(error)}, not in one of our error kinds`, { cause: error });
-    outcome = { error: error as Error };
+    outcome = ownError(property, isOwnError, error, bytes);
   }
-  const ms = performance.now() - started;
+  recordCase(property, performance.now() - started, bytes);
+  return outcome;
+}
+
+/** `onlyOwnErrors` for a loader that returns a promise; the case's time includes what it awaits. */
+export async function onlyOwnErrorsAsync<T>(
+  property: string,
+  isOwnError: (error: unknown) => boolean,
+  load: () => Promise<T>,
+  bytes: number,
+): Promise<{ value: T } | { error: Error }> {
+  const started = performance.now();
+  let outcome: { value: T } | { error: Error };
+  try {
+    outcome = { value: await load() };
+  } catch (error) {
+    outcome = ownError(property, isOwnError, error, bytes);
+  }
+  recordCase(property, performance.now() - started, bytes);
+  return outcome;
+}
+
+function ownError(property: string, isOwnError: (error: unknown) => boolean, error: unknown, bytes: number): { error: Error } {
+  if (!isOwnError(error)) throw new Error(`${property}: a ${bytes}-byte input ended in ${String(error)}, not in one of our error kinds`, { cause: error });
+  return { error: error as Error };
+}
+
+function recordCase(property: string, ms: number, bytes: number): void {
   const stats = fuzzStats.get(property) ?? { cases: 0, slowest: { ms: 0, bytes: 0 } };
   stats.cases += 1;
   if (ms > stats.slowest.ms) stats.slowest = { ms, bytes };
   fuzzStats.set(property, stats);
   if (CHECK_BUDGET && ms > budgetMs(bytes))
     throw new Error(`${property}: a ${bytes}-byte input took ${Math.round(ms)} ms, over its ${Math.round(budgetMs(bytes))} ms budget`);
-  return outcome;
 }
 
 /** In the long run (`npm run fuzz`), how many cases each property ran and its slowest case against its budget. */

@@ -69,7 +69,7 @@ export interface AdvisorySeverity {
  * have no vector at all: a CVSS-only reading would let real criticals
  * through), else unknown.
  */
-export function advisorySeverity(advisory: OsvAdvisory): AdvisorySeverity {
+export async function advisorySeverity(advisory: OsvAdvisory): Promise<AdvisorySeverity> {
   const problems: string[] = [];
   // v3 first where both are given: the scale most policies' thresholds were written against.
   for (const [type, score, source] of [
@@ -83,7 +83,7 @@ export function advisorySeverity(advisory: OsvAdvisory): AdvisorySeverity {
         problems.push(`its ${type} vector is invalid (${problem})`);
         continue;
       }
-      const value = score(entry.score);
+      const value = await score(entry.score);
       if (value !== undefined) return { severity: ratingOf(value), score: value, source };
     }
   }
@@ -173,7 +173,7 @@ export function packageKey(ecosystem: string, name: string): string {
   return `${ecosystem}\u0000${name}`;
 }
 
-export function matchAdvisories(components: readonly Component[], advisories: readonly OsvAdvisory[]): MatchResult {
+export async function matchAdvisories(components: readonly Component[], advisories: readonly OsvAdvisory[]): Promise<MatchResult> {
   const byPackage = new Map<string, { advisory: OsvAdvisory; affected: OsvAdvisory["affected"][number] }[]>();
   for (const advisory of advisories) {
     if (advisory.withdrawn) continue;
@@ -226,7 +226,7 @@ export function matchAdvisories(components: readonly Component[], advisories: re
         aliases: [...(advisory.aliases ?? [])],
         summary: advisory.summary?.trim() || advisory.id,
         component,
-        severity: advisorySeverity(advisory),
+        severity: await advisorySeverity(advisory),
         fixedIn,
         fixAvailable: fixedIn !== undefined,
       };

@@ -1,4 +1,4 @@
-import { anyText, FUZZ_TIMEOUT_MS, fuzzParameters, numberText, onlyOwnErrors, printFuzzStats } from "@release-gates/test-helpers/fuzz";
+import { anyText, FUZZ_TIMEOUT_MS, fuzzParameters, numberText, onlyOwnErrors, onlyOwnErrorsAsync, printFuzzStats } from "@release-gates/test-helpers/fuzz";
 import fc from "fast-check";
 import semver from "semver";
 import { afterAll, describe, expect, it } from "vitest";
@@ -156,18 +156,18 @@ describe("grammar-aware inputs: well-formed in shape, hostile in content", { tim
     );
   });
 
-  it("CVSS vectors: a score is from 0 to 10 exactly when the vector is valid", () => {
+  it("CVSS vectors: a score is from 0 to 10 exactly when the vector is valid", async () => {
     const metric = piece("AV", "AC", "PR", "UI", "S", "C", "I", "A", "AT", "VC", "VI", "VA", "SC", "SI", "SA", "E", "constructor", "__proto__", "toString", "");
     const value = piece("N", "L", "H", "P", "A", "U", "C", "R", "X", "", "N:N");
     const vector = fc
       .tuple(piece("CVSS:3.1/", "CVSS:3.0/", "CVSS:4.0/", "CVSS:2.0/", "cvss:3.1/", ""), fc.array(fc.tuple(metric, value), { maxLength: 14 }))
       .map(([prefix, pairs]) => `${prefix}${pairs.map(([name, choice]) => `${name}:${choice}`).join("/")}`);
-    fc.assert(
-      fc.property(vector, (text) => {
-        const outcome = onlyOwnErrors(
+    await fc.assert(
+      fc.asyncProperty(vector, async (text) => {
+        const outcome = await onlyOwnErrorsAsync(
           "CVSS grammar",
           nothingThrows,
-          () => ({ problem: cvssVectorProblem(text), v3: cvss3BaseScore(text), v4: cvss4BaseScore(text) }),
+          async () => ({ problem: cvssVectorProblem(text), v3: cvss3BaseScore(text), v4: await cvss4BaseScore(text) }),
           text.length,
         );
         if (!("value" in outcome)) return;
@@ -205,7 +205,7 @@ describe("grammar-aware inputs: well-formed in shape, hostile in content", { tim
     );
   });
 
-  it("OSV ranges against arbitrary versions: matching never throws, and every component is matched, undecided or listed as unmatched", () => {
+  it("OSV ranges against arbitrary versions: matching never throws, and every component is matched, undecided or listed as unmatched", async () => {
     const version = piece("1.0.0", "0.0.0", "4.17.21", "1.0.0-alpha.1", "v1", "1", "1.0.0+build", "01.2.3", "", "999999999999999999999.0.0");
     const event = fc.oneof(
       version.map((introduced) => ({ introduced })),
@@ -213,14 +213,14 @@ describe("grammar-aware inputs: well-formed in shape, hostile in content", { tim
       version.map((last_affected) => ({ last_affected })),
       version.map((limit) => ({ limit })),
     );
-    fc.assert(
-      fc.property(fc.array(event, { maxLength: 6 }), piece("SEMVER", "ECOSYSTEM", "GIT"), version, (events, type, installed) => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(event, { maxLength: 6 }), piece("SEMVER", "ECOSYSTEM", "GIT"), version, async (events, type, installed) => {
         const text = JSON.stringify({
           id: "GHSA-fuzz",
           modified: "2026-11-01T00:00:00Z",
           affected: [{ package: { ecosystem: "npm", name: "lodash" }, ranges: [{ type, events }] }],
         });
-        const outcome = onlyOwnErrors(
+        const outcome = await onlyOwnErrorsAsync(
           "OSV ranges",
           isOwnError,
           () =>

@@ -124,14 +124,14 @@ async function checkDependencies(
 ): Promise<{ evaluation: DependencyEvaluation; inputs: Input[] }> {
   const inputs: Input[] = [];
   let osvHits: AdvisoryHit[] = [];
-  let undecided: ReturnType<typeof matchAdvisories>["undecided"] = [];
+  let undecided: MatchResult["undecided"] = [];
   let unmatched: MatchResult["unmatched"] = [];
   const snapshots: AdvisorySnapshot[] = [];
   if (settings.advisories) {
     const { path, shown } = projectInput(cwd, settings.advisories);
     const selection = AdvisorySelection.forInventory(inventory.components);
     inputs.push(await readAdvisories(path, shown, selection));
-    ({ hits: osvHits, undecided, unmatched } = matchAdvisories(inventory.components, selection.kept));
+    ({ hits: osvHits, undecided, unmatched } = await matchAdvisories(inventory.components, selection.kept));
     snapshots.push(selection.snapshot(shown));
   }
   let auditHits: AdvisoryHit[] = [];
