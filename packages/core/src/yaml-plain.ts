@@ -1,5 +1,7 @@
 import { FAILSAFE_SCHEMA, loadAll, Type } from "js-yaml";
-import { FORBIDDEN_KEYS } from "./validation.js";
+import type { z } from "zod";
+import { FORBIDDEN_KEYS, isStackOverflow } from "./validation.js";
+import type { ParsedYaml } from "./yaml.js";
 
 // js-yaml reads YAML several times faster than the `yaml` library and is
 // less than half its size, but gives no node ranges, resolves some plain
@@ -188,4 +190,26 @@ function firstContent(text: string, from: number): number {
       at = lineEnd;
     } else return at;
   }
+}
+
+/**
+ * `parseYamlMapping` as the gates call it: a mapping that js-yaml reads as
+ * the `yaml` library would and that is valid is taken as it is, so the `yaml`
+ * library (98 KB of startup code) loads only to read what js-yaml cannot and
+ * to name the line of an error. Same values, same errors.
+ */
+export async function readYamlMapping<S extends z.ZodType>(text: string, schema: S, source: string): Promise<ParsedYaml<z.infer<S>>> {
+  const plain = readPlainYaml(text);
+  // An empty document is an empty mapping, as parseYamlMapping reads it; anything else but one mapping is its to refuse.
+  const data = plain && plain.values.length <= 1 ? (plain.values[0] ?? {}) : undefined;
+  if (data && typeof data === "object" && !Array.isArray(data)) {
+    try {
+      const result = schema.safeParse(data);
+      if (result.success) return { value: result.data, raw: data };
+    } catch (error) {
+      if (!isStackOverflow(error)) throw error;
+    }
+  }
+  const { parseYamlMapping } = await import("./yaml.js");
+  return parseYamlMapping(text, schema, source);
 }

@@ -8,24 +8,26 @@ import { parseThresholdAssignments } from "../src/perf/expression.js";
 import { parseResourceSamples } from "../src/perf/resources.js";
 import { createK6ResultsParser } from "../src/perf/results.js";
 import { parseK6Summary } from "../src/perf/summary.js";
+import { readPolicy } from "../src/policy/load.js";
 import { parsePolicy } from "../src/policy/parse.js";
 import { parseRecordedAnalysis } from "../src/promote/analysis.js";
 import { parseLedger } from "../src/promote/ledger.js";
-import { parseAuditManifest } from "../src/security/audits.js";
+import { readAuditManifest } from "../src/security/audits.js";
 import { parseNpmAudit, parseNpmLockfile } from "../src/security/npm.js";
 import { parseOsvAdvisory } from "../src/security/osv.js";
-import { parseRiskRegister } from "../src/security/risks.js";
+import { readRiskRegister } from "../src/security/risks.js";
 import { parseSbom } from "../src/security/sbom.js";
-import { parseGitleaksReport, parseSecretsAllowlist, parseSecretsBaseline } from "../src/security/secrets.js";
+import { parseGitleaksReport, parseSecretsBaseline, readSecretsAllowlist } from "../src/security/secrets.js";
 import { parseSarifResults } from "../src/security/static-analysis.js";
 import { parseYamlDocuments } from "../src/yaml-stream.js";
 
-/** Every loader of a YAML or JSON input, as the gates call it. */
+/** Every loader of a YAML or JSON input, as the gates call it (the YAML readers return promises). */
 const YAML_LOADERS: [string, (text: string) => unknown][] = [
-  ["release-gates.yml", (text) => parsePolicy(text)],
-  ["the risk register", (text) => parseRiskRegister(text, "security/accepted-risks.yml")],
-  ["the secrets allowlist", (text) => parseSecretsAllowlist(text, "security/secrets-allowlist.yml")],
-  ["the audit manifest", (text) => parseAuditManifest(text, "audits/audits.yml")],
+  ["release-gates.yml", (text) => readPolicy(text)],
+  ["release-gates.yml, read synchronously", (text) => parsePolicy(text)],
+  ["the risk register", (text) => readRiskRegister(text, "security/accepted-risks.yml")],
+  ["the secrets allowlist", (text) => readSecretsAllowlist(text, "security/secrets-allowlist.yml")],
+  ["the audit manifest", (text) => readAuditManifest(text, "audits/audits.yml")],
 ];
 const JSON_LOADERS: [string, (text: string) => unknown][] = [
   ["an SBOM", (text) => parseSbom(text)],
@@ -50,9 +52,9 @@ const JSON_LOADERS: [string, (text: string) => unknown][] = [
   ],
 ];
 
-function refusal(load: (text: string) => unknown, text: string): ConfigurationError {
+async function refusal(load: (text: string) => unknown, text: string): Promise<ConfigurationError> {
   try {
-    load(text);
+    await load(text);
   } catch (error) {
     expect(error, String(error)).toBeInstanceOf(ConfigurationError);
     return error as ConfigurationError;
@@ -62,16 +64,16 @@ function refusal(load: (text: string) => unknown, text: string): ConfigurationEr
 
 describe("keys that reach an object's prototype are refused at any depth of every input", () => {
   for (const key of ["__proto__", "constructor", "prototype"]) {
-    it.each(YAML_LOADERS)(`${key} in %s`, (_name, load) => {
-      expect(refusal(load, `outer:\n  inner:\n    - ${key}: 14d\n`).message).toMatch(/line 3: expected ordinary keys, found "/);
+    it.each(YAML_LOADERS)(`${key} in %s`, async (_name, load) => {
+      expect((await refusal(load, `outer:\n  inner:\n    - ${key}: 14d\n`)).message).toMatch(/line 3: expected ordinary keys, found "/);
     });
-    it.each(JSON_LOADERS)(`${key} in %s`, (_name, load) => {
-      expect(refusal(load, `{"outer": {"inner": [{"${key}": {"polluted": true}}]}}`).message).toContain(`expected ordinary keys, found "${key}"`);
+    it.each(JSON_LOADERS)(`${key} in %s`, async (_name, load) => {
+      expect((await refusal(load, `{"outer": {"inner": [{"${key}": {"polluted": true}}]}}`)).message).toContain(`expected ordinary keys, found "${key}"`);
     });
   }
 
-  it("the soak that vanished: `after: { __proto__: 14d }` is an error naming the line, not an empty soak", () => {
-    expect(refusal((text) => parsePolicy(text), "environments:\n  - name: testnet\n  - name: mainnet\n    after: { __proto__: 14d }\n").message).toBe(
+  it("the soak that vanished: `after: { __proto__: 14d }` is an error naming the line, not an empty soak", async () => {
+    expect((await refusal((text) => parsePolicy(text), "environments:\n  - name: testnet\n  - name: mainnet\n    after: { __proto__: 14d }\n")).message).toBe(
       'release-gates.yml, line 4: expected ordinary keys, found "__proto__", which could change how every object behaves',
     );
   });
@@ -116,38 +118,40 @@ describe("names that every object already has are data, never the object's own p
 });
 
 describe("inputs built to exhaust the reader are one sentence", () => {
-  it("an SBOM nested ten thousand components deep", () => {
+  it("an SBOM nested ten thousand components deep", async () => {
     let component = '{"name":"leaf"}';
     for (let depth = 0; depth < 10_000; depth += 1) component = `{"name":"n${depth}","components":[${component}]}`;
-    expect(refusal(parseSbom, `{"bomFormat":"CycloneDX","specVersion":"1.6","components":[${component}]}`).message).toMatch(/nested too deeply to read/);
+    expect((await refusal(parseSbom, `{"bomFormat":"CycloneDX","specVersion":"1.6","components":[${component}]}`)).message).toMatch(
+      /nested too deeply to read/,
+    );
   });
 
-  it("a YAML alias bomb (billion laughs)", () => {
+  it("a YAML alias bomb (billion laughs)", async () => {
     const levels = ["a: &a [x,x,x,x,x,x,x,x,x]"];
     for (const [index, name] of ["b", "c", "d", "e", "f", "g"].entries()) {
       const previous = String.fromCharCode(97 + index);
       levels.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(",")}]`);
     }
-    expect(refusal((text) => parsePolicy(text), `${levels.join("\n")}\n`).message).toMatch(
+    expect((await refusal((text) => parsePolicy(text), `${levels.join("\n")}\n`)).message).toMatch(
       /^release-gates\.yml: expected YAML whose aliases expand to a reasonable size/,
     );
   });
 
-  it("YAML whose keys nest on one line (found by the fuzzer: `paths: paths: paths: …`)", () => {
+  it("YAML whose keys nest on one line (found by the fuzzer: `paths: paths: paths: …`)", async () => {
     const text = `${"paths: ".repeat(2300)}["docs/**"]{regexes: ["x"]\n`;
-    expect(refusal((yaml) => parseSecretsAllowlist(yaml, "security/secrets-allowlist.yml"), text).message).toBe(
+    expect((await refusal((yaml) => readSecretsAllowlist(yaml, "security/secrets-allowlist.yml"), text)).message).toBe(
       "security/secrets-allowlist.yml: expected YAML of ordinary depth, found a document nested too deeply to read",
     );
   });
 
-  it("a damaged XML report stops at its first error (found by the fuzzer: saxes went on through 80 KB of errors)", () => {
+  it("a damaged XML report stops at its first error (found by the fuzzer: saxes went on through 80 KB of errors)", async () => {
     const text = `<?xml version="1.0"?><report name="x">${'<package name="p"><class name="c" sourcefilename="A.java"><counter type="LINE" missed="1" covered="2"/></class></package>'.repeat(800)}`;
     const damaged = text.replace('name="p"', 'name="p" =');
-    expect(refusal((xml) => parseCoverageReport(xml, "jacoco"), damaged).message).toMatch(/^line 1: expected well-formed XML, found an error: /);
+    expect((await refusal((xml) => parseCoverageReport(xml, "jacoco"), damaged)).message).toMatch(/^line 1: expected well-formed XML, found an error: /);
   });
 
-  it("YAML nested deeper than the reader goes", () => {
-    expect(refusal((text) => parsePolicy(text), `gates: ${"[".repeat(5000)}${"]".repeat(5000)}\n`).message).toMatch(/^release-gates\.yml, line 1: /);
+  it("YAML nested deeper than the reader goes", async () => {
+    expect((await refusal((text) => parsePolicy(text), `gates: ${"[".repeat(5000)}${"]".repeat(5000)}\n`)).message).toMatch(/^release-gates\.yml, line 1: /);
   });
 });
 
@@ -156,12 +160,12 @@ describe("the YAML reader never writes to the runner's log itself", () => {
   // the anchor sends a stream to that library too.
   const collectionKey = '? [a, "::error::x"]\n: &value 1\n';
 
-  it.each([...YAML_LOADERS, ["a YAML stream", (text: string) => parseYamlDocuments(text, "rules.yml")] as const])("%s", (_name, load) => {
+  it.each([...YAML_LOADERS, ["a YAML stream", (text: string) => parseYamlDocuments(text, "rules.yml")] as const])("%s", async (_name, load) => {
     const emitWarning = vi.spyOn(process, "emitWarning").mockImplementation(() => undefined);
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
     try {
       try {
-        load(collectionKey);
+        await load(collectionKey);
       } catch (error) {
         expect(error).toBeInstanceOf(ConfigurationError);
       }

@@ -2,15 +2,7 @@ import { createHash } from "node:crypto";
 import { fixture } from "@release-gates/test-helpers/fixtures";
 import { describe, expect, it } from "vitest";
 import { ConfigurationError } from "../src/errors.js";
-import {
-  type Audit,
-  type AuditInput,
-  type AuditManifest,
-  declaredContracts,
-  evaluateAudits,
-  type PenTest,
-  parseAuditManifest,
-} from "../src/security/audits.js";
+import { type Audit, type AuditInput, type AuditManifest, declaredContracts, evaluateAudits, type PenTest, readAuditManifest } from "../src/security/audits.js";
 import { evaluateChecklists, parseChecklist } from "../src/security/checklist.js";
 import { SecuritySettings } from "../src/security/settings.js";
 import { evaluateStaticAnalysis, parseSarifResults } from "../src/security/static-analysis.js";
@@ -24,7 +16,9 @@ const digestOf = (text: string) => createHash("sha256").update(text).digest("hex
 /** The stand-in digests the OpenZeppelin fixture records: sha256 of each report's file name. */
 const publishedAsRecorded = (manifest: AuditManifest) => new Map(manifest.audits.map((audit) => [audit.report, digestOf(audit.report)]));
 
-const ozManifest = () => parseAuditManifest(fixture("security/audits/openzeppelin-contracts.audits.yml"), "audits/audits.yml");
+const ozManifestAsRead = await readAuditManifest(fixture("security/audits/openzeppelin-contracts.audits.yml"), "audits/audits.yml");
+/** A copy each time: tests change theirs. */
+const ozManifest = (): AuditManifest => structuredClone(ozManifestAsRead);
 
 const SAFE_ERC20 = { path: "contracts/token/ERC20/utils/SafeERC20.sol", names: ["SafeERC20"] };
 const ERC4626 = { path: "contracts/token/ERC20/extensions/ERC4626.sol", names: ["ERC4626"] };
@@ -64,7 +58,7 @@ describe("the audit manifest", () => {
     expect(manifest.audits[0]?.scope).toEqual(["SafeERC20", "ECDSA", "SignatureChecker"]);
   });
 
-  it("names the file, the line and the entry when an acknowledged finding has no reason", () => {
+  it("names the file, the line and the entry when an acknowledged finding has no reason", async () => {
     const text = [
       "audits:",
       "  - firm: Trail of Bits",
@@ -78,23 +72,23 @@ describe("the audit manifest", () => {
       "        severity: medium",
       "        status: acknowledged",
     ].join("\n");
-    expect(() => parseAuditManifest(text, "audits/audits.yml")).toThrow(
+    await expect(readAuditManifest(text, "audits/audits.yml")).rejects.toThrow(
       "audits/audits.yml, line 9: audits[0].findings[0].reason: expected a reason for an acknowledged finding, found nothing",
     );
   });
 
-  it("refuses a digest that is not sha256 and a commit that is not a commit id", () => {
+  it("refuses a digest that is not sha256 and a commit that is not a commit id", async () => {
     const entry = (commit: string, digest: string) =>
       `audits:\n  - firm: A\n    date: 2026-01-01\n    commit: ${commit}\n    scope: [X]\n    report: r.pdf\n    sha256: ${digest}\n`;
-    expect(() => parseAuditManifest(entry("main", "a".repeat(64)), "m.yml")).toThrow(/line 4: audits\[0\]\.commit: expected a commit id/);
-    expect(() => parseAuditManifest(entry("abcdef0", "abc"), "m.yml")).toThrow(/line 7: audits\[0\]\.sha256: expected a sha256 digest/);
+    await expect(readAuditManifest(entry("main", "a".repeat(64)), "m.yml")).rejects.toThrow(/line 4: audits\[0\]\.commit: expected a commit id/);
+    await expect(readAuditManifest(entry("abcdef0", "abc"), "m.yml")).rejects.toThrow(/line 7: audits\[0\]\.sha256: expected a sha256 digest/);
     // Hashes YAML reads as numbers when unquoted: all digits, or digits with one "e".
     for (const commit of ["1234567890", "6e51234567"])
-      expect(() => parseAuditManifest(entry(commit, "a".repeat(64)), "m.yml")).toThrow(
+      await expect(readAuditManifest(entry(commit, "a".repeat(64)), "m.yml")).rejects.toThrow(
         /line 4: audits\[0\]\.commit: expected a commit id in quotes \(YAML reads a hash like 1234567 or 6e51234 as a number\)/,
       );
-    expect(parseAuditManifest(entry('"1234567890"', "a".repeat(64)), "m.yml").audits[0]?.commit).toBe("1234567890");
-    expect(() => parseAuditManifest("audits:\n  - firm: A\n    auditor: B\n", "m.yml")).toThrow(ConfigurationError);
+    expect((await readAuditManifest(entry('"1234567890"', "a".repeat(64)), "m.yml")).audits[0]?.commit).toBe("1234567890");
+    await expect(readAuditManifest("audits:\n  - firm: A\n    auditor: B\n", "m.yml")).rejects.toThrow(ConfigurationError);
   });
 
   it("finds the contracts, libraries and interfaces a Solidity file declares", () => {

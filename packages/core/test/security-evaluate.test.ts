@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { deriveGateStatus } from "../src/report/build.js";
 import { type DependencyEvaluationInput, describeSnapshot, evaluateDependencies } from "../src/security/evaluate.js";
 import { matchAdvisories, parseOsvAdvisory } from "../src/security/osv.js";
-import { parseRiskRegister } from "../src/security/risks.js";
+import { readRiskRegister } from "../src/security/risks.js";
 import { parseSbom } from "../src/security/sbom.js";
 import { SecuritySettings } from "../src/security/settings.js";
 import { renderRiskRegisterVex } from "../src/security/vex.js";
@@ -28,7 +28,7 @@ async function evaluate(settings: Partial<SecuritySettings>, registerText = "ris
     inventorySource: "bom.cdx.json",
     match: await matchAdvisories(sbom.components, advisories),
     snapshot: describeSnapshot(advisories, "advisories/"),
-    register: parseRiskRegister(registerText, "security/accepted-risks.yml"),
+    register: await readRiskRegister(registerText, "security/accepted-risks.yml"),
     now: NOW,
   };
   const result = evaluateDependencies(input);
@@ -174,27 +174,29 @@ describe("risk register file", () => {
       /semver range such as <9\.0\.0/,
     ],
     ["an unknown key", "risks:\n  - { advisory: A, package: a, reason: r, owner: o, expires: 2027-01-01, until: x }\n", /line 2: .*until/],
-  ])("%s is refused with the file, line and field", (_name, text, message) => {
-    expect(() => parseRiskRegister(text, "security/accepted-risks.yml")).toThrow(message);
+  ])("%s is refused with the file, line and field", async (_name, text, message) => {
+    await expect(readRiskRegister(text, "security/accepted-risks.yml")).rejects.toThrow(message);
   });
 
-  it("reads an unquoted YAML date as the calendar day", () => {
-    expect(parseRiskRegister("risks:\n  - { advisory: A, package: a, reason: r, owner: o, expires: 2027-01-31 }\n", "r.yml")[0]?.expires).toBe("2027-01-31");
+  it("reads an unquoted YAML date as the calendar day", async () => {
+    expect((await readRiskRegister("risks:\n  - { advisory: A, package: a, reason: r, owner: o, expires: 2027-01-31 }\n", "r.yml"))[0]?.expires).toBe(
+      "2027-01-31",
+    );
   });
 });
 
-describe("the register published as CycloneDX VEX", () => {
-  const register = parseRiskRegister(
-    `risks:
+const vexRegister = await readRiskRegister(
+  `risks:
   - { advisory: CVE-2022-23539, package: jsonwebtoken, versions: "<9.0.0", reason: only our own tokens, owner: alice, expires: 2027-01-31 }
   - { advisory: GHSA-xxxx, package: "@babel/traverse", versions: "^7.0.0 || ^8.0.0", reason: build only, owner: bob, expires: 2027-06-30 }
   - { advisory: GHSA-old, package: lodash, reason: was fine, owner: carol, expires: 2026-01-01 }
 `,
-    "security/accepted-risks.yml",
-  );
+  "security/accepted-risks.yml",
+);
 
+describe("the register published as CycloneDX VEX", () => {
   it("unexpired entries become exploitable / will_not_fix with owner and expiry; expired ones are left out", () => {
-    const vex = renderRiskRegisterVex(register, NOW) as { specVersion: string; vulnerabilities: Record<string, unknown>[] };
+    const vex = renderRiskRegisterVex(vexRegister, NOW) as { specVersion: string; vulnerabilities: Record<string, unknown>[] };
     expect(vex.specVersion).toBe("1.6");
     expect(vex.vulnerabilities.map((vulnerability) => vulnerability.id)).toEqual(["CVE-2022-23539", "GHSA-xxxx"]);
     expect(vex.vulnerabilities[0]).toEqual({

@@ -4,8 +4,8 @@ import {
   allowlistMatcher,
   evaluateSecrets,
   parseGitleaksReport,
-  parseSecretsAllowlist,
   parseSecretsBaseline,
+  readSecretsAllowlist,
   redactSecret,
   SECRET_RULES,
   scanForSecrets,
@@ -110,23 +110,24 @@ describe("secret rules", () => {
   });
 });
 
+const docsAllowlist = await readSecretsAllowlist(`paths: ["docs/**", "**/*.md"]\nregexes: ["EXAMPLE"]\nfingerprints: []\n`, "security/secrets-allowlist.yml");
+
 describe("allowlist, baseline and gitleaks", () => {
   const docsKey = join("AKIA", "IOSFODNN7EXAMPLE");
-  const allowlist = parseSecretsAllowlist(`paths: ["docs/**", "**/*.md"]\nregexes: ["EXAMPLE"]\nfingerprints: []\n`, "security/secrets-allowlist.yml");
 
   it("AWS's documented example key is allowed by a regex, and docs paths are skipped", () => {
     const [found] = scanForSecrets("src/config.ts", `const key = "${docsKey}";`);
     expect(found?.rule).toBe("aws-access-key-id");
-    const matcher = allowlistMatcher(allowlist);
+    const matcher = allowlistMatcher(docsAllowlist);
     expect(matcher.allows(found as NonNullable<typeof found>, `const key = "${docsKey}";`)).toBe(true);
     expect(matcher.skipsPath("docs/setup/aws.txt")).toBe(true);
     expect(matcher.skipsPath("README.md")).toBe(true);
     expect(matcher.skipsPath("src/config.ts")).toBe(false);
   });
 
-  it("a bad allowlist regex or fingerprint is one sentence with the line", () => {
-    expect(() => parseSecretsAllowlist('regexes: ["(unclosed"]\n', "a.yml")).toThrow(/^a\.yml, line 1: regexes\[0\]: .*valid regular expression/);
-    expect(() => parseSecretsAllowlist("fingerprints: [abc]\n", "a.yml")).toThrow(/a\.yml, line 1: fingerprints\[0\]: .*32-character fingerprint/);
+  it("a bad allowlist regex or fingerprint is one sentence with the line", async () => {
+    await expect(readSecretsAllowlist('regexes: ["(unclosed"]\n', "a.yml")).rejects.toThrow(/^a\.yml, line 1: regexes\[0\]: .*valid regular expression/);
+    await expect(readSecretsAllowlist("fingerprints: [abc]\n", "a.yml")).rejects.toThrow(/a\.yml, line 1: fingerprints\[0\]: .*32-character fingerprint/);
   });
 
   it("the baseline turns a known finding into a notice; a new one still fails", () => {

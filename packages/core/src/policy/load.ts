@@ -1,8 +1,8 @@
 import type { z } from "zod";
 import { ConfigurationError, quoted } from "../errors.js";
 import { Policy, type PolicyInput } from "../gates.js";
-import { describeZodError, isStackOverflow } from "../validation.js";
-import { readPlainYaml } from "../yaml-plain.js";
+import { describeZodError } from "../validation.js";
+import { readYamlMapping } from "../yaml-plain.js";
 import type { GateSettingsEntry } from "./schema.js";
 
 /** A validated policy, and the text's own values: environment overrides merge on those, before defaults. */
@@ -21,25 +21,10 @@ export function defaultPolicy(): LoadedPolicy {
 /** The file name the CLI and actions look for at the repository root. */
 export const POLICY_FILE = "release-gates.yml";
 
-/**
- * `parsePolicy` as the gates call it: a policy that js-yaml reads as the
- * `yaml` library would and that is valid is taken as it is, so the `yaml`
- * library (a quarter of an action's startup code) loads only to read what
- * js-yaml cannot and to name the line of an error.
- */
+/** `parsePolicy` as the gates call it: the `yaml` library loads only where js-yaml cannot read the file as it would (readYamlMapping). */
 export async function readPolicy(text: string, source = POLICY_FILE): Promise<LoadedPolicy> {
-  const plain = readPlainYaml(text);
-  const data = plain && plain.values.length <= 1 ? (plain.values[0] ?? {}) : undefined;
-  if (data && typeof data === "object" && !Array.isArray(data)) {
-    try {
-      const result = Policy.safeParse(data);
-      if (result.success) return { policy: result.data, raw: data as PolicyInput, source };
-    } catch (error) {
-      if (!isStackOverflow(error)) throw error;
-    }
-  }
-  const { parsePolicy } = await import("./parse.js");
-  return parsePolicy(text, source);
+  const { value, raw } = await readYamlMapping(text, Policy, source);
+  return { policy: value, raw: raw as PolicyInput, source };
 }
 
 /** Deep-merges plain objects; arrays and scalars in `override` replace. */

@@ -2,7 +2,7 @@ import picomatch from "picomatch";
 import * as z from "zod";
 import { CalendarDate, formatDuration, parseDuration } from "../durations.js";
 import type { Check, Finding } from "../report/schema.js";
-import { parseYamlMapping } from "../yaml.js";
+import { readYamlMapping } from "../yaml-plain.js";
 
 const Sha256 = z.string().regex(/^[0-9a-fA-F]{64}$/, "a sha256 digest (64 hex digits)");
 
@@ -74,9 +74,9 @@ export type PenTest = z.infer<typeof PenTest>;
 export type AuditManifest = z.infer<typeof AuditManifestFile>;
 export type StaticAnalysisAcknowledgement = z.infer<typeof Acknowledgement>;
 
-/** Parses `audits/audits.yml`; errors name the file, the line and the entry. */
-export function parseAuditManifest(text: string, source: string): AuditManifest {
-  return parseYamlMapping(text, AuditManifestFile, source).value;
+/** Reads `audits/audits.yml`; errors name the file, the line and the entry. */
+export async function readAuditManifest(text: string, source: string): Promise<AuditManifest> {
+  return (await readYamlMapping(text, AuditManifestFile, source)).value;
 }
 
 export interface AuditSettings {

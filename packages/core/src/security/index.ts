@@ -13,8 +13,8 @@ export {
   evaluateAudits,
   type PenTest,
   type PublishedDigests,
-  parseAuditManifest,
   ReviewSeverity,
+  readAuditManifest,
   reviewFindingSeverity,
   type StaticAnalysisAcknowledgement,
 } from "./audits.js";
@@ -44,15 +44,15 @@ export { type NpmAuditReport, npmAuditHits, parseNpmAudit, parseNpmLockfile } fr
 export { type AdvisoryHit, type AdvisorySeverity, advisorySeverity, type MatchResult, matchAdvisories, type OsvAdvisory, parseOsvAdvisory } from "./osv.js";
 export { osvPackage, type PackageUrl, parsePurl } from "./purl.js";
 export { securityMarkdownSections } from "./render.js";
-export { type AcceptedRisk, acceptedRiskFor, isExpired, parseRiskRegister } from "./risks.js";
+export { type AcceptedRisk, acceptedRiskFor, isExpired, readRiskRegister } from "./risks.js";
 export { renderSecuritySarif } from "./sarif.js";
 export { type Component, parseSbom, type Sbom } from "./sbom.js";
 export {
   allowlistMatcher,
   evaluateSecrets,
   parseGitleaksReport,
-  parseSecretsAllowlist,
   parseSecretsBaseline,
+  readSecretsAllowlist,
   redactPath,
   redactSecret,
   SECRET_RULES,

@@ -1,7 +1,7 @@
 import semver from "semver";
 import * as z from "zod";
 import { CalendarDate } from "../durations.js";
-import { parseYamlMapping } from "../yaml.js";
+import { readYamlMapping } from "../yaml-plain.js";
 import type { AdvisoryHit } from "./osv.js";
 
 const AcceptedRisk = z.strictObject({
@@ -24,9 +24,9 @@ const RiskRegisterFile = z.strictObject({ risks: z.array(AcceptedRisk).default([
 
 export type AcceptedRisk = z.infer<typeof AcceptedRisk>;
 
-/** Parses `security/accepted-risks.yml`; errors name the file, the line and the entry. */
-export function parseRiskRegister(text: string, source: string): AcceptedRisk[] {
-  return parseYamlMapping(text, RiskRegisterFile, source).value.risks;
+/** Reads `security/accepted-risks.yml`; errors name the file, the line and the entry. */
+export async function readRiskRegister(text: string, source: string): Promise<AcceptedRisk[]> {
+  return (await readYamlMapping(text, RiskRegisterFile, source)).value.risks;
 }
 
 export function isExpired(risk: AcceptedRisk, now: Date): boolean {

@@ -4,7 +4,7 @@ import { ConfigurationError } from "../errors.js";
 import { sha256 } from "../report/build.js";
 import type { Check, Finding, GateReport } from "../report/schema.js";
 import { parseJsonText, validateAs } from "../validation.js";
-import { parseYamlMapping } from "../yaml.js";
+import { readYamlMapping } from "../yaml-plain.js";
 
 export interface SecretRule {
   id: string;
@@ -311,8 +311,9 @@ const Allowlist = z.strictObject({
 
 export type SecretsAllowlist = z.infer<typeof Allowlist>;
 
-export function parseSecretsAllowlist(text: string, source: string): SecretsAllowlist {
-  return parseYamlMapping(text, Allowlist, source).value;
+/** Reads `security/secrets-allowlist.yml`; errors name the file, the line and the entry. */
+export async function readSecretsAllowlist(text: string, source: string): Promise<SecretsAllowlist> {
+  return (await readYamlMapping(text, Allowlist, source)).value;
 }
 
 /** Whether a path is skipped, and whether a finding on a line is allowed, by the allowlist. */

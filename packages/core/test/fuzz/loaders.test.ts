@@ -1,6 +1,15 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { fixture, fixturePath } from "@release-gates/test-helpers/fixtures";
-import { anyBytesAsText, anyText, FUZZ_TIMEOUT_MS, fuzzParameters, mutationsOf, onlyOwnErrors, printFuzzStats } from "@release-gates/test-helpers/fuzz";
+import {
+  anyBytesAsText,
+  anyText,
+  FUZZ_TIMEOUT_MS,
+  fuzzParameters,
+  mutationsOf,
+  onlyOwnErrors,
+  onlyOwnErrorsAsync,
+  printFuzzStats,
+} from "@release-gates/test-helpers/fuzz";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { fileCounts, METRICS } from "../../src/coverage/model.js";
@@ -11,17 +20,17 @@ import type { Aggregation } from "../../src/perf/expression.js";
 import { parseResourceSamples } from "../../src/perf/resources.js";
 import { createK6ResultsParser, type K6Results } from "../../src/perf/results.js";
 import { parseK6Summary } from "../../src/perf/summary.js";
-import { parsePolicy } from "../../src/policy/parse.js";
+import { readPolicy } from "../../src/policy/load.js";
 import { parseRecordedAnalysis } from "../../src/promote/analysis.js";
 import { parseLedger } from "../../src/promote/ledger.js";
 import { readSarifLog } from "../../src/sarif.js";
-import { parseAuditManifest } from "../../src/security/audits.js";
+import { readAuditManifest } from "../../src/security/audits.js";
 import { parseChecklist } from "../../src/security/checklist.js";
 import { parseNpmAudit, parseNpmLockfile } from "../../src/security/npm.js";
 import { parseOsvAdvisory } from "../../src/security/osv.js";
-import { parseRiskRegister } from "../../src/security/risks.js";
+import { readRiskRegister } from "../../src/security/risks.js";
 import { parseSbom } from "../../src/security/sbom.js";
-import { parseGitleaksReport, parseSecretsAllowlist, parseSecretsBaseline, scanForSecrets } from "../../src/security/secrets.js";
+import { parseGitleaksReport, parseSecretsBaseline, readSecretsAllowlist, scanForSecrets } from "../../src/security/secrets.js";
 import { parseSarifResults } from "../../src/security/static-analysis.js";
 import { isOwner, ownersOf, parseCodeowners } from "../../src/signoff/codeowners.js";
 import { parseChecklist as parseDescriptionChecklist, parseSignoffFile } from "../../src/signoff/records.js";
@@ -48,6 +57,7 @@ afterAll(printFuzzStats);
 
 interface Loader {
   name: string;
+  /** The value, or a promise of it (the YAML readers load the `yaml` library only when they need it). */
   load(text: string): unknown;
   /** Real inputs whose mutations are tried. */
   corpus: string[];
@@ -95,22 +105,22 @@ function readResults(text: string): unknown {
 }
 
 const LOADERS: Loader[] = [
-  { name: "release-gates.yml", load: (text) => parsePolicy(text), corpus: [example("release-gates.yml")] },
+  { name: "release-gates.yml", load: (text) => readPolicy(text), corpus: [example("release-gates.yml")] },
   {
     name: "the risk register",
-    load: (text) => parseRiskRegister(text, "security/accepted-risks.yml"),
+    load: (text) => readRiskRegister(text, "security/accepted-risks.yml"),
     corpus: [
       'risks:\n  - advisory: CVE-2022-23539\n    package: jsonwebtoken\n    versions: "<9.0.0"\n    reason: We only verify tokens our own issuer signed.\n    owner: alice@example.com\n    expires: 2027-01-31\n',
     ],
   },
   {
     name: "the secrets allowlist",
-    load: (text) => parseSecretsAllowlist(text, "security/secrets-allowlist.yml"),
+    load: (text) => readSecretsAllowlist(text, "security/secrets-allowlist.yml"),
     corpus: ['paths: ["docs/**", "test/fixtures/**"]\nregexes: ["IOSFODNN7EXAMPLE"]\nfingerprints: ["c5f92825e8cfdb99a869a897545de256"]\n'],
   },
   {
     name: "the audit manifest",
-    load: (text) => parseAuditManifest(text, "audits/audits.yml"),
+    load: (text) => readAuditManifest(text, "audits/audits.yml"),
     corpus: [fixture("security/audits/openzeppelin-contracts.audits.yml")],
   },
   {
@@ -234,20 +244,20 @@ const LOADERS: Loader[] = [
 
 describe("every loader, fuzzed: only our own errors, and what it returns holds", { timeout: FUZZ_TIMEOUT_MS }, () => {
   describe.each(LOADERS)("$name", ({ name, load, corpus, check }) => {
-    it("arbitrary bytes", () => {
-      fc.assert(
-        fc.property(anyBytesAsText, (text) => {
-          const outcome = onlyOwnErrors(`${name}: bytes`, isOwnError, () => load(text), text.length);
+    it("arbitrary bytes", async () => {
+      await fc.assert(
+        fc.asyncProperty(anyBytesAsText, async (text) => {
+          const outcome = await onlyOwnErrorsAsync(`${name}: bytes`, isOwnError, async () => load(text), text.length);
           if ("value" in outcome) check?.(outcome.value);
         }),
         fuzzParameters(),
       );
     });
 
-    it("mutations of real inputs", () => {
-      fc.assert(
-        fc.property(mutationsOf(...corpus), (text) => {
-          const outcome = onlyOwnErrors(`${name}: mutations`, isOwnError, () => load(text), text.length);
+    it("mutations of real inputs", async () => {
+      await fc.assert(
+        fc.asyncProperty(mutationsOf(...corpus), async (text) => {
+          const outcome = await onlyOwnErrorsAsync(`${name}: mutations`, isOwnError, async () => load(text), text.length);
           if ("value" in outcome) check?.(outcome.value);
         }),
         fuzzParameters(),

@@ -16,8 +16,8 @@ import {
   npmAuditHits,
   parseNpmAudit,
   parseNpmLockfile,
-  parseRiskRegister,
   parseSbom,
+  readRiskRegister,
   type SecurityExtra,
   type SecuritySettings,
   securityGate,
@@ -104,7 +104,7 @@ async function readInventory(cwd: string, settings: SecuritySettings): Promise<I
 async function readRegister(cwd: string, settings: SecuritySettings, named: boolean): Promise<{ risks: AcceptedRisk[]; input?: Input }> {
   const file = await readOptionalTextFile(cwd, settings.riskRegister, named, "a risk register (YAML)");
   if (!file) return { risks: [] };
-  return { risks: parseRiskRegister(file.text, file.shown), input: { path: file.shown, format: "risk-register", sha256: file.sha256 } };
+  return { risks: await readRiskRegister(file.text, file.shown), input: { path: file.shown, format: "risk-register", sha256: file.sha256 } };
 }
 
 /** OSV and npm audit may report the same advisory for the same package: the OSV hit (with aliases) is kept. */

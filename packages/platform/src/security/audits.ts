@@ -11,8 +11,8 @@ import {
   evaluateAudits,
   evaluateChecklists,
   evaluateStaticAnalysis,
-  parseAuditManifest,
   parseSarifResults,
+  readAuditManifest,
   type SecuritySettings,
   type StaticAnalysisAcknowledgement,
 } from "@release-gates/core/security";
@@ -89,7 +89,7 @@ export async function checkReviewEvidence(
       ? await readOptionalTextFile(cwd, DEFAULT_AUDIT_MANIFEST, false, "an audit manifest (YAML)")
       : undefined;
   if (manifestFile) {
-    const manifest = parseAuditManifest(manifestFile.text, manifestFile.shown);
+    const manifest = await readAuditManifest(manifestFile.text, manifestFile.shown);
     acknowledged = manifest.acknowledged;
     inputs.push({ path: manifestFile.shown, format: "audit-manifest", sha256: manifestFile.sha256 });
     if (settings.audits) {

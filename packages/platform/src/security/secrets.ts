@@ -5,8 +5,8 @@ import {
   allowlistMatcher,
   evaluateSecrets,
   parseGitleaksReport,
-  parseSecretsAllowlist,
   parseSecretsBaseline,
+  readSecretsAllowlist,
   SECRET_RULES,
   type SecretFinding,
   type SecretsAllowlist,
@@ -26,7 +26,7 @@ const BINARY_PROBE = 8000;
 async function readAllowlist(cwd: string, path: string, named: boolean): Promise<{ allowlist: SecretsAllowlist; input?: Input }> {
   const file = await readOptionalTextFile(cwd, path, named, "a secrets allowlist (YAML)");
   if (!file) return { allowlist: { paths: [], regexes: [], fingerprints: [] } };
-  return { allowlist: parseSecretsAllowlist(file.text, file.shown), input: { path: file.shown, format: "secrets-allowlist", sha256: file.sha256 } };
+  return { allowlist: await readSecretsAllowlist(file.text, file.shown), input: { path: file.shown, format: "secrets-allowlist", sha256: file.sha256 } };
 }
 
 /**
