@@ -73,6 +73,10 @@ describe("the bundles in the release tree", () => {
       expect(entries().filter((entry) => startupOf(entry).some((text) => text.includes("MacroVector")))).toEqual([]);
     });
 
+    it("node:util is not imported: as an ES module, Node runs every lazy getter it has (parseArgs, diff, worker_threads)", () => {
+      expect(entries().filter((entry) => startupOf(entry).some((text) => /from\s*"node:util"/.test(text)))).toEqual([]);
+    });
+
     it("the yaml library loads where js-yaml cannot read a file as it would, except for the YAML streams of rules and sign-offs", () => {
       // An error code of the yaml library, in none of our code.
       expect(bundled("DUPLICATE_KEY")).toBe(true);

@@ -1,13 +1,10 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { type ChangedLines, ConfigurationError, parseUnifiedDiff, quoted } from "@release-gates/core";
+import { runProgram } from "./exec.js";
 import { listFiles } from "./files.js";
-
-const run = promisify(execFile);
 
 /** Runs git without a shell: arguments never pass through word splitting or expansion. */
 export async function git(args: readonly string[], cwd: string): Promise<string> {
-  const { stdout } = await run("git", [...args], { cwd, maxBuffer: 512 * 1024 * 1024, encoding: "utf8" });
+  const { stdout } = await runProgram("git", args, { cwd, maxBuffer: 512 * 1024 * 1024 });
   return stdout;
 }
 

@@ -1,12 +1,9 @@
-import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, rename, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { promisify } from "node:util";
 import { ConfigurationError } from "@release-gates/core";
+import { runProgram } from "../local/exec.js";
 import { displayPath } from "../local/files.js";
-
-const run = promisify(execFile);
 
 const exists = async (path: string) => (await stat(path).catch(() => undefined)) !== undefined;
 
@@ -22,7 +19,7 @@ async function installGenerator(spec: string): Promise<string> {
   await mkdir(dirname(home), { recursive: true });
   const staging = await mkdtemp(`${home}.install-`);
   try {
-    await run("npm", ["install", "--prefix", staging, "--no-save", "--no-audit", "--no-fund", "--ignore-scripts", "--omit=optional", spec], {
+    await runProgram("npm", ["install", "--prefix", staging, "--no-save", "--no-audit", "--no-fund", "--ignore-scripts", "--omit=optional", spec], {
       maxBuffer: 16 * 1024 * 1024,
     });
     await rename(staging, home).catch(async (error: NodeJS.ErrnoException) => {
@@ -65,7 +62,7 @@ export async function generateNpmSbom(cwd: string, options: { generator: string;
   // NODE_ENV=production would make the generator omit dev dependencies instead of marking them.
   const { NODE_ENV: _nodeEnv, npm_config_omit: _omit, npm_config_production: _production, ...env } = process.env;
   try {
-    await run(
+    await runProgram(
       process.execPath,
       [
         bin,
