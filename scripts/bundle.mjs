@@ -63,6 +63,12 @@ const gateEntries = {
   },
 };
 
+/** What esbuild resolves `args` to without the plugin asking (undefined when that is the plugin's own question). */
+async function resolveWithoutPlugin(bundler, args) {
+  if (args.pluginData?.resolving) return undefined;
+  return bundler.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: { resolving: true } });
+}
+
 /**
  * @actions/core imports its OIDC client (getIDToken), and with it
  * @actions/http-client and undici, at startup: 405 KB and about 35 ms of CPU
@@ -73,14 +79,8 @@ const unusedUnlessCalled = {
   name: "side-effect-free-http-client",
   setup(bundler) {
     bundler.onResolve({ filter: /^(@actions\/http-client|undici|tunnel)(\/|$)/ }, async (args) => {
-      if (args.pluginData?.resolving) return undefined;
-      const resolved = await bundler.resolve(args.path, {
-        kind: args.kind,
-        resolveDir: args.resolveDir,
-        importer: args.importer,
-        pluginData: { resolving: true },
-      });
-      return { ...resolved, sideEffects: false };
+      const resolved = await resolveWithoutPlugin(bundler, args);
+      return resolved && { ...resolved, sideEffects: false };
     });
   },
 };
@@ -117,15 +117,9 @@ const onePackageCopy = {
       }
     };
     bundler.onResolve({ filter: /^[^./]/ }, async (args) => {
-      if (args.pluginData?.resolving) return undefined;
-      const resolved = await bundler.resolve(args.path, {
-        kind: args.kind,
-        resolveDir: args.resolveDir,
-        importer: args.importer,
-        pluginData: { resolving: true },
-      });
-      const copy = /^(.*\/packages\/(?!core\/)[^/]+\/node_modules\/((?:@[^/]+\/)?[^/]+))\/(.*)$/.exec(resolved.path ?? "");
-      if (!copy) return resolved;
+      const resolved = await resolveWithoutPlugin(bundler, args);
+      const copy = /^(.*\/packages\/(?!core\/)[^/]+\/node_modules\/((?:@[^/]+\/)?[^/]+))\/(.*)$/.exec(resolved?.path ?? "");
+      if (!resolved || !copy) return resolved;
       const coreCopy = join(root, "packages/core/node_modules", copy[2]);
       const version = versionAt(copy[1]);
       return version !== undefined && versionAt(coreCopy) === version ? { ...resolved, path: join(coreCopy, copy[3]) } : resolved;
