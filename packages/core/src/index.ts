@@ -60,7 +60,6 @@ export {
   STATEMENT_TYPE,
   Subject,
 } from "./report/schema.js";
-export { oneLine, readSarifLog, type SarifResultRead, type SarifRunRead } from "./sarif.js";
 export { policyJsonSchema, reportJsonSchema } from "./schemas.js";
 export { describeZodError, formatKeyPath, parseJsonText, validateAs, valueAt } from "./validation.js";
 export { TOOL_NAME, TOOL_VERSION } from "./version.js";

@@ -1,64 +1,70 @@
 import * as z from "zod";
-import { parseJsonText, validateAs } from "./validation.js";
+import { onFirstUse, parseJsonText, validateAs } from "./validation.js";
 
-const Properties = z.record(z.string(), z.unknown()).optional();
+const LEVELS = ["none", "note", "warning", "error"] as const;
 
-const SarifRule = z.looseObject({
-  id: z.string(),
-  shortDescription: z.looseObject({ text: z.string() }).optional(),
-  defaultConfiguration: z.looseObject({ level: z.string().optional() }).optional(),
-  properties: Properties,
-});
+/** SARIF 2.1.0 as the gates read it, built with the first log read: only the gates that read SARIF pay for it. */
+const sarifSchemas = onFirstUse(() => {
+  const Properties = z.record(z.string(), z.unknown()).optional();
 
-const Level = z.enum(["none", "note", "warning", "error"]);
+  const SarifRule = z.looseObject({
+    id: z.string(),
+    shortDescription: z.looseObject({ text: z.string() }).optional(),
+    defaultConfiguration: z.looseObject({ level: z.string().optional() }).optional(),
+    properties: Properties,
+  });
 
-const SarifResult = z.looseObject({
-  ruleId: z.string().optional(),
-  ruleIndex: z.number().int().min(0).optional(),
-  level: Level.optional(),
-  message: z.looseObject({ text: z.string().optional() }),
-  locations: z
-    .array(
+  const Level = z.enum(LEVELS);
+
+  const SarifResult = z.looseObject({
+    ruleId: z.string().optional(),
+    ruleIndex: z.number().int().min(0).optional(),
+    level: Level.optional(),
+    message: z.looseObject({ text: z.string().optional() }),
+    locations: z
+      .array(
+        z.looseObject({
+          physicalLocation: z
+            .looseObject({
+              artifactLocation: z.looseObject({ uri: z.string() }).optional(),
+              region: z.looseObject({ startLine: z.number().int().positive().optional(), endLine: z.number().int().positive().optional() }).optional(),
+            })
+            .optional(),
+        }),
+      )
+      .optional(),
+    suppressions: z.array(z.looseObject({ kind: z.string().optional(), status: z.string().optional(), justification: z.string().optional() })).optional(),
+    baselineState: z.enum(["new", "unchanged", "updated", "absent"]).optional(),
+    partialFingerprints: z.record(z.string(), z.string()).optional(),
+    fingerprints: z.record(z.string(), z.string()).optional(),
+    properties: Properties,
+  });
+
+  const Notification = z.looseObject({
+    level: Level.optional(),
+    message: z.looseObject({ text: z.string().optional() }).optional(),
+    descriptor: z.looseObject({ id: z.string().optional() }).optional(),
+  });
+
+  const SarifLog = z.looseObject({
+    version: z.literal("2.1.0"),
+    runs: z.array(
       z.looseObject({
-        physicalLocation: z
-          .looseObject({
-            artifactLocation: z.looseObject({ uri: z.string() }).optional(),
-            region: z.looseObject({ startLine: z.number().int().positive().optional(), endLine: z.number().int().positive().optional() }).optional(),
-          })
+        tool: z.looseObject({ driver: z.looseObject({ name: z.string(), version: z.string().optional(), rules: z.array(SarifRule).optional() }) }),
+        results: z.array(SarifResult).optional(),
+        invocations: z
+          .array(
+            z.looseObject({
+              executionSuccessful: z.boolean().optional(),
+              toolConfigurationNotifications: z.array(Notification).optional(),
+              toolExecutionNotifications: z.array(Notification).optional(),
+            }),
+          )
           .optional(),
       }),
-    )
-    .optional(),
-  suppressions: z.array(z.looseObject({ kind: z.string().optional(), status: z.string().optional(), justification: z.string().optional() })).optional(),
-  baselineState: z.enum(["new", "unchanged", "updated", "absent"]).optional(),
-  partialFingerprints: z.record(z.string(), z.string()).optional(),
-  fingerprints: z.record(z.string(), z.string()).optional(),
-  properties: Properties,
-});
-
-const Notification = z.looseObject({
-  level: Level.optional(),
-  message: z.looseObject({ text: z.string().optional() }).optional(),
-  descriptor: z.looseObject({ id: z.string().optional() }).optional(),
-});
-
-const SarifLog = z.looseObject({
-  version: z.literal("2.1.0"),
-  runs: z.array(
-    z.looseObject({
-      tool: z.looseObject({ driver: z.looseObject({ name: z.string(), version: z.string().optional(), rules: z.array(SarifRule).optional() }) }),
-      results: z.array(SarifResult).optional(),
-      invocations: z
-        .array(
-          z.looseObject({
-            executionSuccessful: z.boolean().optional(),
-            toolConfigurationNotifications: z.array(Notification).optional(),
-            toolExecutionNotifications: z.array(Notification).optional(),
-          }),
-        )
-        .optional(),
-    }),
-  ),
+    ),
+  });
+  return { SarifLog, Level };
 });
 
 /** One result with what its rule says filled in: the level (the result's, else its rule's default, else SARIF's default warning). */
@@ -66,7 +72,7 @@ export interface SarifResultRead {
   tool: string;
   rule: string;
   title?: string;
-  level: z.infer<typeof Level>;
+  level: (typeof LEVELS)[number];
   message: string;
   path?: string;
   startLine?: number;
@@ -100,6 +106,7 @@ export function oneLine(text: string, limit = 300): string {
  * marked broken, because "no results" from a tool that crashed is not clean.
  */
 export function readSarifLog(text: string, source: string): SarifRunRead[] {
+  const { SarifLog, Level } = sarifSchemas();
   const log = validateAs(SarifLog, parseJsonText(text, "a SARIF 2.1.0 log", source), "expected a SARIF 2.1.0 log", source);
   return log.runs.map((run) => {
     const rules = run.tool.driver.rules ?? [];

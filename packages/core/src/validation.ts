@@ -110,6 +110,16 @@ export function parseJsonText(text: string, expected: string, source?: string, q
   }
 }
 
+/**
+ * A value built on its first use. For the schemas of inputs that most runs
+ * never read: zod builds a schema's every node when it is declared, and each
+ * action's startup pays for every schema its modules declare.
+ */
+export function onFirstUse<T>(build: () => T): () => T {
+  let built: { value: T } | undefined;
+  return () => (built ??= { value: build() }).value;
+}
+
 /** Whether an error is the stack running out, which deeply nested input causes while it is walked. */
 export const isStackOverflow = (error: unknown): boolean => error instanceof RangeError && /call stack/i.test(error.message);
 

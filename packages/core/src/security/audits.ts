@@ -2,81 +2,87 @@ import picomatch from "picomatch";
 import * as z from "zod";
 import { CalendarDate, formatDuration, parseDuration } from "../durations.js";
 import type { Check, Finding } from "../report/schema.js";
+import { onFirstUse } from "../validation.js";
 import { readYamlMapping } from "../yaml-plain.js";
-
-const Sha256 = z.string().regex(/^[0-9a-fA-F]{64}$/, "a sha256 digest (64 hex digits)");
 
 export const ReviewSeverity = z.enum(["critical", "high", "medium", "low", "info"]);
 export type ReviewSeverity = z.infer<typeof ReviewSeverity>;
 
-/** A finding of an audit or a penetration test, as the firm's report lists it. */
-const ReviewFinding = z
-  .strictObject({
-    id: z.string().min(1),
-    title: z.string().min(1).optional(),
-    severity: ReviewSeverity,
-    status: z.enum(["fixed", "acknowledged", "open"]),
-    /** Why an acknowledged finding is left as it is. */
-    reason: z.string().min(1).optional(),
-  })
-  .refine((finding) => finding.status !== "acknowledged" || finding.reason !== undefined, {
-    message: "a reason for an acknowledged finding",
-    path: ["reason"],
+/** `audits/audits.yml`, built with the first manifest read (projects without audits never read one). */
+const manifestSchemas = onFirstUse(() => {
+  const Sha256 = z.string().regex(/^[0-9a-fA-F]{64}$/, "a sha256 digest (64 hex digits)");
+
+  /** A finding of an audit or a penetration test, as the firm's report lists it. */
+  const ReviewFinding = z
+    .strictObject({
+      id: z.string().min(1),
+      title: z.string().min(1).optional(),
+      severity: ReviewSeverity,
+      status: z.enum(["fixed", "acknowledged", "open"]),
+      /** Why an acknowledged finding is left as it is. */
+      reason: z.string().min(1).optional(),
+    })
+    .refine((finding) => finding.status !== "acknowledged" || finding.reason !== undefined, {
+      message: "a reason for an acknowledged finding",
+      path: ["reason"],
+    });
+
+  const PublishedReport = {
+    firm: z.string().min(1),
+    date: CalendarDate,
+    /** The report, committed to the repository (published). */
+    report: z.string().min(1),
+    /** The report's digest: the published file must be the one the manifest records. */
+    sha256: Sha256,
+    findings: z.array(ReviewFinding).default([]),
+  };
+
+  const Audit = z.strictObject({
+    ...PublishedReport,
+    /** The commit the firm audited; contracts changed since no longer count as covered by it. */
+    // YAML reads an unquoted hash made only of digits (or digits and one "e") as a number: say what to do about it.
+    commit: z
+      .string({
+        error: (issue) => (typeof issue.input === "number" ? "a commit id in quotes (YAML reads a hash like 1234567 or 6e51234 as a number)" : undefined),
+      })
+      .regex(/^[0-9a-fA-F]{7,40}$/, "a commit id (7 to 40 hex digits)"),
+    /** Paths or globs (`contracts/token/**`) and contract names (`Vault`). */
+    scope: z.array(z.string().min(1)).min(1),
   });
 
-const PublishedReport = {
-  firm: z.string().min(1),
-  date: CalendarDate,
-  /** The report, committed to the repository (published). */
-  report: z.string().min(1),
-  /** The report's digest: the published file must be the one the manifest records. */
-  sha256: Sha256,
-  findings: z.array(ReviewFinding).default([]),
-};
+  const PenTest = z.strictObject({
+    ...PublishedReport,
+    /** What was tested (`staging API and web app`). */
+    scope: z.string().min(1),
+    /** The environments the test covers; all of them when absent. */
+    environments: z.array(z.string().min(1)).min(1).optional(),
+  });
 
-const Audit = z.strictObject({
-  ...PublishedReport,
-  /** The commit the firm audited; contracts changed since no longer count as covered by it. */
-  // YAML reads an unquoted hash made only of digits (or digits and one "e") as a number: say what to do about it.
-  commit: z
-    .string({
-      error: (issue) => (typeof issue.input === "number" ? "a commit id in quotes (YAML reads a hash like 1234567 or 6e51234 as a number)" : undefined),
-    })
-    .regex(/^[0-9a-fA-F]{7,40}$/, "a commit id (7 to 40 hex digits)"),
-  /** Paths or globs (`contracts/token/**`) and contract names (`Vault`). */
-  scope: z.array(z.string().min(1)).min(1),
+  /** A static-analysis result left as it is, with the reason. */
+  const Acknowledgement = z.strictObject({
+    rule: z.string().min(1),
+    /** Only results in this file (all files when absent). */
+    path: z.string().min(1).optional(),
+    reason: z.string().min(1),
+  });
+
+  const AuditManifestFile = z.strictObject({
+    audits: z.array(Audit).default([]),
+    penTests: z.array(PenTest).default([]),
+    acknowledged: z.array(Acknowledgement).default([]),
+  });
+  return { Audit, PenTest, Acknowledgement, AuditManifestFile };
 });
+type ManifestSchemas = ReturnType<typeof manifestSchemas>;
 
-const PenTest = z.strictObject({
-  ...PublishedReport,
-  /** What was tested (`staging API and web app`). */
-  scope: z.string().min(1),
-  /** The environments the test covers; all of them when absent. */
-  environments: z.array(z.string().min(1)).min(1).optional(),
-});
-
-/** A static-analysis result left as it is, with the reason. */
-const Acknowledgement = z.strictObject({
-  rule: z.string().min(1),
-  /** Only results in this file (all files when absent). */
-  path: z.string().min(1).optional(),
-  reason: z.string().min(1),
-});
-
-const AuditManifestFile = z.strictObject({
-  audits: z.array(Audit).default([]),
-  penTests: z.array(PenTest).default([]),
-  acknowledged: z.array(Acknowledgement).default([]),
-});
-
-export type Audit = z.infer<typeof Audit>;
-export type PenTest = z.infer<typeof PenTest>;
-export type AuditManifest = z.infer<typeof AuditManifestFile>;
-export type StaticAnalysisAcknowledgement = z.infer<typeof Acknowledgement>;
+export type Audit = z.infer<ManifestSchemas["Audit"]>;
+export type PenTest = z.infer<ManifestSchemas["PenTest"]>;
+export type AuditManifest = z.infer<ManifestSchemas["AuditManifestFile"]>;
+export type StaticAnalysisAcknowledgement = z.infer<ManifestSchemas["Acknowledgement"]>;
 
 /** Reads `audits/audits.yml`; errors name the file, the line and the entry. */
 export async function readAuditManifest(text: string, source: string): Promise<AuditManifest> {
-  return (await readYamlMapping(text, AuditManifestFile, source)).value;
+  return (await readYamlMapping(text, manifestSchemas().AuditManifestFile, source)).value;
 }
 
 export interface AuditSettings {

@@ -1,6 +1,6 @@
 import semver from "semver";
 import * as z from "zod";
-import { parseJsonText, validateAs } from "../validation.js";
+import { onFirstUse, parseJsonText, validateAs } from "../validation.js";
 import type { AdvisoryHit } from "./osv.js";
 import type { Component } from "./sbom.js";
 import { cvss3BaseScore, normaliseSeverity, ratingOf } from "./severity.js";
@@ -9,13 +9,16 @@ function parseJson<T>(text: string, schema: z.ZodType<T>, what: string, source: 
   return validateAs(schema, parseJsonText(text, what, source), `expected ${what}`, source);
 }
 
-const Lockfile = z.looseObject({
-  lockfileVersion: z.number().int().min(2, "a lockfile version 2 or 3 (npm 7 or later); run npm install --package-lock-only with a current npm"),
-  packages: z.record(
-    z.string(),
-    z.looseObject({ version: z.string().optional(), dev: z.boolean().optional(), link: z.boolean().optional(), license: z.string().optional() }),
-  ),
-});
+/** The lock file as the gate reads it, built with the first one read (most runs read an SBOM instead). */
+const lockfileSchema = onFirstUse(() =>
+  z.looseObject({
+    lockfileVersion: z.number().int().min(2, "a lockfile version 2 or 3 (npm 7 or later); run npm install --package-lock-only with a current npm"),
+    packages: z.record(
+      z.string(),
+      z.looseObject({ version: z.string().optional(), dev: z.boolean().optional(), link: z.boolean().optional(), license: z.string().optional() }),
+    ),
+  }),
+);
 
 /**
  * The installed packages of an npm lock file (v2/v3), one per location:
@@ -23,7 +26,7 @@ const Lockfile = z.looseObject({
  * The root entry and workspace links are the project itself, not dependencies.
  */
 export function parseNpmLockfile(text: string, source: string): Component[] {
-  const lock = parseJson(text, Lockfile, "an npm package-lock.json", source);
+  const lock = parseJson(text, lockfileSchema(), "an npm package-lock.json", source);
   const components: Component[] = [];
   for (const [path, entry] of Object.entries(lock.packages)) {
     const at = path.lastIndexOf("node_modules/");
@@ -42,34 +45,38 @@ export function parseNpmLockfile(text: string, source: string): Component[] {
   return components;
 }
 
-const AuditAdvisory = z.looseObject({
-  source: z.number(),
-  name: z.string(),
-  dependency: z.string(),
-  title: z.string(),
-  url: z.string(),
-  severity: z.string(),
-  cvss: z.looseObject({ score: z.number().nullish(), vectorString: z.string().nullish() }).nullish(),
-  range: z.string(),
+/** `npm audit --json` (v2), built with the first report read. */
+const auditReportSchema = onFirstUse(() => {
+  const AuditAdvisory = z.looseObject({
+    source: z.number(),
+    name: z.string(),
+    dependency: z.string(),
+    title: z.string(),
+    url: z.string(),
+    severity: z.string(),
+    cvss: z.looseObject({ score: z.number().nullish(), vectorString: z.string().nullish() }).nullish(),
+    range: z.string(),
+  });
+
+  const AuditReport = z.looseObject({
+    auditReportVersion: z.literal(2, "auditReportVersion 2 (npm 7 or later: npm audit --json)"),
+    vulnerabilities: z.record(
+      z.string(),
+      z.looseObject({
+        name: z.string(),
+        via: z.array(z.union([z.string(), AuditAdvisory])),
+        nodes: z.array(z.string()).default([]),
+        fixAvailable: z.union([z.boolean(), z.looseObject({ name: z.string(), version: z.string() })]).default(false),
+      }),
+    ),
+  });
+  return AuditReport;
 });
 
-const AuditReport = z.looseObject({
-  auditReportVersion: z.literal(2, "auditReportVersion 2 (npm 7 or later: npm audit --json)"),
-  vulnerabilities: z.record(
-    z.string(),
-    z.looseObject({
-      name: z.string(),
-      via: z.array(z.union([z.string(), AuditAdvisory])),
-      nodes: z.array(z.string()).default([]),
-      fixAvailable: z.union([z.boolean(), z.looseObject({ name: z.string(), version: z.string() })]).default(false),
-    }),
-  ),
-});
-
-export type NpmAuditReport = z.infer<typeof AuditReport>;
+export type NpmAuditReport = z.infer<ReturnType<typeof auditReportSchema>>;
 
 export function parseNpmAudit(text: string, source: string): NpmAuditReport {
-  return parseJson(text, AuditReport, "npm audit --json output", source);
+  return parseJson(text, auditReportSchema(), "npm audit --json output", source);
 }
 
 /** `<4.2.2` → 4.2.2: the version that closes the vulnerable range, when it has one. */

@@ -1,10 +1,11 @@
-import { ConfigurationError, readSarifLog } from "@release-gates/core";
+import { ConfigurationError } from "@release-gates/core";
 import {
   createTestResultsParser,
   evaluateTests,
   type JobResult,
   parseGitHubJobsPage,
   parseGitLabJobs,
+  readSarifLog,
   type TestExtra,
   type TestInputs,
   type TestReport,

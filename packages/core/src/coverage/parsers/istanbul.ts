@@ -1,36 +1,37 @@
 import libCoverage from "istanbul-lib-coverage";
 import * as z from "zod";
 import { ConfigurationError } from "../../errors.js";
-import { parseJsonText, validateAs } from "../../validation.js";
+import { onFirstUse, parseJsonText, validateAs } from "../../validation.js";
 import { emptyFileCoverage, type FileCoverage } from "../model.js";
 import { MAX_LINE_NUMBER } from "./limits.js";
 import type { CoverageParser, ParsedReport } from "./types.js";
 
-const lineNumber = z.number().int().min(0).max(MAX_LINE_NUMBER);
-const position = z.object({ line: lineNumber, column: z.number().nullable().optional() });
-const range = z.object({ start: position, end: position.optional() });
-/** vitest 4's v8 provider writes an implicit else's arm with empty locations ({"start":{},"end":{}}): totals do not need them. */
-const armLocation = z.object({ start: position.partial().optional(), end: position.partial().optional() });
-const counter = z.record(z.string(), z.number().nonnegative());
-
-const fileEntry = z.object({
-  path: z.string().min(1),
-  statementMap: z.record(z.string(), range),
-  s: counter,
-  fnMap: z.record(z.string(), z.object({ name: z.string(), decl: range.optional(), loc: range.optional(), line: lineNumber.optional() })),
-  f: counter,
-  branchMap: z.record(z.string(), z.object({ line: lineNumber.optional(), loc: range.optional(), locations: z.array(armLocation).optional() })),
-  b: z.record(z.string(), z.array(z.number().nonnegative())),
+/** coverage-final.json and coverage-summary.json, built when an istanbul report is first read. */
+const schemas = onFirstUse(() => {
+  const lineNumber = z.number().int().min(0).max(MAX_LINE_NUMBER);
+  const position = z.object({ line: lineNumber, column: z.number().nullable().optional() });
+  const range = z.object({ start: position, end: position.optional() });
+  /** vitest 4's v8 provider writes an implicit else's arm with empty locations ({"start":{},"end":{}}): totals do not need them. */
+  const armLocation = z.object({ start: position.partial().optional(), end: position.partial().optional() });
+  const counter = z.record(z.string(), z.number().nonnegative());
+  const fileEntry = z.object({
+    path: z.string().min(1),
+    statementMap: z.record(z.string(), range),
+    s: counter,
+    fnMap: z.record(z.string(), z.object({ name: z.string(), decl: range.optional(), loc: range.optional(), line: lineNumber.optional() })),
+    f: counter,
+    branchMap: z.record(z.string(), z.object({ line: lineNumber.optional(), loc: range.optional(), locations: z.array(armLocation).optional() })),
+    b: z.record(z.string(), z.array(z.number().nonnegative())),
+  });
+  // istanbul counts whole statements, branches, functions and lines: a fraction
+  // (vitest-coverage-report-action's base fixture scales counts to "covered": 1.15 of 1)
+  // is not a count any tool measured, and is refused like covered above total.
+  const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+  const summaryCounts = z.object({ total: count, covered: count }).refine((counts) => counts.covered <= counts.total, "covered to be at most total");
+  const summaryEntry = z.object({ lines: summaryCounts, statements: summaryCounts, functions: summaryCounts, branches: summaryCounts });
+  return { finalReport: z.record(z.string(), fileEntry), summaryReport: z.record(z.string(), summaryEntry) };
 });
-const finalReport = z.record(z.string(), fileEntry);
-
-// istanbul counts whole statements, branches, functions and lines: a fraction
-// (vitest-coverage-report-action's base fixture scales counts to "covered": 1.15 of 1)
-// is not a count any tool measured, and is refused like covered above total.
-const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
-const summaryCounts = z.object({ total: count, covered: count }).refine((counts) => counts.covered <= counts.total, "covered to be at most total");
-const summaryEntry = z.object({ lines: summaryCounts, statements: summaryCounts, functions: summaryCounts, branches: summaryCounts });
-const summaryReport = z.record(z.string(), summaryEntry);
+type FileEntry = z.infer<ReturnType<typeof schemas>["finalReport"]>[string];
 
 /** A map's own entry: an id such as `toString` must not find a function on the prototype. */
 const own = <T>(map: Record<string, T>, id: string): T | undefined => (Object.hasOwn(map, id) ? map[id] : undefined);
@@ -41,7 +42,7 @@ const own = <T>(map: Record<string, T>, id: string): T | undefined => (Object.ha
  * line coverage (a statement counts on its start line, the highest count
  * wins) is the one nyc, jest and vitest report.
  */
-function fromFinalEntry(entry: z.infer<typeof fileEntry>): FileCoverage {
+function fromFinalEntry(entry: FileEntry): FileCoverage {
   const file = emptyFileCoverage(entry.path);
   file.statements = new Map();
   for (const [id, location] of Object.entries(entry.statementMap)) {
@@ -80,7 +81,7 @@ export function createIstanbulParser(expected?: "istanbul" | "istanbul-summary")
       const isSummary = expected ? expected === "istanbul-summary" : "total" in record && !("statementMap" in ((record.total as object) ?? {}));
       if (isSummary) {
         const { total: _total, ...files } = record;
-        const parsed = validateAs(summaryReport, files, "istanbul coverage-summary.json");
+        const parsed = validateAs(schemas().summaryReport, files, "istanbul coverage-summary.json");
         return {
           format: "istanbul-summary",
           files: Object.entries(parsed).map(([path, counts]) => ({ ...emptyFileCoverage(path), summary: counts })),
@@ -91,7 +92,7 @@ export function createIstanbulParser(expected?: "istanbul" | "istanbul-summary")
       const unwrapped = Object.fromEntries(
         Object.entries(record).map(([key, value]) => [key, value && typeof value === "object" && "data" in value ? (value as { data: unknown }).data : value]),
       );
-      const parsed = validateAs(finalReport, unwrapped, "istanbul coverage-final.json");
+      const parsed = validateAs(schemas().finalReport, unwrapped, "istanbul coverage-final.json");
       return { format: "istanbul", files: Object.values(parsed).map(fromFinalEntry), sourceRoots: [] };
     },
   };
