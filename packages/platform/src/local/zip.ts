@@ -62,7 +62,9 @@ class WindowedFileReader extends yauzl.RandomAccessReader {
     } catch (error) {
       failure = error as Error;
     }
-    setImmediate(callback, failure);
+    // A microtask, not setImmediate: yauzl reads twice per entry, and a turn of the event loop each
+    // was 22 % of reading 20,000 advisories (391 → 305 ms, interleaved).
+    queueMicrotask(() => callback(failure));
   }
 
   override _readStreamForRange(start: number, end: number): Readable {
