@@ -1,7 +1,9 @@
 import { readdirSync } from "node:fs";
 import { fixture, fixturePath } from "@release-gates/test-helpers/fixtures";
+import fc from "fast-check";
+import semver from "semver";
 import { describe, expect, it } from "vitest";
-import { type AdvisoryHit, advisorySeverity, matchAdvisories, type OsvAdvisory, parseOsvAdvisory } from "../src/security/osv.js";
+import { type AdvisoryHit, advisorySeverity, matchAdvisories, type OsvAdvisory, parseOsvAdvisory, VersionOrder } from "../src/security/osv.js";
 import { osvPackage, parsePurl } from "../src/security/purl.js";
 import { parseSbom } from "../src/security/sbom.js";
 import { cvss3BaseScore, cvss4BaseScore, cvssVectorProblem, normaliseSeverity } from "../src/security/severity.js";
@@ -256,5 +258,23 @@ describe("invalid CVSS vectors", () => {
       source: "database",
       note: "its CVSS_V3 vector is invalid (AV is given twice): rated from the database's severity",
     });
+  });
+});
+
+describe("versions in order", () => {
+  it("each parsed once, ordered exactly as semver.valid and semver.compare order them, unreadable ones undecided", () => {
+    const piece = fc.constantFrom("0", "1", "2", "10", "01", ".", ".", "-", "+", "alpha", "beta.1", "rc", "v", "=", " ", "x", "*", "1.0.0", "", "é");
+    const version = fc.array(piece, { maxLength: 8 }).map((parts) => parts.join(""));
+    const order = new VersionOrder();
+    fc.assert(
+      fc.property(version, version, (a, b) => {
+        const [x, y] = [semver.valid(a, { loose: true }), semver.valid(b, { loose: true })];
+        const expected = x && y ? semver.compare(x, y) : undefined;
+        // The same order every time: a version met again comes from the cache.
+        expect(order.compare(a, b)).toBe(expected);
+        expect(order.compare(a, b)).toBe(expected);
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

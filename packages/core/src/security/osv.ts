@@ -95,14 +95,31 @@ export async function advisorySeverity(advisory: OsvAdvisory): Promise<AdvisoryS
 }
 
 /**
- * Orders two versions of an ecosystem, or undefined when either cannot be
- * read. npm versions are semver; other ecosystems are compared as semver
- * when both versions parse as such (most do), and are otherwise undecided,
- * which the gate reports instead of guessing.
+ * Orders versions of an ecosystem: npm versions are semver; other
+ * ecosystems are compared as semver when both versions parse as such (most
+ * do), and are otherwise undecided, which the gate reports instead of
+ * guessing. Each version is parsed once per match: a component's version
+ * meets every event of every range of its package's advisories, and parsing
+ * (semver.valid, then semver.compare parsing both again) was most of matching.
  */
-function compareVersions(a: string, b: string): number | undefined {
-  const [x, y] = [semver.valid(a, { loose: true }), semver.valid(b, { loose: true })];
-  return x && y ? semver.compare(x, y) : undefined;
+export class VersionOrder {
+  private readonly parsed = new Map<string, semver.SemVer | null>();
+
+  private read(version: string): semver.SemVer | null {
+    let known = this.parsed.get(version);
+    if (known === undefined) {
+      known = semver.parse(version, { loose: true });
+      this.parsed.set(version, known);
+    }
+    return known;
+  }
+
+  /** Negative, zero or positive as `a` comes before, with or after `b`; undefined when either cannot be read. */
+  compare(a: string, b: string): number | undefined {
+    const x = this.read(a);
+    const y = this.read(b);
+    return x && y ? x.compare(y) : undefined;
+  }
 }
 
 /**
@@ -111,14 +128,14 @@ function compareVersions(a: string, b: string): number | undefined {
  * close (exclusive), last_affected closes after itself (inclusive). An empty
  * `fixed` (legacy GitHub data) means no fix.
  */
-function inRange(version: string, events: z.infer<typeof event>[]): boolean | undefined {
+function inRange(version: string, events: z.infer<typeof event>[], order: VersionOrder): boolean | undefined {
   let affected = false;
-  const at = (value: string) => (value === "0" ? 1 : compareVersions(version, value));
+  const at = (value: string) => (value === "0" ? 1 : order.compare(version, value));
   const sorted = [...events].sort((a, b) => {
     const left = a.introduced ?? a.fixed ?? a.last_affected ?? a.limit ?? "0";
     const right = b.introduced ?? b.fixed ?? b.last_affected ?? b.limit ?? "0";
     if (left === "0" || right === "0") return left === right ? 0 : left === "0" ? -1 : 1;
-    return compareVersions(left, right) ?? 0;
+    return order.compare(left, right) ?? 0;
   });
   for (const step of sorted) {
     if (step.introduced !== undefined) {
@@ -184,6 +201,7 @@ export async function matchAdvisories(components: readonly Component[], advisori
       else byPackage.set(key, [{ advisory, affected }]);
     }
   }
+  const order = new VersionOrder();
   const hits: AdvisoryHit[] = [];
   const undecided: MatchResult["undecided"] = [];
   const unmatched: MatchResult["unmatched"] = [];
@@ -203,7 +221,7 @@ export async function matchAdvisories(components: readonly Component[], advisori
       for (const range of affected.ranges ?? []) {
         if (matched) break;
         if (range.type !== "SEMVER" && range.type !== "ECOSYSTEM") continue;
-        const result = inRange(component.version, range.events);
+        const result = inRange(component.version, range.events, order);
         if (result === undefined) {
           undecided.push({ component, advisory: advisory.id });
           continue;
