@@ -61,7 +61,10 @@ describe("the bundles in the release tree", () => {
       visit(join(releaseTree, "lib", entry));
       return [...files].map((file) => readFileSync(file, "utf8"));
     };
-    const entries = () => readdirSync(join(releaseTree, "lib")).filter((name) => name.endsWith(".mjs"));
+    const entries = () =>
+      readdirSync(join(releaseTree, "lib"))
+        .filter((name) => name.endsWith(".mjs"))
+        .sort();
     const bundled = (marker: string) =>
       readdirSync(join(releaseTree, "lib/chunks")).some(
         (name) => name.endsWith(".mjs") && readFileSync(join(releaseTree, "lib/chunks", name), "utf8").includes(marker),
