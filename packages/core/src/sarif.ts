@@ -4,7 +4,7 @@ import { onFirstUse, parseJsonText, validateAs } from "./validation.js";
 const LEVELS = ["none", "note", "warning", "error"] as const;
 
 /** SARIF 2.1.0 as the gates read it, built with the first log read: only the gates that read SARIF pay for it. */
-const sarifSchemas = onFirstUse(() => {
+const sarifLogSchema = onFirstUse(() => {
   const Properties = z.record(z.string(), z.unknown()).optional();
 
   const SarifRule = z.looseObject({
@@ -64,7 +64,7 @@ const sarifSchemas = onFirstUse(() => {
       }),
     ),
   });
-  return { SarifLog, Level };
+  return SarifLog;
 });
 
 /** One result with what its rule says filled in: the level (the result's, else its rule's default, else SARIF's default warning). */
@@ -106,15 +106,14 @@ export function oneLine(text: string, limit = 300): string {
  * marked broken, because "no results" from a tool that crashed is not clean.
  */
 export function readSarifLog(text: string, source: string): SarifRunRead[] {
-  const { SarifLog, Level } = sarifSchemas();
-  const log = validateAs(SarifLog, parseJsonText(text, "a SARIF 2.1.0 log", source), "expected a SARIF 2.1.0 log", source);
+  const log = validateAs(sarifLogSchema(), parseJsonText(text, "a SARIF 2.1.0 log", source), "expected a SARIF 2.1.0 log", source);
   return log.runs.map((run) => {
     const rules = run.tool.driver.rules ?? [];
     const byId = new Map(rules.map((rule) => [rule.id, rule]));
     const results = (run.results ?? []).map((result): SarifResultRead => {
       const rule = (result.ruleIndex !== undefined ? rules[result.ruleIndex] : undefined) ?? byId.get(result.ruleId ?? "");
       const ruleId = result.ruleId ?? rule?.id ?? "unknown-rule";
-      const level = result.level ?? Level.safeParse(rule?.defaultConfiguration?.level).data ?? "warning";
+      const level = result.level ?? LEVELS.find((known) => known === rule?.defaultConfiguration?.level) ?? "warning";
       const location = result.locations?.[0]?.physicalLocation;
       const accepted = result.suppressions?.find((suppression) => (suppression.status ?? "accepted") === "accepted");
       return {
