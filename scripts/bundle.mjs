@@ -142,6 +142,7 @@ const common = {
   metafile: true,
   logLevel: "warning",
   banner: REQUIRE_BANNER,
+  plugins: [unusedUnlessCalled, yamlModules, onePackageCopy],
 };
 
 /** The notices of every third-party package in a bundle, as their licences require. */
@@ -186,7 +187,7 @@ export async function bundleActions(out) {
     outdir,
     outExtension: { ".js": ".mjs" },
     chunkNames: "chunks/[name]-[hash]",
-    plugins: [gateEntries, unusedUnlessCalled, yamlModules, onePackageCopy],
+    plugins: [gateEntries, ...common.plugins],
   });
   writeNotices(join(outdir, "THIRD_PARTY_NOTICES.txt"), result.metafile);
   return result.metafile;
@@ -199,7 +200,6 @@ export async function bundleCli(out) {
     entryPoints: { index: join(root, "packages/cli/src/main.ts") },
     outdir,
     chunkNames: "chunks/[name]-[hash]",
-    plugins: [unusedUnlessCalled, yamlModules, onePackageCopy],
   });
   writeNotices(join(outdir, "THIRD_PARTY_NOTICES.txt"), result.metafile);
   return result.metafile;
@@ -207,15 +207,7 @@ export async function bundleCli(out) {
 
 /** One program bundled as the actions are (the benchmarks' reference programs). */
 export async function bundleProgram(entry, outfile) {
-  await build({
-    ...common,
-    splitting: false,
-    sourcemap: false,
-    metafile: false,
-    entryPoints: [entry],
-    outfile,
-    plugins: [unusedUnlessCalled, yamlModules, onePackageCopy],
-  });
+  await build({ ...common, splitting: false, sourcemap: false, metafile: false, entryPoints: [entry], outfile });
 }
 
 if (process.argv[1] === import.meta.filename) {
